@@ -1,0 +1,73 @@
+/// A labelled image classification dataset held as bytes.
+///
+/// Features stay `UInt8` (0...255) in memory, a quarter of the size of `Float`, and are scaled
+/// to [0, 1] as each batch is gathered for training or evaluation.
+public struct Dataset: Sendable {
+    /// Number of features per sample (784 for 28x28 images).
+    public let featureCount: Int
+    /// Number of classes; every label is below it.
+    public let classCount: Int
+    /// Sample features, row-major: sample `i` occupies `pixels[i * featureCount ..< (i + 1) * featureCount]`.
+    public let pixels: [UInt8]
+    /// One label per sample.
+    public let labels: [UInt8]
+
+    /// Creates a dataset, checking that pixels and labels agree in size and labels are in range.
+    public init(featureCount: Int, classCount: Int, pixels: [UInt8], labels: [UInt8]) throws {
+        guard featureCount > 0, classCount > 1, classCount <= 256 else {
+            throw DatasetError.invalidShape("\(featureCount) features and \(classCount) classes")
+        }
+        guard pixels.count == labels.count * featureCount else {
+            throw DatasetError.invalidShape(
+                "\(pixels.count) feature bytes for \(labels.count) samples of \(featureCount) features")
+        }
+        if let bad = labels.first(where: { Int($0) >= classCount }) {
+            throw DatasetError.invalidShape("label \(bad) is not below the class count \(classCount)")
+        }
+        self.featureCount = featureCount
+        self.classCount = classCount
+        self.pixels = pixels
+        self.labels = labels
+    }
+
+    /// Number of samples.
+    public var count: Int { labels.count }
+
+    /// The samples at `indices`, in that order (a client's shard, a test slice).
+    public func subset(_ indices: some Collection<Int>) -> Dataset {
+        var newPixels = [UInt8]()
+        newPixels.reserveCapacity(indices.count * featureCount)
+        var newLabels = [UInt8]()
+        newLabels.reserveCapacity(indices.count)
+        for index in indices {
+            newPixels.append(contentsOf: pixels[index * featureCount ..< (index + 1) * featureCount])
+            newLabels.append(labels[index])
+        }
+        // Shape and labels were valid in self, so they are valid here.
+        return try! Dataset(featureCount: featureCount, classCount: classCount, pixels: newPixels, labels: newLabels)
+    }
+
+    /// How many samples of each class the dataset holds.
+    public func classHistogram() -> [Int] {
+        var counts = [Int](repeating: 0, count: classCount)
+        for label in labels { counts[Int(label)] += 1 }
+        return counts
+    }
+}
+
+/// Why a dataset could not be built or found.
+public enum DatasetError: Error, Equatable, CustomStringConvertible {
+    /// Features, labels and class count do not fit together.
+    case invalidShape(String)
+    /// The dataset's files are not where FedWatt looked; `hint` says how to get them.
+    case missing(directory: String, file: String, hint: String)
+
+    public var description: String {
+        switch self {
+        case .invalidShape(let detail):
+            return "invalid dataset shape: \(detail)"
+        case .missing(let directory, let file, let hint):
+            return "dataset file \(file) not found in \(directory); \(hint)"
+        }
+    }
+}
