@@ -1,0 +1,112 @@
+import FedData
+import FedLearning
+import Testing
+
+@Suite struct TrainingTests {
+    let task = SyntheticTask(featureCount: 32, classCount: 5, noise: 70, seed: 1)
+    var train: Dataset { task.makeDataset(count: 1000, seed: 2) }
+    var test: Dataset { task.makeDataset(count: 500, seed: 3) }
+    let mlp = ModelArchitecture.mlp(inputs: 32, hidden: [16], classes: 5)
+
+    @Test func trainingRaisesAccuracyOnSyntheticData() throws {
+        var parameters = mlp.initialParameters(seed: 4)
+        let before = try mlp.evaluate(parameters: parameters, on: test)
+        let trainer = try LocalTrainer(architecture: mlp, configuration: SGDConfiguration(learningRate: 0.1, batchSize: 16))
+        var generator = SeededGenerator(seed: 5)
+        let summary = try trainer.train(parameters: &parameters, on: train, epochs: 3, generator: &generator)
+        let after = try mlp.evaluate(parameters: parameters, on: test)
+        #expect(before.accuracy < 0.5)
+        #expect(after.accuracy > 0.9)
+        #expect(after.loss < before.loss)
+        #expect(summary.samples == 3000 && summary.batches == 3 * 63)
+        #expect(summary.flops == mlp.trainingFLOPs(samples: 3000, batches: 189, configuration: trainer.configuration))
+        #expect(summary.cpuSeconds > 0)
+    }
+
+    @Test func trainsOnlyOnTheGivenIndices() throws {
+        let trainer = try LocalTrainer(architecture: mlp, configuration: SGDConfiguration(learningRate: 0.1, batchSize: 16))
+        var parameters = mlp.initialParameters(seed: 4)
+        var generator = SeededGenerator(seed: 5)
+        let summary = try trainer.train(parameters: &parameters, on: train, indices: Array(0..<40), epochs: 2, generator: &generator)
+        #expect(summary.samples == 80 && summary.batches == 6)
+    }
+
+    @Test func sameSeedGivesBitIdenticalParameters() throws {
+        func run() throws -> [Float] {
+            let trainer = try LocalTrainer(architecture: mlp, configuration: SGDConfiguration(learningRate: 0.1, batchSize: 16, momentum: 0.9))
+            var parameters = mlp.initialParameters(seed: 4)
+            var generator = SeededGenerator(seed: 5)
+            _ = try trainer.train(parameters: &parameters, on: train, epochs: 1, generator: &generator)
+            return parameters
+        }
+        #expect(try run() == run())
+    }
+
+    @Test func proximalTermKeepsParametersNearTheAnchor() throws {
+        let anchor = mlp.initialParameters(seed: 4)
+        func distanceAfterTraining(mu: Float) throws -> Float {
+            let configuration = SGDConfiguration(learningRate: 0.1, batchSize: 16, proximalMu: mu)
+            let trainer = try LocalTrainer(architecture: mlp, configuration: configuration)
+            var parameters = anchor
+            var generator = SeededGenerator(seed: 5)
+            _ = try trainer.train(parameters: &parameters, on: train, epochs: 1, generator: &generator, anchor: anchor)
+            return zip(parameters, anchor).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
+        }
+        #expect(try distanceAfterTraining(mu: 1) < 0.5 * distanceAfterTraining(mu: 0))
+    }
+
+    @Test func proximalTermWithoutAnchorIsRefused() throws {
+        let trainer = try LocalTrainer(architecture: mlp, configuration: SGDConfiguration(learningRate: 0.1, batchSize: 16, proximalMu: 0.1))
+        var parameters = mlp.initialParameters(seed: 4)
+        var generator = SeededGenerator(seed: 5)
+        #expect(throws: TrainingError.self) { try trainer.train(parameters: &parameters, on: train, epochs: 1, generator: &generator) }
+    }
+
+    @Test func weightDecayShrinksTheWeights() throws {
+        func norm(decay: Float) throws -> Float {
+            let trainer = try LocalTrainer(architecture: mlp, configuration: SGDConfiguration(learningRate: 0.1, batchSize: 16, weightDecay: decay))
+            var parameters = mlp.initialParameters(seed: 4)
+            var generator = SeededGenerator(seed: 5)
+            _ = try trainer.train(parameters: &parameters, on: train, epochs: 1, generator: &generator)
+            return parameters.map { $0 * $0 }.reduce(0, +)
+        }
+        #expect(try norm(decay: 0.05) < 0.9 * norm(decay: 0))
+    }
+
+    @Test func rejectsDataOfTheWrongShape() throws {
+        let trainer = try LocalTrainer(architecture: .softmaxRegression(inputs: 784, classes: 10), configuration: SGDConfiguration(learningRate: 0.1, batchSize: 8))
+        var parameters = [Float](repeating: 0, count: 7850)
+        var generator = SeededGenerator(seed: 5)
+        #expect(throws: TrainingError.self) { try trainer.train(parameters: &parameters, on: train, epochs: 1, generator: &generator) }
+        #expect(throws: TrainingError.self) { try mlp.evaluate(parameters: [1, 2, 3], on: test) }
+    }
+
+    @Test(arguments: [
+        SGDConfiguration(learningRate: 0, batchSize: 8), SGDConfiguration(learningRate: .nan, batchSize: 8),
+        SGDConfiguration(learningRate: 0.1, batchSize: 0), SGDConfiguration(learningRate: 0.1, batchSize: 8, momentum: 1),
+        SGDConfiguration(learningRate: 0.1, batchSize: 8, weightDecay: -1),
+    ])
+    func rejectsOutOfRangeHyperParameters(configuration: SGDConfiguration) {
+        #expect(throws: TrainingError.self) { try LocalTrainer(architecture: mlp, configuration: configuration) }
+    }
+
+    @Test func cosineScheduleFallsFromTheBaseRateTowardsZero() {
+        let rates = (0..<10).map { LearningRateSchedule.cosine.rate(base: 0.1, step: $0, of: 10) }
+        #expect(rates[0] == 0.1)
+        #expect(zip(rates, rates.dropFirst()).allSatisfy { $0 > $1 })
+        #expect(rates[9] < 0.003)
+        #expect(LearningRateSchedule.constant.rate(base: 0.1, step: 9, of: 10) == 0.1)
+    }
+
+    @Test func centralizedRunRecordsEveryEpochCumulatively() throws {
+        let job = CentralizedTraining(
+            architecture: mlp, sgd: SGDConfiguration(learningRate: 0.1, batchSize: 16), schedule: .cosine, epochs: 3, seed: 1)
+        var seen = 0
+        let (_, records) = try job.run(train: train, test: test) { _ in seen += 1 }
+        #expect(seen == 3 && records.map(\.epoch) == [1, 2, 3])
+        #expect(records.map(\.samples) == [1000, 2000, 3000])
+        #expect(records[2].flops == 3 * records[0].flops)
+        #expect(records[2].testAccuracy > 0.9)
+        #expect(records[0].learningRate > records[2].learningRate)
+    }
+}
