@@ -16,7 +16,7 @@ final class DenseNetwork {
     private var deltaNext: UnsafeMutablePointer<Float>
 
     init(architecture: ModelArchitecture, capacity: Int) {
-        _ = singleThreadedBLAS
+        BLASBackend.useSingleThread()
         self.architecture = architecture
         self.capacity = capacity
         activations = architecture.layerSizes.map { width in
@@ -113,39 +113,46 @@ final class DenseNetwork {
         return (lossSum, correct)
     }
 
-    /// Writes the gradient of the batch's mean loss into `gradient` (the layout of the parameters).
-    /// Call right after ``forward(parameters:batch:labels:)`` on the same batch.
-    func backward(parameters: UnsafePointer<Float>, batch: Int, labels: (Int) -> Int, gradient: UnsafeMutablePointer<Float>) {
+    /// Folds the gradient of the batch's mean loss into `target`, laid out like the parameters:
+    /// `target = keep * target + scale * gradient`. Call right after
+    /// ``forward(parameters:batch:labels:)`` on the same batch.
+    ///
+    /// With `scale = 1, keep = 0` it writes the gradient. With `target` the parameters themselves,
+    /// `scale = -learningRate` and `keep = 1 - learningRate * weightDecay`, it is the SGD step, done
+    /// inside the matrix products: each layer's input gradient is taken before its weights change.
+    func backward(
+        parameters: UnsafePointer<Float>, batch: Int, labels: (Int) -> Int,
+        into target: UnsafeMutablePointer<Float>, scale: Float, keep: Float
+    ) {
         let sizes = architecture.layerSizes
         let classes = architecture.classCount
         let probabilities = activations[architecture.layerCount]
-        let scale = 1 / Float(batch)
+        let inverseBatch = 1 / Float(batch)
         for row in 0..<batch {
-            for j in 0..<classes { delta[row * classes + j] = probabilities[row * classes + j] * scale }
-            delta[row * classes + labels(row)] -= scale
+            for j in 0..<classes { delta[row * classes + j] = probabilities[row * classes + j] * inverseBatch }
+            delta[row * classes + labels(row)] -= inverseBatch
         }
         for l in stride(from: architecture.layerCount - 1, through: 0, by: -1) {
             let (inputs, outputs) = (sizes[l], sizes[l + 1])
             let (weightOffset, biasOffset) = architecture.offsets(ofLayer: l)
+            if l > 0 {
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), Int32(inputs), Int32(outputs),
+                    1, delta, Int32(outputs), parameters + weightOffset, Int32(outputs), 0, deltaNext, Int32(inputs))
+            }
             cblas_sgemm(
                 CblasRowMajor, CblasTrans, CblasNoTrans, Int32(inputs), Int32(outputs), Int32(batch),
-                1, activations[l], Int32(inputs), delta, Int32(outputs), 0, gradient + weightOffset, Int32(outputs))
-            let biasGradient = gradient + biasOffset
-            biasGradient.update(repeating: 0, count: outputs)
+                scale, activations[l], Int32(inputs), delta, Int32(outputs), keep, target + weightOffset, Int32(outputs))
+            // Bias gradient: column sums of delta, accumulated row by row so the loop vectorises.
+            let biasTarget = target + biasOffset
+            for j in 0..<outputs { biasTarget[j] = keep == 0 ? 0 : keep * biasTarget[j] }
             for row in 0..<batch {
                 let values = delta + row * outputs
-                for j in 0..<outputs { biasGradient[j] += values[j] }
+                for j in 0..<outputs { biasTarget[j] += scale * values[j] }
             }
             guard l > 0 else { break }
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), Int32(inputs), Int32(outputs),
-                1, delta, Int32(outputs), parameters + weightOffset, Int32(outputs), 0, deltaNext, Int32(inputs))
-            let below = activations[l]
-            for i in 0..<(batch * inputs) where below[i] <= 0 { deltaNext[i] = 0 }
+            VectorKernels.zeroWhereNotPositive(deltaNext, reference: activations[l], count: batch * inputs)
             swap(&delta, &deltaNext)
         }
     }
 }
-
-/// OpenBLAS is told once, before the first product, to use a single thread.
-private let singleThreadedBLAS: Void = openblas_set_num_threads(1)

@@ -89,18 +89,30 @@ public final class LocalTrainer {
     }
 
     /// One forward, backward and update on a minibatch; returns the batch's summed loss.
+    ///
+    /// Plain SGD, with or without weight decay, updates the weights inside the backward products;
+    /// momentum and the proximal term need the gradient on its own first.
     private func step(parameters: inout [Float], dataset: Dataset, batchIndices: ArraySlice<Int>, anchor: [Float]) -> Double {
         let batch = network.loadInputs(from: dataset, indices: batchIndices)
         let base = batchIndices.startIndex
         let label: (Int) -> Int = { Int(dataset.labels[batchIndices[base + $0]]) }
-        let lossSum = parameters.withUnsafeBufferPointer { weights in
+        let fused = configuration.momentum == 0 && configuration.proximalMu == 0
+        let lossSum = parameters.withUnsafeMutableBufferPointer { weights in
             let result = network.forward(parameters: weights.baseAddress!, batch: batch, labels: label)
-            gradient.withUnsafeMutableBufferPointer { gradient in
-                network.backward(parameters: weights.baseAddress!, batch: batch, labels: label, gradient: gradient.baseAddress!)
+            if fused {
+                network.backward(
+                    parameters: weights.baseAddress!, batch: batch, labels: label, into: weights.baseAddress!,
+                    scale: -learningRate, keep: 1 - learningRate * configuration.weightDecay)
+            } else {
+                gradient.withUnsafeMutableBufferPointer { gradient in
+                    network.backward(
+                        parameters: weights.baseAddress!, batch: batch, labels: label, into: gradient.baseAddress!,
+                        scale: 1, keep: 0)
+                }
             }
             return result.lossSum
         }
-        applyUpdate(to: &parameters, anchor: anchor)
+        if !fused { applyUpdate(to: &parameters, anchor: anchor) }
         return lossSum
     }
 
@@ -141,7 +153,9 @@ public final class LocalTrainer {
         let lossSum = parameters.withUnsafeBufferPointer { weights in
             let forward = network.forward(parameters: weights.baseAddress!, batch: batch) { labels[$0] }
             result.withUnsafeMutableBufferPointer { gradient in
-                network.backward(parameters: weights.baseAddress!, batch: batch, labels: { labels[$0] }, gradient: gradient.baseAddress!)
+                network.backward(
+                    parameters: weights.baseAddress!, batch: batch, labels: { labels[$0] }, into: gradient.baseAddress!,
+                    scale: 1, keep: 0)
             }
             return forward.lossSum
         }
