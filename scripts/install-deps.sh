@@ -13,6 +13,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 if ! command -v swift >/dev/null 2>&1; then
-    echo "swift is not on PATH: FedWatt needs Swift 6 (e.g. /opt/swift/usr/bin)" >&2
+    echo "swift is not on PATH: FedWatt needs Swift 6; add its bin folder (here /opt/swift/usr/bin) to PATH" >&2
     exit 1
 fi

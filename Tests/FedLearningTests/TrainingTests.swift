@@ -23,6 +23,25 @@ import Testing
         #expect(summary.cpuSeconds > 0)
     }
 
+    /// One epoch over exactly one batch is one step: it must equal `w(1 - lr*decay) - lr*gradient`
+    /// whichever path the trainer takes (the step fused into the products, or momentum's explicit one).
+    @Test(arguments: [(Float(0), Float(0)), (Float(0.01), Float(0)), (Float(0.01), Float(0.9))])
+    func oneStepEqualsTheExplicitGradientStep(decay: Float, momentum: Float) throws {
+        let batch = task.makeDataset(count: 16, seed: 9)
+        let configuration = SGDConfiguration(learningRate: 0.5, batchSize: 16, momentum: momentum, weightDecay: decay)
+        let trainer = try LocalTrainer(architecture: mlp, configuration: configuration)
+        let start = mlp.initialParameters(seed: 4)
+        let (_, gradient) = try trainer.lossAndGradient(
+            parameters: start, inputs: batch.pixels.map { Float($0) / 255 }, labels: batch.labels.map(Int.init))
+        var parameters = start
+        var generator = SeededGenerator(seed: 5)
+        _ = try trainer.train(parameters: &parameters, on: batch, epochs: 1, generator: &generator)
+        for i in parameters.indices {
+            let expected = start[i] - 0.5 * (gradient[i] + decay * start[i])
+            #expect(abs(parameters[i] - expected) <= 1e-5, "parameter \(i)")
+        }
+    }
+
     @Test func trainsOnlyOnTheGivenIndices() throws {
         let trainer = try LocalTrainer(architecture: mlp, configuration: SGDConfiguration(learningRate: 0.1, batchSize: 16))
         var parameters = mlp.initialParameters(seed: 4)
