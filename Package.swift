@@ -8,11 +8,18 @@ let package = Package(
         .library(name: "FedZlib", targets: ["FedZlib"]),
         .library(name: "FedData", targets: ["FedData"]),
         .library(name: "FedLearning", targets: ["FedLearning"]),
+        .library(name: "FedCodec", targets: ["FedCodec"]),
+        .library(name: "FedWire", targets: ["FedWire"]),
+        .library(name: "FedCoordinator", targets: ["FedCoordinator"]),
+        .library(name: "FedClient", targets: ["FedClient"]),
         .executable(name: "fedwatt", targets: ["fedwatt"]),
+        .executable(name: "fedwatt-coordinator", targets: ["fedwatt-coordinator"]),
+        .executable(name: "fedwatt-client", targets: ["fedwatt-client"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C shims over Debian's libraries.
@@ -23,15 +30,73 @@ let package = Package(
         .target(name: "FedZlib", dependencies: ["CZlib"]),
         .target(name: "FedData", dependencies: ["FedZlib"]),
         .target(name: "FedLearning", dependencies: ["FedData", "CBLAS"]),
+        .target(name: "FedCodec", dependencies: ["FedZlib"]),
+        .target(
+            name: "FedWire",
+            dependencies: [
+                "FedCodec", "FedZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+
+        .target(
+            name: "FedCoordinator",
+            dependencies: [
+                "FedCodec", "FedData", "FedLearning", "FedWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+
+        .target(
+            name: "FedClient",
+            dependencies: [
+                "FedCodec", "FedData", "FedLearning", "FedWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Clients/FedClient"
+        ),
+
+        .target(
+            name: "FedCommandLine",
+            dependencies: [
+                "FedCodec", "FedCoordinator", "FedData", "FedLearning",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
 
         // Executables.
         .executableTarget(
             name: "fedwatt",
             dependencies: [
-                "FedData", "FedLearning",
+                "FedCommandLine", "FedData", "FedLearning",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "fedwatt-coordinator",
+            dependencies: [
+                "FedCommandLine", "FedCoordinator", "FedData", "FedLearning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .executableTarget(
+            name: "fedwatt-client",
+            dependencies: [
+                "FedClient", "FedData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Clients/fedwatt-client"
         ),
 
         // Tests.

@@ -61,6 +61,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     case invalidShape(String)
     /// The dataset's files are not where FedWatt looked; `hint` says how to get them.
     case missing(directory: String, file: String, hint: String)
+    /// A dataset source string that is not `fashion-mnist` or `synthetic[:key=value,...]`.
+    case invalidSource(String)
 
     public var description: String {
         switch self {
@@ -68,6 +70,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
             return "invalid dataset shape: \(detail)"
         case .missing(let directory, let file, let hint):
             return "dataset file \(file) not found in \(directory); \(hint)"
+        case .invalidSource(let text):
+            return "invalid dataset '\(text)': use fashion-mnist or synthetic[:features=N,classes=N,train=N,test=N,noise=X,seed=N]"
         }
     }
 }

@@ -83,3 +83,16 @@ public enum PartitionError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension PartitionSpec: Codable {
+    /// Decodes the spec from its string form.
+    public init(from decoder: Decoder) throws {
+        try self.init(parsing: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    /// Encodes the spec as its string form.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

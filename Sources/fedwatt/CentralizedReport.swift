@@ -9,6 +9,7 @@ struct CentralizedReport: Codable {
     var schedule: LearningRateSchedule
     var epochs: Int
     var seed: UInt64
+    var dataset: String
     var dataDirectory: String
     var trainSamples: Int
     var testSamples: Int

@@ -1,0 +1,166 @@
+import FedData
+import FedLearning
+import FedWire
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// The edge client: connects to the coordinator, registers, prepares its data shard from the job,
+/// trains on every RoundStart and answers with its encoded delta, until the coordinator says Bye.
+///
+/// When the connection fails or drops it reconnects with exponential backoff (doubling from
+/// `initialBackoffSeconds` to `maximumBackoffSeconds`, with jitter), and gives up when the coordinator
+/// has been unreachable for `giveUpAfterSeconds`.
+public final class EdgeClient {
+    private let configuration: EdgeClientConfiguration
+    private let logger: Logger
+    private var workspace: LocalWorkspace?
+
+    /// Creates a client; nothing happens until ``run()``.
+    public init(configuration: EdgeClientConfiguration, logger: Logger = Logger(label: "fedwatt.client")) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Rounds this client has answered, over all its connections.
+    public private(set) var roundsAnswered = 0
+
+    /// Serves the job until Bye; throws if the coordinator stays unreachable or the job cannot run here.
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            try await serveUntilBye(group: group)
+            try? await group.shutdownGracefully()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private func serveUntilBye(group: EventLoopGroup) async throws {
+        var backoff = configuration.initialBackoffSeconds
+        var lastContact = ContinuousClock.now
+        var generator = SystemRandomNumberGenerator()
+        while true {
+            do {
+                let connected = try await connect(group: group)
+                lastContact = .now
+                backoff = configuration.initialBackoffSeconds
+                if try await serve(connected) { return }
+                logger.info("client \(configuration.clientID): connection lost; reconnecting")
+            } catch let error as ClientError {
+                throw error
+            } catch {
+                logger.debug("client \(configuration.clientID): cannot reach \(configuration.host):\(configuration.port): \(error)")
+            }
+            guard lastContact.duration(to: .now) < .seconds(configuration.giveUpAfterSeconds) else {
+                throw ClientError.coordinatorUnreachable(seconds: configuration.giveUpAfterSeconds)
+            }
+            try await Task.sleep(for: .seconds(backoff * Double.random(in: 0.5...1.0, using: &generator)))
+            backoff = min(backoff * 2, configuration.maximumBackoffSeconds)
+        }
+    }
+
+    private struct Connected {
+        var connection: PeerConnection
+        var events: AsyncStream<ConnectionEvent>
+    }
+
+    private func connect(group: EventLoopGroup) async throws -> Connected {
+        let (events, continuation) = AsyncStream.makeStream(of: ConnectionEvent.self)
+        let counter = ByteCounter()
+        let maximum = configuration.maximumPayloadSize
+        let channel = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try configureFedWirePipeline(channel: channel, counter: counter, maximumPayloadSize: maximum) { event in
+                        continuation.yield(event)
+                        if case .closed = event { continuation.finish() }
+                    }
+                }
+            }
+            .connect(host: configuration.host, port: configuration.port).get()
+        return Connected(connection: PeerConnection(channel: channel, counter: counter), events: events)
+    }
+
+    /// Talks to the coordinator until the connection ends; returns true at Bye.
+    private func serve(_ connected: Connected) async throws -> Bool {
+        let connection = connected.connection
+        connection.send(.register(Register(
+            clientID: UInt32(configuration.clientID), device: configuration.device, link: configuration.link)))
+        for await event in connected.events {
+            switch event {
+            case .message(.welcome(let welcome)):
+                if try prepare(jobJSON: welcome.jobJSON, connection: connection) {
+                    connection.send(.ack(Ack(round: 0)))  // ready: data loaded, shard derived
+                }
+            case .message(.roundStart(let start)):
+                guard let workspace else {
+                    connection.refuse(WireError(.unexpectedMessage, "RoundStart before Welcome"))
+                    continue
+                }
+                do {
+                    connection.send(.update(try workspace.runRound(start)))
+                    roundsAnswered += 1
+                } catch {
+                    logger.error("client \(configuration.clientID): round \(start.round) refused: \(error)")
+                    connection.refuse(WireError(.wrongShape, "\(error)"))
+                }
+            case .message(.ack):
+                continue
+            case .message(.bye(let bye)):
+                logger.info("client \(configuration.clientID): bye (\(bye.reason))")
+                try? await connection.channel.close()
+                return true
+            case .message(.error(let error)):
+                logger.error("client \(configuration.clientID): coordinator refused us: \(error.code): \(error.text)")
+            case .message(let other):
+                connection.refuse(WireError(.unexpectedMessage, "a coordinator does not send \(other.type)"))
+            case .refused(let error):
+                logger.error("client \(configuration.clientID): refused the coordinator's bytes: \(error)")
+            case .closed:
+                return false
+            }
+        }
+        return false
+    }
+
+    /// Reads the job and, unless it is the job already prepared, loads this client's shard;
+    /// returns whether the client is ready for rounds.
+    private func prepare(jobJSON: String, connection: PeerConnection) throws -> Bool {
+        let job: FederatedJob
+        do {
+            job = try FederatedJob(jsonText: jobJSON)
+        } catch {
+            connection.refuse(WireError(.malformedPayload, "cannot use the job: \(error)"))
+            return false
+        }
+        guard workspace?.job != job else { return true }
+        do {
+            workspace = try LocalWorkspace(job: job, clientID: configuration.clientID, dataDirectory: configuration.dataDirectory)
+        } catch {
+            connection.refuse(WireError(.internalError, "client \(configuration.clientID) cannot prepare its data: \(error)"))
+            throw ClientError.cannotPrepare("\(error)")
+        }
+        logger.info("client \(configuration.clientID): \(workspace!.sampleCount) local samples (\(job.partition), \(job.dataset))")
+        return true
+    }
+}
+
+/// Why a client stopped without a Bye.
+public enum ClientError: Error, CustomStringConvertible {
+    /// No connection for longer than the give-up time.
+    case coordinatorUnreachable(seconds: Double)
+    /// The job cannot run here (missing dataset, bad partition).
+    case cannotPrepare(String)
+
+    public var description: String {
+        switch self {
+        case .coordinatorUnreachable(let seconds): return "coordinator unreachable for \(seconds) s; giving up"
+        case .cannotPrepare(let detail): return "cannot prepare the job: \(detail)"
+        }
+    }
+}

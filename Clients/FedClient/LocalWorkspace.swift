@@ -1,0 +1,50 @@
+import FedCodec
+import FedData
+import FedLearning
+import FedWire
+
+/// A client's side of a job: its shard of the training data and its trainer, prepared once per job
+/// (kept across reconnections to the same job), and the local round it runs on each RoundStart.
+final class LocalWorkspace {
+    let job: FederatedJob
+    let clientID: Int
+    private let data: Dataset
+    private let shard: [Int]
+    private let trainer: LocalTrainer
+
+    /// Loads the job's training split and keeps the client's shard, derived from the partition spec.
+    init(job: FederatedJob, clientID: Int, dataDirectory: String) throws {
+        guard clientID < job.clientCount else {
+            throw PartitionError.clientOutOfRange(id: clientID, clientCount: job.clientCount)
+        }
+        self.job = job
+        self.clientID = clientID
+        data = try job.dataset.load(.train, directory: dataDirectory)
+        shard = try Partitioner(spec: job.partition, clientCount: job.clientCount, seed: job.seed)
+            .shard(forClient: clientID, labels: data.labels, classCount: data.classCount)
+        trainer = try LocalTrainer(architecture: job.model, configuration: job.sgd)
+    }
+
+    /// Number of training samples in this client's shard.
+    var sampleCount: Int { shard.count }
+
+    /// Trains from the round's global model and returns the Update carrying the encoded delta.
+    func runRound(_ start: RoundStart) throws -> Update {
+        let global = try TensorCodec.decode(start.model, expectedCount: job.model.parameterCount)
+        guard start.learningRate.isFinite, start.learningRate > 0, start.localEpochs > 0 else {
+            throw WireError(.malformedPayload, "round \(start.round) asks for learning rate \(start.learningRate) and \(start.localEpochs) epochs")
+        }
+        var parameters = global
+        trainer.learningRate = start.learningRate
+        trainer.resetMomentum()
+        var generator = job.trainingGenerator(clientID: clientID, round: Int(start.round))
+        let summary = try trainer.train(
+            parameters: &parameters, on: data, indices: shard, epochs: Int(start.localEpochs), generator: &generator,
+            anchor: job.sgd.proximalMu != 0 ? global : nil)
+        for i in parameters.indices { parameters[i] -= global[i] }
+        let codec = try CodecID(spec: job.uplinkCodec)
+        return Update(
+            round: start.round, sampleCount: UInt32(summary.samples / Int(start.localEpochs)), trainLoss: summary.meanLoss,
+            flops: UInt64(summary.flops), cpuSeconds: summary.cpuSeconds, delta: TensorCodec.encode(parameters, codec: codec))
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import FedClient
+import FedData
+import Logging
+
+/// `fedwatt-client`: one edge client of a federated job.
+@main
+struct FedWattClient: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fedwatt-client",
+        abstract: "Join a federated job as one edge client.",
+        discussion: """
+            Connects to the coordinator, registers with its id, derives its own data shard from the \
+            job's partition spec (training data never crosses the wire), trains on every RoundStart \
+            and sends back its encoded delta. Reconnects with exponential backoff if the coordinator \
+            goes away; exits 0 when the coordinator says Bye.
+            """
+    )
+
+    @Option(help: "Coordinator address, HOST:PORT.")
+    var coordinator: String
+
+    @Option(help: "This client's id, 0..<the job's client count; it picks the data shard.")
+    var id: Int
+
+    @Option(help: "Device profile this client models (energy accounting).")
+    var device: String = "rpi4"
+
+    @Option(help: "Link profile this client models (energy accounting).")
+    var link: String = "wifi"
+
+    @Option(name: .customLong("data-dir"), help: "Folder with the Fashion-MNIST IDX files (default: $FEDWATT_DATA_DIR, else \(FashionMNIST.debianDirectory)).")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("give-up-after"), help: "Seconds without reaching the coordinator before giving up.")
+    var giveUpAfter: Double = 60
+
+    func validate() throws {
+        guard id >= 0 else { throw ValidationError("--id must not be negative") }
+        guard address != nil else { throw ValidationError("--coordinator must be HOST:PORT, e.g. 127.0.0.1:7000") }
+        guard giveUpAfter > 0 else { throw ValidationError("--give-up-after must be positive") }
+    }
+
+    private var address: (host: String, port: Int)? {
+        guard let colon = coordinator.lastIndex(of: ":"), let port = Int(coordinator[coordinator.index(after: colon)...]),
+            (1...65535).contains(port)
+        else { return nil }
+        return (String(coordinator[..<colon]), port)
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "fedwatt.client.\(id)")
+        logger.logLevel = .warning
+        let configuration = EdgeClientConfiguration(
+            host: address!.host, port: address!.port, clientID: id, device: device, link: link,
+            dataDirectory: FashionMNIST.directory(explicit: dataDirectory), giveUpAfterSeconds: giveUpAfter)
+        try await EdgeClient(configuration: configuration, logger: logger).run()
+    }
+}

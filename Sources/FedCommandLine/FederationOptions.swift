@@ -1,0 +1,116 @@
+import ArgumentParser
+import FedCodec
+import FedCoordinator
+import FedData
+import FedLearning
+
+/// The federated job's settings beyond local SGD: rounds, strategy, selection, partition, codec.
+public struct FederationOptions: ParsableArguments {
+    @Option(help: "Rounds to complete.")
+    public var rounds: Int = 20
+
+    @Option(help: "Aggregation strategy: \(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    public var strategy: StrategyName = .fedavg
+
+    @Option(help: "FedProx proximal coefficient mu (with --strategy fedprox).")
+    public var mu: Float = 0.01
+
+    @Option(name: .customLong("server-lr"), help: "Server learning rate (default: 1 for fedavg/fedprox, 0.01 for fedadam/fedyogi).")
+    public var serverLearningRate: Float?
+
+    @Option(help: "First-moment decay of fedadam/fedyogi.")
+    public var beta1: Float = 0.9
+
+    @Option(help: "Second-moment decay of fedadam/fedyogi.")
+    public var beta2: Float = 0.99
+
+    @Option(help: "Adaptivity tau of fedadam/fedyogi.")
+    public var tau: Float = 1e-3
+
+    @Option(name: .customLong("local-epochs"), help: "Local epochs per round.")
+    public var localEpochs: Int = 1
+
+    @Option(help: "Partition: iid, dirichlet:ALPHA, shards:K or quantity:ALPHA.")
+    public var partition: PartitionSpec = .iid
+
+    @Option(help: "Codec of client updates (this build: none).")
+    public var codec: String = "none"
+
+    @Option(help: "Fraction of connected clients selected per round (default: all).")
+    public var fraction: Double?
+
+    @Option(name: .customLong("per-round"), help: "Number of clients selected per round (default: all).")
+    public var perRound: Int?
+
+    @Option(name: .customLong("min-completion"), help: "Updates a round needs; fewer and it is retried (default: half the selected, at least 1).")
+    public var minCompletion: Int?
+
+    @Option(name: .customLong("round-timeout"), help: "Seconds a round waits for updates.")
+    public var roundTimeout: Double = 60
+
+    @Option(name: .customLong("max-round-attempts"), help: "Attempts per round before the job stops with an error.")
+    public var maxRoundAttempts: Int = 3
+
+    public init() {}
+
+    public func validate() throws {
+        guard rounds > 0 else { throw ValidationError("--rounds must be at least 1") }
+        guard localEpochs > 0 else { throw ValidationError("--local-epochs must be at least 1") }
+        guard roundTimeout > 0 else { throw ValidationError("--round-timeout must be positive, e.g. --round-timeout 60") }
+        guard maxRoundAttempts > 0 else { throw ValidationError("--max-round-attempts must be at least 1") }
+        guard fraction == nil || perRound == nil else { throw ValidationError("give --fraction or --per-round, not both") }
+        if let fraction, !(fraction > 0 && fraction <= 1) { throw ValidationError("--fraction must be in (0, 1], e.g. 0.5") }
+        if let perRound, perRound < 1 { throw ValidationError("--per-round must be at least 1") }
+        if let minCompletion, minCompletion < 1 { throw ValidationError("--min-completion must be at least 1") }
+        guard mu >= 0, mu.isFinite else { throw ValidationError("--mu must not be negative") }
+        do {
+            _ = try CodecID(spec: codec)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// Who takes part in a round.
+    public var selection: ClientSelection {
+        if let fraction { return .fraction(fraction) }
+        if let perRound { return .count(perRound) }
+        return .all
+    }
+
+    /// The updates a round needs with `clientCount` clients: the flag, or half the selected (rounded up).
+    public func minimumCompletion(clientCount: Int) -> Int {
+        if let minCompletion { return minCompletion }
+        let selected: Int
+        switch selection {
+        case .all: selected = clientCount
+        case .fraction(let f): selected = max(1, Int((f * Double(clientCount)).rounded(.up)))
+        case .count(let n): selected = min(n, clientCount)
+        }
+        return max(1, (selected + 1) / 2)
+    }
+
+    /// The configured strategy.
+    public func makeStrategy() -> any AggregationStrategy {
+        strategy.make(serverLearningRate: serverLearningRate, mu: mu, beta1: beta1, beta2: beta2, tau: tau)
+    }
+
+    /// The flags that reproduce these options on another command line.
+    public var arguments: [String] {
+        var flags = [
+            "--rounds", "\(rounds)", "--strategy", strategy.rawValue, "--mu", "\(mu)", "--beta1", "\(beta1)",
+            "--beta2", "\(beta2)", "--tau", "\(tau)", "--local-epochs", "\(localEpochs)", "--partition", partition.description,
+            "--codec", codec, "--round-timeout", "\(roundTimeout)", "--max-round-attempts", "\(maxRoundAttempts)",
+        ]
+        if let serverLearningRate { flags += ["--server-lr", "\(serverLearningRate)"] }
+        if let fraction { flags += ["--fraction", "\(fraction)"] }
+        if let perRound { flags += ["--per-round", "\(perRound)"] }
+        if let minCompletion { flags += ["--min-completion", "\(minCompletion)"] }
+        return flags
+    }
+}
+
+extension StrategyName: ExpressibleByArgument {}
+
+extension PartitionSpec: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}

@@ -1,0 +1,392 @@
+import FedCodec
+import FedData
+import FedLearning
+import FedWire
+import Foundation
+import Logging
+import NIOCore
+
+/// Runs a federated job: registers clients, runs rounds, aggregates updates as they arrive,
+/// evaluates, and writes the ledger and summary.
+///
+/// All state lives in one sequential loop over ``CoordinatorEvent``s (``run()``); connections only
+/// feed that stream (``events``). A client's bad input is refused with an Error frame and a close,
+/// and changes nothing else: the update is validated completely before it is folded in.
+public final class Coordinator {
+    /// Where connections deliver their events.
+    public let events: AsyncStream<CoordinatorEvent>.Continuation
+    private let stream: AsyncStream<CoordinatorEvent>
+
+    private let configuration: CoordinatorConfiguration
+    private let testSet: Dataset
+    private let jobJSON: String
+    private var strategy: any AggregationStrategy
+    private var global: [Float]
+    private let logger: Logger
+    private let onRecord: @Sendable (RoundRecord, Int) -> Void
+
+    private var connections: [ConnectionID: PeerConnection] = [:]
+    private var clientOfConnection: [ConnectionID: Int] = [:]
+    private var registered: [Int: RegisteredClient] = [:]
+    private var retiredBytes: [Int: ByteCounts] = [:]
+    private var round = 1
+    private var attempt = 1
+    private var current: RoundInProgress?
+    private var records: [RoundRecord] = []
+    private var jobStart: ContinuousClock.Instant?
+    private let ledger: LedgerWriter
+
+    private struct RegisteredClient {
+        var connectionID: ConnectionID
+        var connection: PeerConnection
+        var device: String
+        var link: String
+        /// Set when the client has acknowledged the Welcome (Ack round 0): its data is loaded.
+        var ready = false
+    }
+
+    private struct Participant {
+        var connection: PeerConnection
+        var bytesAtStart: ByteCounts
+        var device: String
+        var link: String
+        var lastWrite: EventLoopFuture<Void>?
+    }
+
+    private struct RoundInProgress {
+        var round: Int
+        var attempt: Int
+        var selected: [Int]
+        var pending: Set<Int>
+        var participants: [Int: Participant]
+        var results: [Int: Update]
+        var dropped: [Int: String]
+        var accumulator: DeltaAccumulator
+        var started: ContinuousClock.Instant
+        var deadline: Task<Void, Never>
+    }
+
+    /// Prepares a job: loads nothing, writes an empty ledger in the output directory.
+    ///
+    /// `onRecord` is called after each round attempt with its record and the rounds asked for
+    /// (the live progress line).
+    public init(
+        configuration: CoordinatorConfiguration, testSet: Dataset, logger: Logger = Logger(label: "fedwatt.coordinator"),
+        onRecord: @escaping @Sendable (RoundRecord, Int) -> Void = { _, _ in }
+    ) throws {
+        var job = configuration.job
+        job.sgd.proximalMu = configuration.strategy.proximalMu
+        try job.validate()
+        try job.model.validate(for: testSet)
+        var configuration = configuration
+        configuration.job = job
+        self.configuration = configuration
+        self.testSet = testSet
+        jobJSON = try job.jsonText()
+        strategy = configuration.strategy
+        global = job.model.initialParameters(seed: job.seed)
+        self.logger = logger
+        self.onRecord = onRecord
+        ledger = try LedgerWriter(directory: configuration.outputDirectory)
+        (stream, events) = AsyncStream.makeStream(of: CoordinatorEvent.self)
+    }
+
+    /// The current global model.
+    public var globalModel: [Float] { global }
+
+    /// Consumes events until the last round is done, then says Bye to every client, writes
+    /// `summary.json` and returns the summary. Throws if a round fails `maxRoundAttempts` times.
+    public func run() async throws -> JobSummary {
+        for await event in stream {
+            try await handle(event)
+            if round > configuration.rounds { return try await finish() }
+        }
+        throw CoordinatorError.eventStreamEnded
+    }
+
+    // MARK: - Events
+
+    private func handle(_ event: CoordinatorEvent) async throws {
+        switch event {
+        case .connected(let id, let connection):
+            connections[id] = connection
+        case .connection(let id, .message(let message)):
+            try await handle(message, from: id)
+        case .connection(let id, .refused(let error)):
+            logger.warning("refused input from connection \(id): \(error)")
+            if let client = clientOfConnection[id] { try await drop(client, reason: "refused: \(error)") }
+        case .connection(let id, .closed):
+            try await connectionClosed(id)
+        case .deadline(let round, let attempt):
+            guard let current, current.round == round, current.attempt == attempt else { return }
+            for client in current.pending.sorted() { self.current?.dropped[client] = "timeout" }
+            self.current?.pending.removeAll()
+            try await closeRound()
+        }
+    }
+
+    private func handle(_ message: Message, from id: ConnectionID) async throws {
+        guard let connection = connections[id] else { return }
+        switch message {
+        case .register(let register):
+            try await handle(register, connection: connection, id: id)
+        case .update(let update):
+            guard let client = clientOfConnection[id] else {
+                connection.refuse(WireError(.unknownClient, "send Register before Update"))
+                return
+            }
+            try await handle(update, from: client, connection: connection)
+        case .ack(let ack) where ack.round == 0:
+            guard let client = clientOfConnection[id], registered[client]?.ready == false else {
+                connection.refuse(WireError(.unexpectedMessage, "Ack 0 (ready) is sent once, after Welcome"))
+                return
+            }
+            registered[client]?.ready = true
+            try await startRoundIfReady()
+        case .error(let error):
+            logger.warning("connection \(id) reported \(error.code): \(error.text)")
+            connection.close()
+        case .welcome, .roundStart, .ack, .bye:
+            connection.refuse(WireError(.unexpectedMessage, "a client does not send \(message.type)"))
+        }
+    }
+
+    private func handle(_ register: Register, connection: PeerConnection, id: ConnectionID) async throws {
+        let client = Int(register.clientID)
+        guard clientOfConnection[id] == nil else {
+            connection.refuse(WireError(.unexpectedMessage, "this connection is already registered as client \(clientOfConnection[id]!)"))
+            return
+        }
+        guard client < configuration.job.clientCount else {
+            connection.refuse(WireError(.unknownClient, "client id \(client) is outside 0..<\(configuration.job.clientCount)"))
+            return
+        }
+        if let previous = registered[client] {
+            // The same id again: the client reconnected; its old connection is finished.
+            logger.info("client \(client) reconnected; closing its previous connection")
+            clientOfConnection[previous.connectionID] = nil
+            retire(client, previous.connection)
+            previous.connection.close()
+            try await drop(client, reason: "reconnected")
+        }
+        registered[client] = RegisteredClient(connectionID: id, connection: connection, device: register.device, link: register.link)
+        clientOfConnection[id] = client
+        connection.send(.welcome(Welcome(jobJSON: jobJSON)))
+        logger.info("client \(client) registered (device \(register.device), link \(register.link)); \(registered.count) connected")
+    }
+
+    private func handle(_ update: Update, from client: Int, connection: PeerConnection) async throws {
+        guard var round = current, round.participants[client] != nil else {
+            connection.refuse(WireError(.notSelected, "client \(client) has no round in progress"))
+            try await drop(client, reason: "update outside its round")
+            return
+        }
+        guard Int(update.round) == round.round else {
+            connection.refuse(WireError(.wrongRound, "update for round \(update.round); the round in progress is \(round.round)"))
+            try await drop(client, reason: "update for the wrong round")
+            return
+        }
+        guard round.pending.contains(client) else {
+            connection.refuse(WireError(.duplicateUpdate, "client \(client) already sent its update for round \(round.round)"))
+            return
+        }
+        let delta: [Float]
+        do {
+            delta = try validatedDelta(update)
+        } catch let error as WireError {
+            connection.refuse(error)
+            try await drop(client, reason: "rejected update: \(error)")
+            return
+        }
+        round.accumulator.add(delta, weight: Double(update.sampleCount))
+        round.results[client] = update
+        round.pending.remove(client)
+        round.participants[client]?.lastWrite = connection.channel.writeAndFlush(
+            Message.ack(Ack(round: update.round)).encodedFrame(allocator: connection.channel.allocator))
+        current = round
+        if round.pending.isEmpty { try await closeRound() }
+    }
+
+    /// Decodes and checks an update completely before anything is folded in.
+    private func validatedDelta(_ update: Update) throws -> [Float] {
+        guard update.sampleCount > 0 else { throw WireError(.malformedPayload, "update with 0 samples") }
+        guard update.trainLoss.isFinite, update.cpuSeconds.isFinite, update.cpuSeconds >= 0 else {
+            throw WireError(.nonFiniteValues, "train loss \(update.trainLoss) or CPU-seconds \(update.cpuSeconds) is not a finite number")
+        }
+        let expected = configuration.job.model.parameterCount
+        let delta: [Float]
+        do {
+            delta = try TensorCodec.decode(update.delta, expectedCount: expected)
+        } catch let error as CodecError {
+            switch error {
+            case .wrongValueCount: throw WireError(.wrongShape, error.description)
+            default: throw WireError(.badEncoding, error.description)
+            }
+        }
+        if let bad = delta.firstIndex(where: { !$0.isFinite }) {
+            throw WireError(.nonFiniteValues, "delta value \(bad) is \(delta[bad])")
+        }
+        return delta
+    }
+
+    private func drop(_ client: Int, reason: String) async throws {
+        guard current?.pending.contains(client) == true else { return }
+        current?.pending.remove(client)
+        current?.dropped[client] = reason
+        logger.warning("client \(client) dropped from round \(current!.round): \(reason)")
+        if current?.pending.isEmpty == true { try await closeRound() }
+    }
+
+    private func connectionClosed(_ id: ConnectionID) async throws {
+        connections[id] = nil
+        guard let client = clientOfConnection.removeValue(forKey: id) else { return }
+        if let entry = registered[client], entry.connectionID == id {
+            registered[client] = nil
+            retire(client, entry.connection)
+        }
+        logger.info("client \(client) disconnected; \(registered.count) connected")
+        try await drop(client, reason: "disconnected")
+    }
+
+    /// Adds a finished connection's bytes to its client's totals.
+    private func retire(_ client: Int, _ connection: PeerConnection) {
+        let counts = connection.counter.current
+        retiredBytes[client, default: ByteCounts()].read += counts.read
+        retiredBytes[client, default: ByteCounts()].written += counts.written
+    }
+
+    // MARK: - Rounds
+
+    private func startRoundIfReady() async throws {
+        let ready = registered.filter(\.value.ready).map(\.key)
+        guard current == nil, round <= configuration.rounds, ready.count >= configuration.minClients else { return }
+        let selected = configuration.selection.select(from: ready, seed: configuration.job.seed, round: round, attempt: attempt)
+        let start = Message.roundStart(RoundStart(
+            round: UInt32(round), localEpochs: UInt32(configuration.job.localEpochs),
+            deadlineMilliseconds: UInt32(min(Double(UInt32.max), configuration.roundTimeoutSeconds * 1000)),
+            learningRate: configuration.job.sgd.learningRate, model: TensorCodec.encode(global)))
+        let frame = start.encodedFrame()
+        let now = ContinuousClock.now
+        if jobStart == nil { jobStart = now }
+        var participants: [Int: Participant] = [:]
+        for client in selected {
+            let entry = registered[client]!
+            participants[client] = Participant(
+                connection: entry.connection, bytesAtStart: entry.connection.counter.current, device: entry.device,
+                link: entry.link, lastWrite: entry.connection.channel.writeAndFlush(frame))
+        }
+        let (round, attempt, events) = (self.round, self.attempt, self.events)
+        let timeout = configuration.roundTimeoutSeconds
+        let deadline = Task {
+            try? await Task.sleep(for: .seconds(timeout))
+            if !Task.isCancelled { events.yield(.deadline(round: round, attempt: attempt)) }
+        }
+        current = RoundInProgress(
+            round: round, attempt: attempt, selected: selected, pending: Set(selected), participants: participants,
+            results: [:], dropped: [:], accumulator: DeltaAccumulator(parameterCount: global.count), started: now,
+            deadline: deadline)
+    }
+
+    private func closeRound() async throws {
+        guard let round = current else { return }
+        current = nil
+        round.deadline.cancel()
+        // Every byte of the round has left (or failed to leave) the socket before it is counted.
+        for participant in round.participants.values { try? await participant.lastWrite?.get() }
+        let completed = round.results.count >= max(1, configuration.minCompletion)
+        if completed, let meanDelta = round.accumulator.mean() {
+            strategy.apply(meanDelta: meanDelta, to: &global)
+        }
+        let wall = round.started.duration(to: .now)
+        let evaluationStart = ContinuousClock.now
+        let evaluation = try configuration.job.model.evaluate(parameters: global, on: testSet)
+        let evaluationTime = evaluationStart.duration(to: .now)
+
+        let clients = round.selected.map { client -> RoundRecord.ClientRound in
+            let participant = round.participants[client]!
+            let bytes = participant.connection.counter.current - participant.bytesAtStart
+            let update = round.results[client]
+            return RoundRecord.ClientRound(
+                client: client, device: participant.device, link: participant.link, bytesWritten: bytes.written,
+                bytesRead: bytes.read, payloadBytes: update?.delta.bytes.count ?? 0, samples: Int(update?.sampleCount ?? 0),
+                flops: Int(update?.flops ?? 0), cpuSeconds: update?.cpuSeconds ?? 0, trainLoss: update?.trainLoss)
+        }
+        let samples = round.results.values.reduce(0.0) { $0 + Double($1.sampleCount) }
+        let trainLoss = samples == 0 ? nil : round.results.values.reduce(0.0) { $0 + $1.trainLoss * Double($1.sampleCount) } / samples
+        let record = RoundRecord(
+            round: round.round, attempt: round.attempt, status: completed ? .completed : .failed, selected: round.selected,
+            completed: round.results.keys.sorted(),
+            dropped: round.dropped.keys.sorted().map { RoundRecord.Dropped(client: $0, reason: round.dropped[$0]!) },
+            trainLoss: trainLoss, testAccuracy: evaluation.accuracy, testLoss: evaluation.loss, clients: clients,
+            wallSeconds: wall.seconds, evaluationSeconds: evaluationTime.seconds,
+            elapsedSeconds: (jobStart ?? round.started).duration(to: .now).seconds,
+            cumulativeUplinkBytes: (records.last?.cumulativeUplinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesRead },
+            cumulativeDownlinkBytes: (records.last?.cumulativeDownlinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesWritten })
+        try ledger.append(record)
+        records.append(record)
+        onRecord(record, configuration.rounds)
+
+        if completed {
+            self.round += 1
+            attempt = 1
+        } else {
+            logger.warning("round \(round.round) attempt \(round.attempt) failed: \(round.results.count) of \(configuration.minCompletion) updates needed")
+            attempt += 1
+            guard attempt <= configuration.maxRoundAttempts else {
+                throw CoordinatorError.roundFailed(round: round.round, attempts: configuration.maxRoundAttempts)
+            }
+        }
+        try await startRoundIfReady()
+    }
+
+    private func finish() async throws -> JobSummary {
+        let bye = Message.bye(Bye(reason: "job complete")).encodedFrame()
+        let writes = registered.values.map { $0.connection.channel.writeAndFlush(bye) }
+        for write in writes { try? await write.get() }
+        for (client, entry) in registered { retire(client, entry.connection) }
+        let completed = records.filter { $0.status == .completed }
+        let summary = JobSummary(
+            job: configuration.job, strategy: String(describing: type(of: strategy)), rounds: configuration.rounds,
+            roundsCompleted: completed.count, failedAttempts: records.count - completed.count,
+            finalAccuracy: records.last?.testAccuracy ?? 0, finalLoss: records.last?.testLoss ?? 0,
+            uplinkBytes: records.last?.cumulativeUplinkBytes ?? 0,
+            downlinkBytes: records.last?.cumulativeDownlinkBytes ?? 0,
+            clientFLOPs: records.flatMap(\.clients).reduce(0) { $0 + $1.flops },
+            clientCPUSeconds: records.flatMap(\.clients).reduce(0) { $0 + $1.cpuSeconds },
+            roundsWallSeconds: records.reduce(0) { $0 + $1.wallSeconds },
+            evaluationSeconds: records.reduce(0) { $0 + $1.evaluationSeconds },
+            elapsedSeconds: jobStart.map { $0.duration(to: .now).seconds } ?? 0,
+            connectionBytes: retiredBytes.keys.sorted().map {
+                JobSummary.ClientBytes(client: $0, read: retiredBytes[$0]!.read, written: retiredBytes[$0]!.written)
+            })
+        for entry in registered.values { entry.connection.close() }
+        try ledger.close()
+        _ = try writeJSON(summary, to: configuration.outputDirectory, name: "summary.json")
+        return summary
+    }
+}
+
+/// Why a job stopped before its last round.
+public enum CoordinatorError: Error, CustomStringConvertible {
+    /// A round did not gather enough updates in any of its attempts.
+    case roundFailed(round: Int, attempts: Int)
+    /// The event stream finished while rounds remained (the server stopped).
+    case eventStreamEnded
+
+    public var description: String {
+        switch self {
+        case .roundFailed(let round, let attempts):
+            return "round \(round) failed \(attempts) times: too few clients completed it (see --min-completion, --round-timeout)"
+        case .eventStreamEnded:
+            return "the coordinator stopped receiving events before the job finished"
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a `Double`.
+    var seconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) * 1e-18
+    }
+}

@@ -1,0 +1,47 @@
+import FedLearning
+
+/// Everything `fedwatt-coordinator` is told on its command line.
+public struct CoordinatorConfiguration: Sendable {
+    /// The job sent to every client.
+    public var job: FederatedJob
+    /// Completed rounds to run.
+    public var rounds: Int
+    /// Registered clients needed before a round starts.
+    public var minClients: Int
+    /// Who takes part in each round.
+    public var selection: ClientSelection
+    /// Accepted updates a round needs; fewer and the attempt fails and is retried.
+    public var minCompletion: Int
+    /// How long a round waits for updates.
+    public var roundTimeoutSeconds: Double
+    /// Attempts per round before the job gives up.
+    public var maxRoundAttempts: Int
+    /// The server-side strategy.
+    public var strategy: any AggregationStrategy
+    /// Folder for `ledger.jsonl` and `summary.json`.
+    public var outputDirectory: String
+    /// Folder of the Fashion-MNIST files (the coordinator reads the test split).
+    public var dataDirectory: String?
+
+    /// Creates a configuration.
+    public init(
+        job: FederatedJob, rounds: Int, minClients: Int, selection: ClientSelection = .all, minCompletion: Int = 1,
+        roundTimeoutSeconds: Double = 60, maxRoundAttempts: Int = 3, strategy: any AggregationStrategy = FedAvg(),
+        outputDirectory: String, dataDirectory: String? = nil
+    ) {
+        self.job = job
+        self.rounds = rounds
+        self.minClients = minClients
+        self.selection = selection
+        self.minCompletion = minCompletion
+        self.roundTimeoutSeconds = roundTimeoutSeconds
+        self.maxRoundAttempts = maxRoundAttempts
+        self.strategy = strategy
+        self.outputDirectory = outputDirectory
+        self.dataDirectory = dataDirectory
+    }
+
+    /// The largest frame payload accepted from a client: an uncompressed update plus headers.
+    /// Anything longer is refused from its header, before it is buffered.
+    public var maximumPayloadSize: Int { job.model.parameterCount * 4 + 4096 }
+}

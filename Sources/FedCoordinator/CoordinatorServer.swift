@@ -1,0 +1,52 @@
+import FedWire
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// The TCP side of the coordinator: accepts connections, installs FedWatt's pipeline on each, and
+/// turns everything that happens on them into ``CoordinatorEvent``s for the ``Coordinator``.
+public final class CoordinatorServer: Sendable {
+    private let channel: Channel
+    private let group: MultiThreadedEventLoopGroup
+
+    /// The port actually bound (useful with port 0).
+    public var port: Int { channel.localAddress?.port ?? 0 }
+
+    /// Listens on `host:port` (port 0 picks a free one), refusing frame payloads over `maximumPayloadSize`.
+    public init(
+        host: String, port: Int, maximumPayloadSize: Int, events: AsyncStream<CoordinatorEvent>.Continuation
+    ) async throws {
+        // One event loop: the coordinator's work is in its round loop, not in I/O.
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let nextID = NIOLockedValueBox(0)
+        do {
+            channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    let id = nextID.withLockedValue { value -> Int in
+                        value += 1
+                        return value
+                    }
+                    let counter = ByteCounter()
+                    return channel.eventLoop.makeCompletedFuture {
+                        try configureFedWirePipeline(channel: channel, counter: counter, maximumPayloadSize: maximumPayloadSize) {
+                            events.yield(.connection(id, $0))
+                        }
+                        events.yield(.connected(id, PeerConnection(channel: channel, counter: counter)))
+                    }
+                }
+                .bind(host: host, port: port).get()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Stops listening, closes every connection and releases the event loop.
+    public func shutdown() async {
+        try? await channel.close()
+        try? await group.shutdownGracefully()
+    }
+}

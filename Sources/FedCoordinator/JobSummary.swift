@@ -1,0 +1,43 @@
+import FedLearning
+import FedWire
+
+/// The content of `summary.json`, written when the job ends.
+public struct JobSummary: Sendable, Codable {
+    /// The job the clients ran.
+    public var job: FederatedJob
+    /// The strategy's name.
+    public var strategy: String
+    /// Rounds asked for.
+    public var rounds: Int
+    /// Rounds completed.
+    public var roundsCompleted: Int
+    /// Round attempts that failed and were retried.
+    public var failedAttempts: Int
+    /// Test accuracy of the final global model.
+    public var finalAccuracy: Double
+    /// Test loss of the final global model.
+    public var finalLoss: Double
+    /// Bytes read from clients during rounds (uplink), from the ledger.
+    public var uplinkBytes: Int
+    /// Bytes written to clients during rounds (downlink), from the ledger.
+    public var downlinkBytes: Int
+    /// FLOPs the clients counted, from the ledger.
+    public var clientFLOPs: Int
+    /// CPU-seconds of the clients' training threads, from the ledger.
+    public var clientCPUSeconds: Double
+    /// Sum of the rounds' wall times (evaluation excluded).
+    public var roundsWallSeconds: Double
+    /// Sum of the evaluations' wall times.
+    public var evaluationSeconds: Double
+    /// Wall time from the first round's start to the end of the job.
+    public var elapsedSeconds: Double
+    /// Every byte each client's connections carried, registration and Bye included, counted at the socket.
+    public var connectionBytes: [ClientBytes]
+
+    /// A client's whole-connection byte counts, summed over its reconnections.
+    public struct ClientBytes: Sendable, Codable, Hashable {
+        public var client: Int
+        public var read: Int
+        public var written: Int
+    }
+}

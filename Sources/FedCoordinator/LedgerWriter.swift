@@ -1,0 +1,41 @@
+import Foundation
+
+/// Appends one JSON object per line to `ledger.jsonl`, flushed to disk before it returns.
+struct LedgerWriter {
+    let path: String
+    private let handle: FileHandle
+    private let encoder: JSONEncoder
+
+    /// Creates (or truncates) the ledger in `directory`.
+    init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        path = (directory as NSString).appendingPathComponent("ledger.jsonl")
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+    }
+
+    /// Appends `record` as one line and syncs the file.
+    func append(_ record: some Encodable) throws {
+        var line = try encoder.encode(record)
+        line.append(0x0A)
+        try handle.write(contentsOf: line)
+        try handle.synchronize()
+    }
+
+    func close() throws {
+        try handle.close()
+    }
+}
+
+/// Writes `value` as pretty JSON to `directory/name`, atomically.
+func writeJSON(_ value: some Encodable, to directory: String, name: String) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let path = (directory as NSString).appendingPathComponent(name)
+    try encoder.encode(value).write(to: URL(fileURLWithPath: path), options: .atomic)
+    return path
+}

@@ -1,0 +1,71 @@
+import FedWire
+
+/// One line of `ledger.jsonl`: everything measured in one round attempt.
+public struct RoundRecord: Sendable, Codable, Hashable {
+    /// 1-based round number.
+    public var round: Int
+    /// 1-based attempt at this round (a failed attempt is retried).
+    public var attempt: Int
+    /// `completed`, or `failed` when fewer than the minimum number of updates arrived.
+    public var status: Status
+    /// Clients sent RoundStart.
+    public var selected: [Int]
+    /// Clients whose update was accepted.
+    public var completed: [Int]
+    /// Clients that took part but gave no accepted update, with why.
+    public var dropped: [Dropped]
+    /// Sample-weighted mean of the completed clients' training losses.
+    public var trainLoss: Double?
+    /// Test accuracy of the global model after the round (of the unchanged model when it failed).
+    public var testAccuracy: Double
+    /// Test loss of the global model after the round.
+    public var testLoss: Double
+    /// Per-client measurements.
+    public var clients: [ClientRound]
+    /// Wall time from sending RoundStart to the new global model, evaluation excluded.
+    public var wallSeconds: Double
+    /// Wall time of the test-set evaluation.
+    public var evaluationSeconds: Double
+    /// Seconds since the job's first round started, at the end of this one.
+    public var elapsedSeconds: Double
+    /// Uplink bytes (read from clients) of every round attempt so far, this one included.
+    public var cumulativeUplinkBytes: Int
+    /// Downlink bytes (written to clients) of every round attempt so far, this one included.
+    public var cumulativeDownlinkBytes: Int
+
+    /// Outcome of a round attempt.
+    public enum Status: String, Sendable, Codable, Hashable {
+        case completed
+        case failed
+    }
+
+    /// A selected client with no accepted update.
+    public struct Dropped: Sendable, Codable, Hashable {
+        public var client: Int
+        public var reason: String
+    }
+
+    /// What one selected client cost in the round.
+    public struct ClientRound: Sendable, Codable, Hashable {
+        /// Client id.
+        public var client: Int
+        /// Device profile the client declared.
+        public var device: String
+        /// Link profile the client declared.
+        public var link: String
+        /// Bytes the coordinator wrote to this client's socket during the round (downlink), framing included.
+        public var bytesWritten: Int
+        /// Bytes the coordinator read from this client's socket during the round (uplink), framing included.
+        public var bytesRead: Int
+        /// Encoded size of the update's delta alone (0 without an update).
+        public var payloadBytes: Int
+        /// Training samples behind the update.
+        public var samples: Int
+        /// FLOPs the client counted for its local training.
+        public var flops: Int
+        /// CPU-seconds the client's training thread spent.
+        public var cpuSeconds: Double
+        /// The client's mean training loss.
+        public var trainLoss: Double?
+    }
+}

@@ -1,0 +1,67 @@
+import FedData
+import Foundation
+
+/// What every participant of a federated job must agree on: the data, the model, local training and
+/// the partition. The coordinator sends it to each client in its Welcome message (as JSON).
+public struct FederatedJob: Sendable, Hashable, Codable {
+    /// Where each client's training data and the coordinator's test data come from.
+    public var dataset: DatasetSource
+    /// The model trained.
+    public var model: ModelArchitecture
+    /// Local SGD settings; `proximalMu` is the FedProx term the strategy asks for (0 for others).
+    public var sgd: SGDConfiguration
+    /// Local epochs per round.
+    public var localEpochs: Int
+    /// How the training set is split across clients.
+    public var partition: PartitionSpec
+    /// Number of shards, and so the range of valid client ids (0 ..< clientCount).
+    public var clientCount: Int
+    /// Seed of the initial model, the partition, client sampling and local batch order.
+    public var seed: UInt64
+    /// Codec SPEC of client updates.
+    public var uplinkCodec: String
+
+    /// Creates a job.
+    public init(
+        dataset: DatasetSource, model: ModelArchitecture, sgd: SGDConfiguration, localEpochs: Int,
+        partition: PartitionSpec, clientCount: Int, seed: UInt64, uplinkCodec: String
+    ) {
+        self.dataset = dataset
+        self.model = model
+        self.sgd = sgd
+        self.localEpochs = localEpochs
+        self.partition = partition
+        self.clientCount = clientCount
+        self.seed = seed
+        self.uplinkCodec = uplinkCodec
+    }
+
+    /// Throws ``TrainingError`` naming the first setting that cannot work.
+    public func validate() throws {
+        try sgd.validate()
+        guard localEpochs > 0 else { throw TrainingError.invalidConfiguration("local epochs \(localEpochs) must be positive") }
+        guard clientCount > 0 else { throw TrainingError.invalidConfiguration("client count \(clientCount) must be positive") }
+        let (features, classes) = dataset.shape
+        guard model.inputCount == features, model.classCount == classes else {
+            throw TrainingError.shapeMismatch("model \(model) does not fit \(dataset): \(features) features, \(classes) classes")
+        }
+    }
+
+    /// The job as the JSON text a Welcome message carries.
+    public func jsonText() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// Parses and validates a job from Welcome JSON.
+    public init(jsonText: String) throws {
+        self = try JSONDecoder().decode(FederatedJob.self, from: Data(jsonText.utf8))
+        try validate()
+    }
+
+    /// The random stream of client `id`'s local training in `round`.
+    public func trainingGenerator(clientID: Int, round: Int) -> SeededGenerator {
+        SeededGenerator(seed: seed &+ UInt64(round) &* 0x9E37_79B9, stream: UInt64(clientID) &+ 1)
+    }
+}

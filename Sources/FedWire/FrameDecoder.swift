@@ -1,0 +1,71 @@
+import FedZlib
+import NIOCore
+
+/// Cuts the inbound byte stream into ``Frame``s, refusing anything malformed as early as it can:
+/// the header is checked (magic, version, type, flags, and the length against `maximumPayloadSize`)
+/// as soon as its 12 bytes are in, before a byte of payload is buffered.
+public struct FrameDecoder: ByteToMessageDecoder {
+    public typealias InboundOut = Frame
+
+    /// The largest payload accepted.
+    public let maximumPayloadSize: Int
+
+    /// Creates a decoder that refuses payloads over `maximumPayloadSize` bytes.
+    public init(maximumPayloadSize: Int) {
+        self.maximumPayloadSize = maximumPayloadSize
+    }
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let (type, flags, length) = try Self.parseHeader(buffer, maximumPayloadSize: maximumPayloadSize) else {
+            return .needMoreData
+        }
+        let total = Frame.headerSize + length + Frame.trailerSize
+        guard buffer.readableBytes >= total else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: Frame.headerSize)
+        let payload = buffer.readSlice(length: length)!
+        let checksum = buffer.readInteger(endianness: .little, as: UInt32.self)!
+        let computed = payload.withUnsafeReadableBytes { Zlib.crc32($0) }
+        guard computed == checksum else {
+            throw WireError(.checksumMismatch, "payload CRC-32 is \(hex(computed)), the frame says \(hex(checksum))")
+        }
+        context.fireChannelRead(wrapInboundOut(Frame(type: type, flags: flags, payload: payload)))
+        return .continue
+    }
+
+    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        return .needMoreData
+    }
+
+    /// Validates the header at the reader index without consuming it; nil until 12 bytes are there.
+    static func parseHeader(_ buffer: ByteBuffer, maximumPayloadSize: Int) throws -> (MessageType, UInt16, Int)? {
+        guard let header = buffer.getBytes(at: buffer.readerIndex, length: Frame.headerSize) else {
+            // Even a partial header must start with the magic: refuse garbage without waiting for more.
+            let prefix = buffer.readableBytesView.prefix(Frame.magic.count)
+            guard Frame.magic.starts(with: prefix) else {
+                throw WireError(.badMagic, "stream starts with \(prefix.map(hex)) instead of FWAT")
+            }
+            return nil
+        }
+        guard Array(header[0..<4]) == Frame.magic else {
+            throw WireError(.badMagic, "frame starts with \(header[0..<4].map(hex)) instead of FWAT")
+        }
+        guard header[4] == Frame.protocolVersion else {
+            throw WireError(.unsupportedVersion, "protocol version \(header[4]); this build speaks \(Frame.protocolVersion)")
+        }
+        guard let type = MessageType(rawValue: header[5]) else {
+            throw WireError(.unknownMessageType, "message type \(header[5])")
+        }
+        let flags = UInt16(header[6]) | UInt16(header[7]) << 8
+        guard flags == 0 else { throw WireError(.unsupportedFlags, "flags \(hex(flags)) in protocol version 1") }
+        let length = Int(header[8]) | Int(header[9]) << 8 | Int(header[10]) << 16 | Int(header[11]) << 24
+        guard length <= maximumPayloadSize else {
+            throw WireError(.frameTooLarge, "payload of \(length) bytes exceeds the maximum of \(maximumPayloadSize)")
+        }
+        return (type, flags, length)
+    }
+}
+
+func hex(_ value: some FixedWidthInteger) -> String {
+    "0x" + String(value, radix: 16)
+}

@@ -1,0 +1,140 @@
+import FedCodec
+
+/// Everything coordinator and client say to each other, one case per ``MessageType``.
+public enum Message: Sendable, Equatable {
+    /// Client to coordinator, first: who I am.
+    case register(Register)
+    /// Coordinator to client, in answer to Register: the job.
+    case welcome(Welcome)
+    /// Coordinator to a selected client: train from this global model.
+    case roundStart(RoundStart)
+    /// Client to coordinator: my encoded delta for the round.
+    case update(Update)
+    /// Coordinator to client: your update for this round was accepted. Client to coordinator,
+    /// with round 0, once after Welcome: my data is ready, include me in rounds.
+    case ack(Ack)
+    /// Either way: your input was refused; the sender closes the connection after it.
+    case error(ProtocolError)
+    /// Coordinator to client: the job is over, exit.
+    case bye(Bye)
+
+    /// The type byte this message travels under.
+    public var type: MessageType {
+        switch self {
+        case .register: return .register
+        case .welcome: return .welcome
+        case .roundStart: return .roundStart
+        case .update: return .update
+        case .ack: return .ack
+        case .error: return .error
+        case .bye: return .bye
+        }
+    }
+}
+
+/// A client's introduction.
+public struct Register: Sendable, Equatable {
+    /// The client's id, 0 ..< the job's client count; it decides the client's data shard.
+    public var clientID: UInt32
+    /// Name of the device profile the client models (energy accounting).
+    public var device: String
+    /// Name of the link profile the client models (energy accounting).
+    public var link: String
+
+    /// Creates a Register message.
+    public init(clientID: UInt32, device: String, link: String) {
+        self.clientID = clientID
+        self.device = device
+        self.link = link
+    }
+}
+
+/// The job, as JSON text (its schema is in docs/PROTOCOL.md).
+public struct Welcome: Sendable, Equatable {
+    /// The job configuration, UTF-8 JSON.
+    public var jobJSON: String
+
+    /// Creates a Welcome message.
+    public init(jobJSON: String) { self.jobJSON = jobJSON }
+}
+
+/// The start of a round for one client.
+public struct RoundStart: Sendable, Equatable {
+    /// 1-based round number.
+    public var round: UInt32
+    /// Local epochs to train.
+    public var localEpochs: UInt32
+    /// Time the coordinator waits for the update, from sending this message, in milliseconds.
+    public var deadlineMilliseconds: UInt32
+    /// Learning rate for this round's local SGD.
+    public var learningRate: Float
+    /// The global model.
+    public var model: EncodedTensor
+
+    /// Creates a RoundStart message.
+    public init(round: UInt32, localEpochs: UInt32, deadlineMilliseconds: UInt32, learningRate: Float, model: EncodedTensor) {
+        self.round = round
+        self.localEpochs = localEpochs
+        self.deadlineMilliseconds = deadlineMilliseconds
+        self.learningRate = learningRate
+        self.model = model
+    }
+}
+
+/// A client's result for one round.
+public struct Update: Sendable, Equatable {
+    /// The round this answers.
+    public var round: UInt32
+    /// Training samples behind the delta (the aggregation weight).
+    public var sampleCount: UInt32
+    /// Mean training loss over the local epochs.
+    public var trainLoss: Double
+    /// Analytic FLOPs of the local training.
+    public var flops: UInt64
+    /// CPU-seconds the client's training thread spent.
+    public var cpuSeconds: Double
+    /// The encoded delta, local model minus the global model received.
+    public var delta: EncodedTensor
+
+    /// Creates an Update message.
+    public init(round: UInt32, sampleCount: UInt32, trainLoss: Double, flops: UInt64, cpuSeconds: Double, delta: EncodedTensor) {
+        self.round = round
+        self.sampleCount = sampleCount
+        self.trainLoss = trainLoss
+        self.flops = flops
+        self.cpuSeconds = cpuSeconds
+        self.delta = delta
+    }
+}
+
+/// Acceptance of an update (coordinator to client), or readiness (client to coordinator, round 0).
+public struct Ack: Sendable, Equatable {
+    /// The round whose update was accepted; 0 for a client's readiness.
+    public var round: UInt32
+
+    /// Creates an Ack message.
+    public init(round: UInt32) { self.round = round }
+}
+
+/// A refusal, with a code and a human-readable text.
+public struct ProtocolError: Sendable, Equatable {
+    /// Why.
+    public var code: ErrorCode
+    /// Details.
+    public var text: String
+
+    /// Creates an Error message.
+    public init(code: ErrorCode, text: String) {
+        self.code = code
+        self.text = text
+    }
+}
+
+/// The end of the job.
+public struct Bye: Sendable, Equatable {
+    /// Why the coordinator is finishing (e.g. "job complete").
+    public var reason: String
+
+    /// Creates a Bye message.
+    public init(reason: String) { self.reason = reason }
+}

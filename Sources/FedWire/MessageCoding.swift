@@ -1,0 +1,169 @@
+import FedCodec
+import FedZlib
+import NIOCore
+
+/// Payload layouts (all integers little-endian; strings are a UInt16 byte count and UTF-8;
+/// a tensor is codec UInt8, value count UInt32, byte count UInt32, bytes):
+///
+/// - Register: client id UInt32, device string, link string
+/// - Welcome: job JSON (the rest of the payload, UTF-8)
+/// - RoundStart: round UInt32, local epochs UInt32, deadline ms UInt32, learning rate Float32, model tensor
+/// - Update: round UInt32, samples UInt32, train loss Float64, FLOPs UInt64, CPU-seconds Float64, delta tensor
+/// - Ack: round UInt32
+/// - Error: code UInt16, text (the rest of the payload, UTF-8)
+/// - Bye: reason (the rest of the payload, UTF-8)
+extension Message {
+    /// Encodes the message as a complete frame (header, payload, CRC-32), ready to write to a socket.
+    public func encodedFrame(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        var payload = allocator.buffer(capacity: estimatedPayloadSize)
+        writePayload(into: &payload)
+        return Frame(type: type, payload: payload).encoded(allocator: allocator)
+    }
+
+    /// Decodes a frame's payload; throws ``WireError`` with `malformedPayload` or `badEncoding`
+    /// if it is not exactly one well-formed message of the frame's type.
+    public init(frame: Frame) throws {
+        var payload = frame.payload
+        switch frame.type {
+        case .register:
+            self = .register(Register(
+                clientID: try payload.readWire(UInt32.self, "client id"),
+                device: try payload.readWireString("device"), link: try payload.readWireString("link")))
+        case .welcome:
+            self = .welcome(Welcome(jobJSON: try payload.readWireRest("job")))
+        case .roundStart:
+            self = .roundStart(RoundStart(
+                round: try payload.readWire(UInt32.self, "round"),
+                localEpochs: try payload.readWire(UInt32.self, "local epochs"),
+                deadlineMilliseconds: try payload.readWire(UInt32.self, "deadline"),
+                learningRate: Float(bitPattern: try payload.readWire(UInt32.self, "learning rate")),
+                model: try payload.readWireTensor()))
+        case .update:
+            self = .update(Update(
+                round: try payload.readWire(UInt32.self, "round"),
+                sampleCount: try payload.readWire(UInt32.self, "sample count"),
+                trainLoss: Double(bitPattern: try payload.readWire(UInt64.self, "train loss")),
+                flops: try payload.readWire(UInt64.self, "FLOPs"),
+                cpuSeconds: Double(bitPattern: try payload.readWire(UInt64.self, "CPU-seconds")),
+                delta: try payload.readWireTensor()))
+        case .ack:
+            self = .ack(Ack(round: try payload.readWire(UInt32.self, "round")))
+        case .error:
+            let raw = try payload.readWire(UInt16.self, "error code")
+            let text = try payload.readWireRest("error text")
+            self = .error(ProtocolError(code: ErrorCode(rawValue: raw) ?? .internalError, text: text))
+        case .bye:
+            self = .bye(Bye(reason: try payload.readWireRest("reason")))
+        }
+        guard payload.readableBytes == 0 else {
+            throw WireError(.malformedPayload, "\(payload.readableBytes) bytes after the end of a \(frame.type) message")
+        }
+    }
+
+    private var estimatedPayloadSize: Int {
+        switch self {
+        case .roundStart(let start): return 32 + start.model.bytes.count
+        case .update(let update): return 48 + update.delta.bytes.count
+        case .welcome(let welcome): return welcome.jobJSON.utf8.count
+        default: return 64
+        }
+    }
+
+    private func writePayload(into buffer: inout ByteBuffer) {
+        switch self {
+        case .register(let register):
+            buffer.writeInteger(register.clientID, endianness: .little)
+            buffer.writeWireString(register.device)
+            buffer.writeWireString(register.link)
+        case .welcome(let welcome):
+            buffer.writeString(welcome.jobJSON)
+        case .roundStart(let start):
+            buffer.writeInteger(start.round, endianness: .little)
+            buffer.writeInteger(start.localEpochs, endianness: .little)
+            buffer.writeInteger(start.deadlineMilliseconds, endianness: .little)
+            buffer.writeInteger(start.learningRate.bitPattern, endianness: .little)
+            buffer.writeWireTensor(start.model)
+        case .update(let update):
+            buffer.writeInteger(update.round, endianness: .little)
+            buffer.writeInteger(update.sampleCount, endianness: .little)
+            buffer.writeInteger(update.trainLoss.bitPattern, endianness: .little)
+            buffer.writeInteger(update.flops, endianness: .little)
+            buffer.writeInteger(update.cpuSeconds.bitPattern, endianness: .little)
+            buffer.writeWireTensor(update.delta)
+        case .ack(let ack):
+            buffer.writeInteger(ack.round, endianness: .little)
+        case .error(let error):
+            buffer.writeInteger(error.code.rawValue, endianness: .little)
+            buffer.writeString(error.text)
+        case .bye(let bye):
+            buffer.writeString(bye.reason)
+        }
+    }
+}
+
+extension Frame {
+    /// The frame's bytes: header, payload, CRC-32.
+    public func encoded(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: Frame.headerSize + payload.readableBytes + Frame.trailerSize)
+        buffer.writeBytes(Frame.magic)
+        buffer.writeInteger(Frame.protocolVersion)
+        buffer.writeInteger(type.rawValue)
+        buffer.writeInteger(flags, endianness: .little)
+        buffer.writeInteger(UInt32(payload.readableBytes), endianness: .little)
+        buffer.writeImmutableBuffer(payload)
+        buffer.writeInteger(payload.withUnsafeReadableBytes { Zlib.crc32($0) }, endianness: .little)
+        return buffer
+    }
+}
+
+extension ByteBuffer {
+    mutating func readWire<T: FixedWidthInteger>(_ type: T.Type, _ field: String) throws -> T {
+        guard let value = readInteger(endianness: .little, as: T.self) else {
+            throw WireError(.malformedPayload, "payload ends before its \(field)")
+        }
+        return value
+    }
+
+    mutating func readWireString(_ field: String) throws -> String {
+        let length = Int(try readWire(UInt16.self, "\(field) length"))
+        guard let bytes = readBytes(length: length) else {
+            throw WireError(.malformedPayload, "\(field) declares \(length) bytes; \(readableBytes) remain")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw WireError(.malformedPayload, "\(field) is not valid UTF-8")
+        }
+        return text
+    }
+
+    mutating func readWireRest(_ field: String) throws -> String {
+        let bytes = readBytes(length: readableBytes) ?? []
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw WireError(.malformedPayload, "\(field) is not valid UTF-8")
+        }
+        return text
+    }
+
+    mutating func readWireTensor() throws -> EncodedTensor {
+        let rawCodec = try readWire(UInt8.self, "codec")
+        guard let codec = CodecID(rawValue: rawCodec) else { throw WireError(.badEncoding, "unknown codec id \(rawCodec)") }
+        let valueCount = Int(try readWire(UInt32.self, "value count"))
+        let byteCount = Int(try readWire(UInt32.self, "byte count"))
+        guard let bytes = readBytes(length: byteCount) else {
+            throw WireError(.malformedPayload, "tensor declares \(byteCount) bytes; \(readableBytes) remain")
+        }
+        return EncodedTensor(codec: codec, valueCount: valueCount, bytes: bytes)
+    }
+
+    mutating func writeWireString(_ text: String) {
+        let bytes = Array(text.utf8.prefix(Int(UInt16.max)))
+        writeInteger(UInt16(bytes.count), endianness: .little)
+        writeBytes(bytes)
+    }
+
+    mutating func writeWireTensor(_ tensor: EncodedTensor) {
+        writeInteger(tensor.codec.rawValue)
+        writeInteger(UInt32(tensor.valueCount), endianness: .little)
+        writeInteger(UInt32(tensor.bytes.count), endianness: .little)
+        writeBytes(tensor.bytes)
+    }
+}

@@ -1,0 +1,99 @@
+import NIOCore
+import NIOPosix
+
+/// One end of a FedWatt TCP connection as the code above the wire sees it: send messages or
+/// pre-encoded frames, refuse the peer, read the byte counts.
+public struct PeerConnection: Sendable {
+    /// The NIO channel underneath.
+    public let channel: Channel
+    /// Bytes this connection carried, counted at the socket.
+    public let counter: ByteCounter
+
+    /// Wraps a channel whose pipeline was set up by ``configureFedWirePipeline(channel:counter:maximumPayloadSize:onEvent:)``.
+    public init(channel: Channel, counter: ByteCounter) {
+        self.channel = channel
+        self.counter = counter
+    }
+
+    /// Sends a message.
+    public func send(_ message: Message) {
+        send(frame: message.encodedFrame(allocator: channel.allocator))
+    }
+
+    /// Sends an already encoded frame (one encoding shared by many connections).
+    public func send(frame: ByteBuffer) {
+        channel.writeAndFlush(frame, promise: nil)
+    }
+
+    /// Sends an Error frame for `error`, then closes the connection once it is written.
+    public func refuse(_ error: WireError) {
+        let frame = Message.error(ProtocolError(code: error.code, text: error.detail)).encodedFrame(allocator: channel.allocator)
+        let channel = self.channel
+        channel.writeAndFlush(frame).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Closes the connection.
+    public func close() {
+        channel.close(promise: nil)
+    }
+}
+
+/// What happened on a connection, in order.
+public enum ConnectionEvent: Sendable {
+    /// The peer sent a well-formed message.
+    case message(Message)
+    /// The peer's bytes were refused; an Error frame has been sent and the connection is closing.
+    case refused(WireError)
+    /// The connection is closed; nothing follows.
+    case closed
+}
+
+/// Forwards a connection's messages, refusals and close to a callback, and answers malformed input
+/// with an Error frame and a close: the last handler of every FedWatt pipeline.
+public final class ConnectionEventHandler: ChannelInboundHandler {
+    public typealias InboundIn = Message
+
+    private let onEvent: @Sendable (ConnectionEvent) -> Void
+    private let counter: ByteCounter
+
+    init(counter: ByteCounter, onEvent: @escaping @Sendable (ConnectionEvent) -> Void) {
+        self.counter = counter
+        self.onEvent = onEvent
+    }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        onEvent(.message(unwrapInboundIn(data)))
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: Error) {
+        let wireError: WireError
+        if let error = error as? WireError {
+            wireError = error
+        } else if let error = error as? ByteToMessageDecoderError, case .leftoverDataWhenDone = error {
+            wireError = WireError(.malformedPayload, "connection closed in the middle of a frame")
+        } else {
+            context.close(promise: nil)  // an I/O error: nothing to tell the peer
+            return
+        }
+        onEvent(.refused(wireError))
+        PeerConnection(channel: context.channel, counter: counter).refuse(wireError)
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        onEvent(.closed)
+        context.fireChannelInactive()
+    }
+}
+
+/// Installs FedWatt's handlers on a new channel: byte counting, framing (payloads over
+/// `maximumPayloadSize` refused from their header), message decoding, and events to `onEvent`.
+public func configureFedWirePipeline(
+    channel: Channel, counter: ByteCounter, maximumPayloadSize: Int,
+    onEvent: @escaping @Sendable (ConnectionEvent) -> Void
+) throws {
+    let pipeline = channel.pipeline.syncOperations
+    try pipeline.addHandler(ByteCountingHandler(counter: counter))
+    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumPayloadSize: maximumPayloadSize)))
+    try pipeline.addHandler(MessageDecodingHandler())
+    try pipeline.addHandler(ConnectionEventHandler(counter: counter, onEvent: onEvent))
+}

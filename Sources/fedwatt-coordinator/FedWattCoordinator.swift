@@ -1,0 +1,101 @@
+import ArgumentParser
+import FedCommandLine
+import FedCoordinator
+import FedData
+import FedLearning
+import Foundation
+import Logging
+
+/// `fedwatt-coordinator`: waits for clients, runs the federated job, writes the ledger and summary.
+@main
+struct FedWattCoordinator: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fedwatt-coordinator",
+        abstract: "Run a federated job: wait for clients, run the rounds, write the ledger.",
+        discussion: """
+            Listens on HOST:PORT (port 0 picks a free port; the chosen one is printed as \
+            "listening on HOST:PORT"), waits for --min-clients clients, then runs --rounds rounds. \
+            Each round's record goes to DIR/ledger.jsonl as it completes; DIR/summary.json is written \
+            at the end, the clients are told Bye, and the command exits 0.
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one and prints it.")
+    var port: Int = 0
+
+    @Option(name: .customLong("min-clients"), help: "Clients that must be connected before a round starts.")
+    var minClients: Int = 2
+
+    @Option(help: "Number of data shards, and so of valid client ids 0..<N (default: --min-clients).")
+    var clients: Int?
+
+    @Option(help: "Output folder for ledger.jsonl and summary.json.")
+    var out: String = "out/coordinator"
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var training: TrainingOptions
+    @OptionGroup var data: DataOptions
+    @OptionGroup var federation: FederationOptions
+
+    func validate() throws {
+        guard minClients > 0 else { throw ValidationError("--min-clients must be at least 1") }
+        guard (clients ?? minClients) >= minClients else { throw ValidationError("--clients must be at least --min-clients") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+    }
+
+    func run() async throws {
+        let clientCount = clients ?? minClients
+        let testSet = try data.dataset.load(.test, directory: data.resolvedDirectory)
+        let (features, classes) = data.dataset.shape
+        let job = FederatedJob(
+            dataset: data.dataset, model: model.architecture(features: features, classes: classes), sgd: training.sgd,
+            localEpochs: federation.localEpochs, partition: federation.partition, clientCount: clientCount,
+            seed: training.seed, uplinkCodec: federation.codec)
+        let configuration = CoordinatorConfiguration(
+            job: job, rounds: federation.rounds, minClients: minClients, selection: federation.selection,
+            minCompletion: federation.minimumCompletion(clientCount: clientCount), roundTimeoutSeconds: federation.roundTimeout,
+            maxRoundAttempts: federation.maxRoundAttempts, strategy: federation.makeStrategy(), outputDirectory: out,
+            dataDirectory: data.dataDirectory)
+        let coordinator = try Coordinator(configuration: configuration, testSet: testSet, onRecord: Self.printProgress)
+        let server = try await CoordinatorServer(
+            host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events)
+        say("listening on \(host):\(server.port)")
+        say("job: \(job.model) (\(job.model.parameterCount) parameters), \(federation.strategy.rawValue), "
+            + "\(federation.rounds) rounds, \(clientCount) clients, partition \(job.partition), codec \(job.uplinkCodec), "
+            + "waiting for \(minClients)")
+        do {
+            let summary = try await coordinator.run()
+            await server.shutdown()
+            say(String(
+                format: "done: %d rounds, test accuracy %.4f, uplink %@, downlink %@, rounds %.2f s (evaluation %.2f s)",
+                summary.roundsCompleted, summary.finalAccuracy, megabytes(summary.uplinkBytes), megabytes(summary.downlinkBytes),
+                summary.roundsWallSeconds, summary.evaluationSeconds))
+            say("wrote \(out)/ledger.jsonl and \(out)/summary.json")
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+    }
+
+    @Sendable static func printProgress(_ record: RoundRecord, rounds: Int) {
+        let status = record.status == .completed ? "" : "  FAILED attempt \(record.attempt)"
+        say(String(
+            format: "round %3d/%d  accuracy %.4f  loss %.4f  clients %d/%d  up %@  down %@  round %.2f s  elapsed %.1f s%@",
+            record.round, rounds, record.testAccuracy, record.testLoss, record.completed.count, record.selected.count,
+            megabytes(record.cumulativeUplinkBytes), megabytes(record.cumulativeDownlinkBytes), record.wallSeconds,
+            record.elapsedSeconds, status))
+    }
+}
+
+/// Writes a line to standard output at once, unbuffered, so a pipe (`fedwatt simulate`) sees it as it happens.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// `12.34 MB` (10^6 bytes).
+func megabytes(_ bytes: Int) -> String {
+    String(format: "%.2f MB", Double(bytes) / 1e6)
+}
