@@ -103,6 +103,15 @@ let package = Package(
         .testTarget(name: "FedZlibTests", dependencies: ["FedZlib"]),
         .testTarget(name: "FedDataTests", dependencies: ["FedData", "FedZlib"]),
         .testTarget(name: "FedLearningTests", dependencies: ["FedLearning", "FedData"]),
+        .testTarget(
+            name: "FedWireTests",
+            dependencies: [
+                "FedWire", "FedCodec",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,11 @@
 /// The streaming weighted sum of a round's accepted deltas: memory O(model) however many clients
 /// report, each update folded in as it arrives and then dropped.
+///
+/// The sum is kept in `Double`: each `Float` delta times an integer sample count is exact in a
+/// double, so the mean no longer depends (beyond rare last-bit cases) on the order updates arrive in,
+/// and a run is reproduced from its seed.
 public struct DeltaAccumulator: Sendable {
-    private var sum: [Float]
+    private var sum: [Double]
     /// Sum of the weights (sample counts) folded in so far.
     public private(set) var totalWeight: Double = 0
     /// Number of updates folded in.
@@ -9,16 +13,15 @@ public struct DeltaAccumulator: Sendable {
 
     /// Creates an empty sum for vectors of `parameterCount` values.
     public init(parameterCount: Int) {
-        sum = [Float](repeating: 0, count: parameterCount)
+        sum = [Double](repeating: 0, count: parameterCount)
     }
 
     /// Adds `weight * delta`. The caller has validated `delta` (shape, finite values), so this cannot fail.
     public mutating func add(_ delta: [Float], weight: Double) {
         precondition(delta.count == sum.count && weight > 0)
-        let scale = Float(weight)
         sum.withUnsafeMutableBufferPointer { total in
             delta.withUnsafeBufferPointer { values in
-                for i in 0..<total.count { total[i] += scale * values[i] }
+                for i in 0..<total.count { total[i] += weight * Double(values[i]) }
             }
         }
         totalWeight += weight
@@ -28,7 +31,6 @@ public struct DeltaAccumulator: Sendable {
     /// The weighted mean of the deltas added, or nil if none was.
     public func mean() -> [Float]? {
         guard count > 0 else { return nil }
-        let inverse = Float(1 / totalWeight)
-        return sum.map { $0 * inverse }
+        return sum.map { Float($0 / totalWeight) }
     }
 }

@@ -19,32 +19,32 @@ public struct IDXFile: Sendable, Equatable {
         guard let contents = FileManager.default.contents(atPath: path) else {
             throw IDXError(file: path, problem: .unreadable)
         }
-        return try parse([UInt8](contents), source: path, maximumSize: maximumSize)
+        return try parse(contents, source: path, maximumSize: maximumSize)
     }
 
     /// Parses IDX bytes (plain or gzip) that came from `source`, used only in error messages.
-    public static func parse(_ bytes: [UInt8], source: String, maximumSize: Int = maximumDataSize) throws -> IDXFile {
-        var raw = bytes
-        if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {
-            do {
-                raw = try Zlib.decompress(
-                    bytes, format: .gzip, maxOutputSize: maximumSize, expectedSize: gzipSizeHint(bytes, cap: maximumSize))
-            } catch let error as ZlibError {
-                throw IDXError(file: source, problem: .badCompression(error))
-            }
+    public static func parse<Bytes: ContiguousBytes & RandomAccessCollection<UInt8>>(
+        _ bytes: Bytes, source: String, maximumSize: Int = maximumDataSize
+    ) throws -> IDXFile {
+        guard bytes.starts(with: [0x1F, 0x8B]) else { return try parseUncompressed(Array(bytes), source: source) }
+        do {
+            let raw = try Zlib.decompress(
+                bytes, format: .gzip, maxOutputSize: maximumSize, expectedSize: gzipSizeHint(bytes, cap: maximumSize))
+            return try parseUncompressed(raw, source: source)
+        } catch let error as ZlibError {
+            throw IDXError(file: source, problem: .badCompression(error))
         }
-        return try parseUncompressed(raw, source: source)
     }
 
     /// The gzip trailer's uncompressed size (modulo 2^32), used only to size the first allocation.
-    private static func gzipSizeHint(_ bytes: [UInt8], cap: Int) -> Int? {
+    private static func gzipSizeHint(_ bytes: some RandomAccessCollection<UInt8>, cap: Int) -> Int? {
         guard bytes.count >= 18 else { return nil }
-        let n = bytes.count
-        let size = Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16 | Int(bytes[n - 1]) << 24
+        let size = bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
         return min(size, cap)
     }
 
-    private static func parseUncompressed(_ raw: [UInt8], source: String) throws -> IDXFile {
+    /// Validates the header and moves the data out of `raw` in place (no second copy of a large file).
+    private static func parseUncompressed(_ raw: consuming [UInt8], source: String) throws -> IDXFile {
         guard raw.count >= 4 else { throw IDXError(file: source, problem: .truncatedHeader(byteCount: raw.count)) }
         guard raw[0] == 0, raw[1] == 0 else {
             throw IDXError(file: source, problem: .badMagic(Array(raw[0..<4])))
@@ -74,7 +74,9 @@ public struct IDXFile: Sendable, Equatable {
                 : .trailingData(expected: elementCount, found: available)
             throw IDXError(file: source, problem: problem)
         }
-        return IDXFile(dimensions: dimensions, data: Array(raw[headerSize...]))
+        var data = consume raw
+        data.removeFirst(headerSize)
+        return IDXFile(dimensions: dimensions, data: data)
     }
 }
 

@@ -15,7 +15,9 @@ final class DenseNetwork {
     private var delta: UnsafeMutablePointer<Float>
     private var deltaNext: UnsafeMutablePointer<Float>
 
-    init(architecture: ModelArchitecture, capacity: Int) {
+    /// Allocates scratch memory for batches of up to `capacity` samples; the backward pass's
+    /// buffers only when `trainable` (evaluation needs none).
+    init(architecture: ModelArchitecture, capacity: Int, trainable: Bool = true) {
         BLASBackend.useSingleThread()
         self.architecture = architecture
         self.capacity = capacity
@@ -24,7 +26,7 @@ final class DenseNetwork {
             buffer.initialize(repeating: 0, count: capacity * width)
             return buffer
         }
-        let widest = architecture.layerSizes.max()!
+        let widest = trainable ? architecture.layerSizes.max()! : 0
         delta = .allocate(capacity: capacity * widest)
         delta.initialize(repeating: 0, count: capacity * widest)
         deltaNext = .allocate(capacity: capacity * widest)

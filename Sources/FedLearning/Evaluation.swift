@@ -12,7 +12,7 @@ public struct Evaluation: Sendable, Hashable, Codable {
 
 public extension ModelArchitecture {
     /// Samples per forward pass during evaluation: large enough that the products run near peak speed.
-    static let evaluationBatchSize = 500
+    static let evaluationBatchSize = 250
 
     /// Accuracy and mean loss of `parameters` on every sample of `dataset`.
     func evaluate(parameters: [Float], on dataset: Dataset) throws -> Evaluation {
@@ -20,7 +20,7 @@ public extension ModelArchitecture {
         guard parameters.count == parameterCount else {
             throw TrainingError.shapeMismatch("\(parameters.count) parameters for \(self) (\(parameterCount))")
         }
-        let network = DenseNetwork(architecture: self, capacity: Self.evaluationBatchSize)
+        let network = DenseNetwork(architecture: self, capacity: Self.evaluationBatchSize, trainable: false)
         var lossSum = 0.0
         var correct = 0
         parameters.withUnsafeBufferPointer { weights in

@@ -1,4 +1,5 @@
 import CZlib
+import Foundation
 
 /// The container zlib wraps around a deflate stream.
 public enum ZlibFormat: Sendable, Equatable {
@@ -92,7 +93,7 @@ public enum Zlib {
     /// `expectedSize`, when known (a gzip trailer, a codec header), sizes the first allocation;
     /// it is only a hint and never lifts the limit.
     public static func decompress(
-        _ input: [UInt8], format: ZlibFormat = .zlib, maxOutputSize: Int, expectedSize: Int? = nil
+        _ input: some ContiguousBytes, format: ZlibFormat = .zlib, maxOutputSize: Int, expectedSize: Int? = nil
     ) throws -> [UInt8] {
         precondition(maxOutputSize >= 0, "maxOutputSize must not be negative")
         var stream = z_stream()
@@ -102,11 +103,11 @@ public enum Zlib {
 
         // Grow geometrically from a guess, never past the limit (+1 byte to detect overflow).
         let hardCapacity = maxOutputSize + 1
-        let firstGuess = max(64, expectedSize ?? input.count * 4)
-        var output = [UInt8](repeating: 0, count: min(hardCapacity, firstGuess))
-        var produced = 0
-        return try input.withUnsafeBufferPointer { inBuffer -> [UInt8] in
-            stream.next_in = UnsafeMutablePointer(mutating: inBuffer.baseAddress)
+        return try input.withUnsafeBytes { inBuffer -> [UInt8] in
+            let firstGuess = max(64, expectedSize ?? inBuffer.count * 4)
+            var output = [UInt8](repeating: 0, count: min(hardCapacity, firstGuess))
+            var produced = 0
+            stream.next_in = UnsafeMutablePointer(mutating: inBuffer.baseAddress?.assumingMemoryBound(to: Bytef.self))
             stream.avail_in = uInt(inBuffer.count)
             while true {
                 if produced == output.count {

@@ -11,8 +11,10 @@ public struct FedOpt: Sendable {
     public var beta2: Float
     /// Adaptivity: the larger, the closer to plain momentum.
     public var tau: Float
-    private(set) var firstMoment: [Float] = []
-    private(set) var secondMoment: [Float] = []
+    /// First moment m, one value per parameter (empty before the first step).
+    public private(set) var firstMoment: [Float] = []
+    /// Second moment v, one value per parameter (empty before the first step).
+    public private(set) var secondMoment: [Float] = []
 
     /// Defaults of Reddi et al.'s experiments: beta1 0.9, beta2 0.99, tau 1e-3 (the paper tunes eta per task).
     public static let defaultLearningRate: Float = 0.01
