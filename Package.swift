@@ -112,6 +112,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator"]),
+        .testTarget(
+            name: "FedWattIntegrationTests",
+            dependencies: [
+                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedLearning", "FedWire",
+                "fedwatt", "fedwatt-coordinator", "fedwatt-client",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,9 +12,9 @@ import NIOCore
 /// All state lives in one sequential loop over ``CoordinatorEvent``s (``run()``); connections only
 /// feed that stream (``events``). A client's bad input is refused with an Error frame and a close,
 /// and changes nothing else: the update is validated completely before it is folded in.
-public final class Coordinator {
+public actor Coordinator {
     /// Where connections deliver their events.
-    public let events: AsyncStream<CoordinatorEvent>.Continuation
+    public nonisolated let events: AsyncStream<CoordinatorEvent>.Continuation
     private let stream: AsyncStream<CoordinatorEvent>
 
     private let configuration: CoordinatorConfiguration
@@ -114,7 +114,10 @@ public final class Coordinator {
             try await handle(message, from: id)
         case .connection(let id, .refused(let error)):
             logger.warning("refused input from connection \(id): \(error)")
-            if let client = clientOfConnection[id] { try await drop(client, reason: "refused: \(error)") }
+            if let client = clientOfConnection[id] {
+                registered[client]?.ready = false
+                try await drop(client, reason: "rejected: \(error)")
+            }
         case .connection(let id, .closed):
             try await connectionClosed(id)
         case .deadline(let round, let attempt):
@@ -177,26 +180,21 @@ public final class Coordinator {
 
     private func handle(_ update: Update, from client: Int, connection: PeerConnection) async throws {
         guard var round = current, round.participants[client] != nil else {
-            connection.refuse(WireError(.notSelected, "client \(client) has no round in progress"))
-            try await drop(client, reason: "update outside its round")
-            return
+            return try await reject(WireError(.notSelected, "client \(client) has no round in progress"), client, connection)
         }
         guard Int(update.round) == round.round else {
-            connection.refuse(WireError(.wrongRound, "update for round \(update.round); the round in progress is \(round.round)"))
-            try await drop(client, reason: "update for the wrong round")
-            return
+            return try await reject(
+                WireError(.wrongRound, "update for round \(update.round); the round in progress is \(round.round)"), client, connection)
         }
         guard round.pending.contains(client) else {
-            connection.refuse(WireError(.duplicateUpdate, "client \(client) already sent its update for round \(round.round)"))
-            return
+            return try await reject(
+                WireError(.duplicateUpdate, "client \(client) already sent its update for round \(round.round)"), client, connection)
         }
         let delta: [Float]
         do {
             delta = try validatedDelta(update)
         } catch let error as WireError {
-            connection.refuse(error)
-            try await drop(client, reason: "rejected update: \(error)")
-            return
+            return try await reject(error, client, connection)
         }
         round.accumulator.add(delta, weight: Double(update.sampleCount))
         round.results[client] = update
@@ -205,6 +203,14 @@ public final class Coordinator {
             Message.ack(Ack(round: update.round)).encodedFrame(allocator: connection.channel.allocator))
         current = round
         if round.pending.isEmpty { try await closeRound() }
+    }
+
+    /// Refuses a registered client's input: an Error frame, the connection closed, the client out of
+    /// the round in progress and of any round until it reconnects. Nothing it sent is kept.
+    private func reject(_ error: WireError, _ client: Int, _ connection: PeerConnection) async throws {
+        connection.refuse(error)
+        registered[client]?.ready = false
+        try await drop(client, reason: "rejected: \(error)")
     }
 
     /// Decodes and checks an update completely before anything is folded in.

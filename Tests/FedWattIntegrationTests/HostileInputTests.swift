@@ -1,0 +1,95 @@
+import FedCodec
+import FedCoordinator
+import FedWire
+import Foundation
+import NIOCore
+import Testing
+
+@Suite(.timeLimit(.minutes(1))) struct HostileInputTests {
+    /// Sends `bytes` on a fresh connection and returns the code of the Error frame that comes back,
+    /// after checking the coordinator then closed the connection.
+    func refusalCode(for bytes: [UInt8], port: Int) async throws -> ErrorCode? {
+        let connection = try RawConnection(port: port)
+        connection.send(bytes)
+        let reply = try await connection.receiveMessage()
+        guard case .error(let error) = reply else {
+            Issue.record("expected an Error frame, got \(String(describing: reply))")
+            return nil
+        }
+        #expect(try await connection.isClosedByPeer())
+        return error.code
+    }
+
+    @Test func badFramesAndBadUpdatesAreRefusedWhileTheRoundGoesOn() async throws {
+        // Clients 0 and 1 are well behaved; client 2 is a raw socket that sends a wrong-shaped update.
+        let setup = try await LoopbackJob(clients: 3, rounds: 1, minCompletion: 2)
+        let port = setup.server.port
+        let job = Task { try await setup.coordinator.run() }
+
+        #expect(try await refusalCode(for: Array("GET / HTTP/1.1\r\n\r\n".utf8), port: port) == .badMagic)
+        #expect(try await refusalCode(for: Array("FWAT".utf8) + [1, 4, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F], port: port) == .frameTooLarge)
+        #expect(try await refusalCode(for: Array("FWAT".utf8) + [9, 4, 0, 0, 0, 0, 0, 0], port: port) == .unsupportedVersion)
+        var corrupted = Array(buffer: Message.register(Register(clientID: 0, device: "x", link: "y")).encodedFrame())
+        corrupted[corrupted.count - 1] ^= 0xFF
+        #expect(try await refusalCode(for: corrupted, port: port) == .checksumMismatch)
+        let strayUpdate = Message.update(Update(
+            round: 1, sampleCount: 1, trainLoss: 0, flops: 0, cpuSeconds: 0, delta: TensorCodec.encode([0])))
+        #expect(try await refusalCode(for: Array(buffer: strayUpdate.encodedFrame()), port: port) == .unknownClient)
+        let outsider = Message.register(Register(clientID: 3, device: "x", link: "y"))
+        #expect(try await refusalCode(for: Array(buffer: outsider.encodedFrame()), port: port) == .unknownClient)
+
+        // Client 2 registers, declares itself ready, and answers its RoundStart with 5 values.
+        let rogue = try RawConnection(port: port)
+        rogue.send(Array(buffer: Message.register(Register(clientID: 2, device: "x", link: "y")).encodedFrame()))
+        guard case .welcome = try await rogue.receiveMessage() else { Issue.record("no Welcome"); return }
+        rogue.send(Array(buffer: Message.ack(Ack(round: 0)).encodedFrame()))
+        let good = (0..<2).map { id in Task { try await setup.client(id, port: port).run() } }
+        guard case .roundStart(let start) = try await rogue.receiveMessage() else { Issue.record("no RoundStart"); return }
+        let wrongShape = Message.update(Update(
+            round: start.round, sampleCount: 10, trainLoss: 1, flops: 1, cpuSeconds: 0.1, delta: TensorCodec.encode([1, 2, 3, 4, 5])))
+        rogue.send(Array(buffer: wrongShape.encodedFrame()))
+        guard case .error(let refusal) = try await rogue.receiveMessage() else { Issue.record("no Error frame"); return }
+        #expect(refusal.code == .wrongShape)
+        #expect(try await rogue.isClosedByPeer())
+
+        let summary = try await job.value
+        for client in good { try await client.value }
+        let records = try setup.ledger()
+        await setup.cleanUp()
+        #expect(summary.roundsCompleted == 1)
+        #expect(records.count == 1 && records[0].status == .completed)
+        #expect(records[0].completed == [0, 1])
+        #expect(records[0].dropped.map(\.client) == [2])
+        #expect(records[0].dropped[0].reason.contains("wrong shape"))
+    }
+
+    @Test func nonFiniteUpdateIsRefusedAndLeavesTheModelUnchanged() async throws {
+        let setup = try await LoopbackJob(clients: 1, rounds: 1, minCompletion: 1)
+        let job = Task { try await setup.coordinator.run() }
+        let rogue = try RawConnection(port: setup.server.port)
+        rogue.send(Array(buffer: Message.register(Register(clientID: 0, device: "x", link: "y")).encodedFrame()))
+        _ = try await rogue.receiveMessage()
+        rogue.send(Array(buffer: Message.ack(Ack(round: 0)).encodedFrame()))
+        guard case .roundStart(let start) = try await rogue.receiveMessage() else { Issue.record("no RoundStart"); return }
+        var values = try TensorCodec.decode(start.model, expectedCount: setup.job.model.parameterCount)
+        values[3] = .nan
+        rogue.send(Array(buffer: Message.update(Update(
+            round: 1, sampleCount: 10, trainLoss: 1, flops: 1, cpuSeconds: 0.1, delta: TensorCodec.encode(values))).encodedFrame()))
+        guard case .error(let refusal) = try await rogue.receiveMessage() else { Issue.record("no Error frame"); return }
+        #expect(refusal.code == .nonFiniteValues)
+        #expect(try await rogue.isClosedByPeer())
+
+        // The attempt fails with nothing accepted; a well-behaved client then completes the round.
+        try await setup.client(0, port: setup.server.port).run()
+        _ = try await job.value
+        let records = try setup.ledger()
+        await setup.cleanUp()
+        let initial = try setup.job.model.evaluate(
+            parameters: setup.job.model.initialParameters(seed: setup.job.seed), on: try setup.job.dataset.load(.test))
+        #expect(records.map(\.status) == [.failed, .completed])
+        #expect(records[0].dropped.first?.reason.contains("non-finite") == true)
+        // Bit-for-bit the initial model: the same test loss to the last digit.
+        #expect(records[0].testLoss == initial.loss && records[0].testAccuracy == initial.accuracy)
+        #expect(records[1].testAccuracy > initial.accuracy)
+    }
+}

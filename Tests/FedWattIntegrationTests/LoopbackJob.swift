@@ -1,0 +1,54 @@
+import FedClient
+import FedCoordinator
+import FedData
+import FedLearning
+import Foundation
+
+/// A small federated job on synthetic data, its coordinator listening on 127.0.0.1, for tests.
+struct LoopbackJob {
+    let job: FederatedJob
+    let configuration: CoordinatorConfiguration
+    let coordinator: Coordinator
+    let server: CoordinatorServer
+    let directory: URL
+
+    init(
+        clients: Int, rounds: Int, minClients: Int? = nil, minCompletion: Int? = nil, roundTimeout: Double = 30,
+        maxRoundAttempts: Int = 3
+    ) async throws {
+        var settings = DatasetSource.SyntheticSettings()
+        settings.features = 32
+        settings.classes = 5
+        settings.train = 800
+        settings.test = 400
+        settings.noise = 80
+        job = FederatedJob(
+            dataset: .synthetic(settings), model: .mlp(inputs: 32, hidden: [16], classes: 5),
+            sgd: SGDConfiguration(learningRate: 0.1, batchSize: 16), localEpochs: 1, partition: .iid,
+            clientCount: clients, seed: 7, uplinkCodec: "none")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-loopback-\(UUID())")
+        configuration = CoordinatorConfiguration(
+            job: job, rounds: rounds, minClients: minClients ?? clients, minCompletion: minCompletion ?? clients,
+            roundTimeoutSeconds: roundTimeout, maxRoundAttempts: maxRoundAttempts, outputDirectory: directory.path)
+        coordinator = try Coordinator(configuration: configuration, testSet: try job.dataset.load(.test))
+        server = try await CoordinatorServer(
+            host: "127.0.0.1", port: 0, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events)
+    }
+
+    /// An edge client for this job reaching the coordinator on `port`.
+    func client(_ id: Int, port: Int) -> EdgeClient {
+        EdgeClient(configuration: EdgeClientConfiguration(
+            host: "127.0.0.1", port: port, clientID: id, giveUpAfterSeconds: 10))
+    }
+
+    /// The ledger's records, in order.
+    func ledger() throws -> [RoundRecord] {
+        let text = try String(contentsOf: directory.appendingPathComponent("ledger.jsonl"), encoding: .utf8)
+        return try text.split(separator: "\n").map { try JSONDecoder().decode(RoundRecord.self, from: Data($0.utf8)) }
+    }
+
+    func cleanUp() async {
+        await server.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

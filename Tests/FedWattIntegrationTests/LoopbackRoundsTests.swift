@@ -1,0 +1,69 @@
+import FedCodec
+import FedCoordinator
+import FedLearning
+import FedWire
+import Foundation
+import Testing
+
+@Suite(.timeLimit(.minutes(1))) struct LoopbackRoundsTests {
+    /// Coordinator and 4 clients in this process, over real sockets through a counting relay.
+    @Test func fourClientsRaiseAccuracyAndTheLedgerMatchesTheSockets() async throws {
+        let setup = try await LoopbackJob(clients: 4, rounds: 3)
+        let proxy = CountingProxy(targetPort: setup.server.port)
+        let initial = try setup.job.model.evaluate(
+            parameters: setup.job.model.initialParameters(seed: setup.job.seed), on: try setup.job.dataset.load(.test))
+
+        let clients = (0..<4).map { id in Task { try await setup.client(id, port: proxy.port).run() } }
+        let summary = try await setup.coordinator.run()
+        for client in clients { try await client.value }
+        let relayed = proxy.totals(afterClosing: 4)
+        let records = try setup.ledger()
+        await setup.cleanUp()
+
+        #expect(records.map(\.round) == [1, 2, 3] && records.allSatisfy { $0.status == .completed })
+        #expect(records.allSatisfy { $0.completed == [0, 1, 2, 3] && $0.dropped.isEmpty })
+        #expect(initial.accuracy < 0.4)
+        #expect(records.last!.testAccuracy > initial.accuracy + 0.4)
+        #expect(summary.finalAccuracy == records.last!.testAccuracy)
+
+        // Whole connections: the coordinator's socket counts equal the relay's, each way.
+        #expect(summary.connectionBytes.map(\.client) == [0, 1, 2, 3])
+        #expect(summary.connectionBytes.reduce(0) { $0 + $1.read } == relayed.toTarget)
+        #expect(summary.connectionBytes.reduce(0) { $0 + $1.written } == relayed.fromTarget)
+
+        // Rounds: each round's bytes are its frames exactly (16 bytes of framing per frame).
+        let parameters = setup.job.model.parameterCount
+        let update = 16 + 41 + 4 * parameters
+        let roundStart = 16 + 25 + 4 * parameters
+        let ack = 16 + 4
+        for record in records {
+            for client in record.clients {
+                #expect(client.bytesRead == update && client.payloadBytes == 4 * parameters)
+                #expect(client.bytesWritten == roundStart + ack)
+            }
+        }
+        // Outside the rounds each client sent Register and Ack 0 and received Welcome and Bye.
+        let register = 16 + 4 + 2 + "rpi4".utf8.count + 2 + "wifi".utf8.count
+        var job = setup.job
+        job.sgd.proximalMu = 0
+        let welcome = 16 + (try job.jsonText()).utf8.count
+        let bye = 16 + "job complete".utf8.count
+        for client in summary.connectionBytes {
+            #expect(client.read == register + ack + 3 * update)
+            #expect(client.written == welcome + 3 * (roundStart + ack) + bye)
+        }
+        #expect(summary.uplinkBytes == 12 * update)
+    }
+
+    @Test func sameSeedGivesTheSameGlobalModel() async throws {
+        func finalModel() async throws -> [Float] {
+            let setup = try await LoopbackJob(clients: 3, rounds: 2)
+            let clients = (0..<3).map { id in Task { try await setup.client(id, port: setup.server.port).run() } }
+            _ = try await setup.coordinator.run()
+            for client in clients { try await client.value }
+            await setup.cleanUp()
+            return await setup.coordinator.globalModel
+        }
+        #expect(try await finalModel() == finalModel())
+    }
+}

@@ -1,0 +1,165 @@
+import FedWire
+import Foundation
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A plain blocking TCP connection to 127.0.0.1, for tests that must speak bytes the real client never would.
+///
+/// Its waits run on a Dispatch thread (``blocking(_:)``), never on the cooperative pool that the
+/// coordinator and clients of the same test need in order to make progress.
+/// `@unchecked Sendable`: one test uses a connection from one task at a time.
+final class RawConnection: @unchecked Sendable {
+    private let descriptor: Int32
+
+    /// Connects to `127.0.0.1:port`; every receive gives up after `timeoutSeconds`.
+    init(port: Int, timeoutSeconds: Int = 10) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = loopbackAddress(port: port)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Writes all of `bytes`.
+    func send(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+
+    /// Exactly `count` bytes, or nil if the peer closes (or the timeout passes) first.
+    func receive(_ count: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var offset = 0
+        while offset < count {
+            let read = bytes[offset...].withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            guard read > 0 else { return nil }
+            offset += read
+        }
+        return bytes
+    }
+
+    /// Runs a blocking socket call on a Dispatch thread.
+    private func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    /// The next whole frame, decoded, or nil at the end of the stream.
+    func receiveMessage() async throws -> Message? {
+        try await blocking { try self.receiveMessageNow() }
+    }
+
+    /// True when the peer has closed the connection (a read returns end of stream).
+    func isClosedByPeer() async throws -> Bool {
+        try await blocking {
+            var byte: UInt8 = 0
+            return recv(self.descriptor, &byte, 1, 0) == 0
+        }
+    }
+
+    private func receiveMessageNow() throws -> Message? {
+        guard let header = receive(Frame.headerSize) else { return nil }
+        let length = Int(header[8]) | Int(header[9]) << 8 | Int(header[10]) << 16 | Int(header[11]) << 24
+        guard let rest = receive(length + Frame.trailerSize) else { return nil }
+        var buffer = ByteBuffer(bytes: header + rest)
+        buffer.moveReaderIndex(forwardBy: Frame.headerSize)
+        let payload = buffer.readSlice(length: length)!
+        return try Message(frame: Frame(type: MessageType(rawValue: header[5])!, payload: payload))
+    }
+}
+
+/// A TCP relay on 127.0.0.1 that counts every byte it carries each way: the independent count the
+/// coordinator's ledger is checked against.
+///
+/// `@unchecked Sendable`: its counters are only touched under `lock`, and the socket descriptors are
+/// owned each by one relay thread.
+final class CountingProxy: @unchecked Sendable {
+    /// The port clients connect to.
+    let port: Int
+    private let listener: Int32
+    private let lock = NSLock()
+    private var toTarget = 0
+    private var fromTarget = 0
+    private var finishedPumps = 0
+
+    /// Listens on a free port and relays each connection to `127.0.0.1:targetPort`.
+    init(targetPort: Int) {
+        let listeningSocket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = loopbackAddress(port: 0)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listeningSocket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        listen(listeningSocket, 64)
+        var bound = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listeningSocket, $0, &length) }
+        }
+        listener = listeningSocket
+        port = Int(UInt16(bigEndian: bound.sin_port))
+        Thread.detachNewThread { [self] in
+            while true {
+                let client = accept(listeningSocket, nil, nil)
+                guard client >= 0 else { return }
+                let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                var target = loopbackAddress(port: targetPort)
+                _ = withUnsafePointer(to: &target) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                Thread.detachNewThread { self.pump(from: client, to: upstream, towardTarget: true) }
+                Thread.detachNewThread { self.pump(from: upstream, to: client, towardTarget: false) }
+            }
+        }
+    }
+
+    deinit {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    private func pump(from source: Int32, to sink: Int32, towardTarget: Bool) {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let read = buffer.withUnsafeMutableBytes { recv(source, $0.baseAddress, $0.count, 0) }
+            guard read > 0 else { break }
+            var offset = 0
+            while offset < read {
+                let written = buffer[offset..<read].withUnsafeBytes { send(sink, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                guard written > 0 else { break }
+                offset += written
+            }
+            lock.withLock { if towardTarget { toTarget += read } else { fromTarget += read } }
+        }
+        shutdown(sink, Int32(SHUT_WR))
+        lock.withLock { finishedPumps += 1 }
+    }
+
+    /// Waits (up to `seconds`) until `connections` relayed connections have ended both ways, then
+    /// returns the bytes carried toward the target (client to coordinator) and back.
+    func totals(afterClosing connections: Int, seconds: Double = 10) -> (toTarget: Int, fromTarget: Int) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while lock.withLock({ finishedPumps }) < 2 * connections, Date() < deadline { usleep(10_000) }
+        return lock.withLock { (toTarget, fromTarget) }
+    }
+}
+
+private func loopbackAddress(port: Int) -> sockaddr_in {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(port).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return address
+}
