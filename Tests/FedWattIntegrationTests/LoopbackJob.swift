@@ -14,7 +14,7 @@ struct LoopbackJob {
 
     init(
         clients: Int, rounds: Int, minClients: Int? = nil, minCompletion: Int? = nil, roundTimeout: Double = 30,
-        maxRoundAttempts: Int = 3
+        maxRoundAttempts: Int = 3, port: Int = 0
     ) async throws {
         var settings = DatasetSource.SyntheticSettings()
         settings.features = 32
@@ -32,7 +32,7 @@ struct LoopbackJob {
             roundTimeoutSeconds: roundTimeout, maxRoundAttempts: maxRoundAttempts, outputDirectory: directory.path)
         coordinator = try Coordinator(configuration: configuration, testSet: try job.dataset.load(.test))
         server = try await CoordinatorServer(
-            host: "127.0.0.1", port: 0, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events)
+            host: "127.0.0.1", port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events)
     }
 
     /// An edge client for this job reaching the coordinator on `port`.

@@ -1,3 +1,4 @@
+import FedClient
 import FedCodec
 import FedCoordinator
 import FedLearning
@@ -65,5 +66,27 @@ import Testing
             return await setup.coordinator.globalModel
         }
         #expect(try await finalModel() == finalModel())
+    }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct ReconnectionTests {
+    /// A client started before its coordinator keeps retrying with backoff and joins once it listens.
+    @Test func clientStartedBeforeTheCoordinatorJoinsWhenItComesUp() async throws {
+        let probe = try await LoopbackJob(clients: 1, rounds: 1)
+        let port = probe.server.port
+        await probe.cleanUp()  // the port is free again, and nothing listens there
+
+        let client = Task {
+            let early = EdgeClient(configuration: EdgeClientConfiguration(
+                host: "127.0.0.1", port: port, clientID: 0, initialBackoffSeconds: 0.05, giveUpAfterSeconds: 20))
+            try await early.run()
+            return early.roundsAnswered
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let setup = try await LoopbackJob(clients: 1, rounds: 2, port: port)
+        let summary = try await setup.coordinator.run()
+        #expect(try await client.value == 2)
+        await setup.cleanUp()
+        #expect(summary.roundsCompleted == 2)
     }
 }
