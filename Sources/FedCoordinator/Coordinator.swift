@@ -175,7 +175,7 @@ public actor Coordinator {
         registered[client] = RegisteredClient(connectionID: id, connection: connection, device: register.device, link: register.link)
         clientOfConnection[id] = client
         connection.send(.welcome(Welcome(jobJSON: jobJSON)))
-        logger.info("client \(client) registered (device \(register.device), link \(register.link)); \(registered.count) connected")
+        logger.debug("client \(client) registered (device \(register.device), link \(register.link)); \(registered.count) connected")
     }
 
     private func handle(_ update: Update, from client: Int, connection: PeerConnection) async throws {
@@ -250,7 +250,7 @@ public actor Coordinator {
             registered[client] = nil
             retire(client, entry.connection)
         }
-        logger.info("client \(client) disconnected; \(registered.count) connected")
+        logger.debug("client \(client) disconnected; \(registered.count) connected")
         try await drop(client, reason: "disconnected")
     }
 
