@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what FedWatt needs on a fresh Debian machine, builds it (release) and runs the main job:
-# for now the centralized baseline on Fashion-MNIST, written to out/centralized/centralized.json.
-# Extra arguments go to `fedwatt centralized` (e.g. --model softmax --epochs 5).
+# a simulated federated run on Fashion-MNIST (one coordinator and 10 client processes on 127.0.0.1),
+# written to out/simulate (ledger.jsonl, summary.json).
+# Extra arguments go to `fedwatt simulate` (e.g. --partition dirichlet:0.5 --rounds 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-swift build -c release --product fedwatt
-.build/release/fedwatt centralized --out out/centralized "$@"
+swift build -c release
+.build/release/fedwatt simulate --out out/simulate "$@"
