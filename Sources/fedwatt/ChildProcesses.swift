@@ -34,7 +34,7 @@ final class ChildProcesses: Sendable {
         let exit: Task<Int32, Never>
     }
 
-    /// Starts `executable` with `arguments`; each line it prints goes to `onLine` (on a background thread).
+    /// Starts `executable` with `arguments`; each line it prints goes to `onLine` (on a thread of its own).
     func launch(_ executable: URL, _ arguments: [String], onLine: @escaping @Sendable (String) -> Void) throws -> Child {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw SimulationError.missingExecutable(executable.path)
@@ -53,7 +53,9 @@ final class ChildProcesses: Sendable {
         try process.run()
         running.withLockedValue { $0.append(process) }
         let reader = pipe.fileHandleForReading
-        DispatchQueue.global().async {
+        // A thread of its own per child: a blocking read must not hold one of Dispatch's few workers,
+        // which the signal handler needs.
+        Thread.detachNewThread {
             var pending = Data()
             while case let chunk = reader.availableData, !chunk.isEmpty {
                 pending.append(chunk)

@@ -45,7 +45,7 @@ struct Simulate: AsyncParsableCommand {
             ["--port", "0", "--min-clients", "\(clients)", "--clients", "\(clients)", "--out", out]
                 + model.arguments + training.arguments + data.arguments + federation.arguments
         ) { line in
-            print(line)
+            say(line)
             port.offer(line)
         }
         guard let listening = await port.value(orUntil: coordinator.exit) else {
@@ -59,7 +59,7 @@ struct Simulate: AsyncParsableCommand {
                     + (data.dataDirectory.map { ["--data-dir", $0] } ?? [])
                 let showLogs = clientLogs
                 clientProcesses.append(try children.launch(directory.appendingPathComponent("fedwatt-client"), arguments) { line in
-                    if showLogs || line.contains("error") { print("client \(id): \(line)") }
+                    if showLogs || line.contains("error") { say("client \(id): \(line)") }
                 })
             }
         } catch {
@@ -75,9 +75,14 @@ struct Simulate: AsyncParsableCommand {
         for (id, client) in clientProcesses.enumerated() where await client.exit.value != 0 { failed.append(id) }
         guard failed.isEmpty else { throw SimulationError.clientsFailed(failed) }
         let elapsed = start.duration(to: .now)
-        print(String(format: "simulate: %d clients, whole run %.2f s", clients,
+        say(String(format: "simulate: %d clients, whole run %.2f s", clients,
             Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
     }
+}
+
+/// Writes a line to standard output at once, so a pipe sees the progress as it happens.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 /// The port the coordinator announces in its "listening on HOST:PORT" line, awaited once.
