@@ -29,7 +29,7 @@ let package = Package(
         // Libraries, lowest layer first.
         .target(name: "FedZlib", dependencies: ["CZlib"]),
         .target(name: "FedData", dependencies: ["FedZlib"]),
-        .target(name: "FedLearning", dependencies: ["FedData", "CBLAS"]),
+        .target(name: "FedLearning", dependencies: ["FedData", "FedCodec", "CBLAS"]),
         .target(name: "FedCodec", dependencies: ["FedZlib"]),
         .target(
             name: "FedWire",

@@ -11,6 +11,9 @@ final class LocalWorkspace {
     private let data: Dataset
     private let shard: [Int]
     private let trainer: LocalTrainer
+    /// What compression of earlier deltas dropped (biased pipelines only). It lives as long as this
+    /// workspace: across reconnections to the same job, not across a restart of the client process.
+    private var errorFeedback = ErrorFeedback()
 
     /// Loads the job's training split and keeps the client's shard, derived from the partition spec.
     init(job: FederatedJob, clientID: Int, dataDirectory: String) throws {
@@ -42,9 +45,15 @@ final class LocalWorkspace {
             parameters: &parameters, on: data, indices: shard, epochs: Int(start.localEpochs), generator: &generator,
             anchor: job.sgd.proximalMu != 0 ? global : nil)
         for i in parameters.indices { parameters[i] -= global[i] }
-        let codec = try CodecID(spec: job.uplinkCodec)
+        var rounding = job.encodingGenerator(clientID: clientID, round: Int(start.round))
+        let encodingStart = ContinuousClock.now
+        let delta = job.uplinkCodec.isBiased
+            ? errorFeedback.encode(parameters, spec: job.uplinkCodec, generator: &rounding).tensor
+            : TensorCodec.encode(parameters, spec: job.uplinkCodec, generator: &rounding).tensor
+        let (seconds, attoseconds) = encodingStart.duration(to: .now).components
         return Update(
             round: start.round, sampleCount: UInt32(summary.samples / Int(start.localEpochs)), trainLoss: summary.meanLoss,
-            flops: UInt64(summary.flops), cpuSeconds: summary.cpuSeconds, delta: TensorCodec.encode(parameters, codec: codec))
+            flops: UInt64(summary.flops), cpuSeconds: summary.cpuSeconds,
+            encodeSeconds: Double(seconds) + Double(attoseconds) * 1e-18, delta: delta)
     }
 }

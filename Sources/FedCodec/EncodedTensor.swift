@@ -1,6 +1,6 @@
 /// A parameter vector or model delta as it travels: a codec id, the number of values it decodes to,
-/// and the encoded bytes. The codec id travels with the bytes from the first protocol version on, so
-/// a compressed encoding needs no side channel.
+/// and the encoded bytes. The codec id travels with the bytes, and a pipeline's bytes start with a
+/// header naming its stages, so the decoder needs no side channel.
 public struct EncodedTensor: Sendable, Equatable {
     /// How `bytes` are encoded.
     public var codec: CodecID
@@ -19,23 +19,8 @@ public struct EncodedTensor: Sendable, Equatable {
 
 /// The encodings FedWatt knows, by their one-byte wire id.
 public enum CodecID: UInt8, Sendable, CaseIterable {
-    /// Little-endian IEEE 754 float32, four bytes per value, no header.
+    /// Little-endian IEEE 754 float32, four bytes per value, no header (the `none` pipeline).
     case float32 = 0
-}
-
-extension CodecID {
-    /// The codec a SPEC string names (`none` is plain float32), or an error listing what this build supports.
-    public init(spec: String) throws {
-        switch spec.lowercased() {
-        case "none", "float32": self = .float32
-        default: throw CodecError.unknownSpec(spec, known: ["none"])
-        }
-    }
-
-    /// The SPEC string for this codec.
-    public var spec: String {
-        switch self {
-        case .float32: return "none"
-        }
-    }
+    /// A ``CodecSpec`` pipeline: a header naming the stages, then the body (docs/PROTOCOL.md).
+    case pipeline = 1
 }

@@ -33,8 +33,15 @@ public struct FederationOptions: ParsableArguments {
     @Option(help: "Partition: iid, dirichlet:ALPHA, shards:K or quantity:ALPHA.")
     public var partition: PartitionSpec = .iid
 
-    @Option(help: "Codec of client updates (this build: none).")
-    public var codec: String = "none"
+    @Option(
+        help: "Compression of client updates: a pipeline such as none, fp16+zlib, int8+zlib, qsgd:16+zlib, sign+zlib, topk:0.01+int8+zlib.",
+        transform: { try CodecSpec(parsing: $0) })
+    public var codec: CodecSpec = .none
+
+    @Option(
+        name: .customLong("downlink-codec"), help: "Compression of the global model sent to clients, e.g. fp16+zlib or int8:256+zlib.",
+        transform: { try CodecSpec(parsing: $0) })
+    public var downlinkCodec: CodecSpec = .none
 
     @Option(help: "Fraction of connected clients selected per round (default: all).")
     public var fraction: Double?
@@ -63,11 +70,6 @@ public struct FederationOptions: ParsableArguments {
         if let perRound, perRound < 1 { throw ValidationError("--per-round must be at least 1") }
         if let minCompletion, minCompletion < 1 { throw ValidationError("--min-completion must be at least 1") }
         guard mu >= 0, mu.isFinite else { throw ValidationError("--mu must not be negative") }
-        do {
-            _ = try CodecID(spec: codec)
-        } catch {
-            throw ValidationError("\(error)")
-        }
     }
 
     /// Who takes part in a round.
@@ -99,7 +101,7 @@ public struct FederationOptions: ParsableArguments {
         var flags = [
             "--rounds", "\(rounds)", "--strategy", strategy.rawValue, "--mu", "\(mu)", "--beta1", "\(beta1)",
             "--beta2", "\(beta2)", "--tau", "\(tau)", "--local-epochs", "\(localEpochs)", "--partition", partition.description,
-            "--codec", codec, "--round-timeout", "\(roundTimeout)", "--max-round-attempts", "\(maxRoundAttempts)",
+            "--codec", codec.description, "--downlink-codec", downlinkCodec.description, "--round-timeout", "\(roundTimeout)", "--max-round-attempts", "\(maxRoundAttempts)",
         ]
         if let serverLearningRate { flags += ["--server-lr", "\(serverLearningRate)"] }
         if let fraction { flags += ["--fraction", "\(fraction)"] }

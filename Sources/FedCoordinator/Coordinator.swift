@@ -62,6 +62,8 @@ public actor Coordinator {
         var results: [Int: Update]
         var dropped: [Int: String]
         var accumulator: DeltaAccumulator
+        var decoded: [Int: (sizes: StageSizes, seconds: Double)]
+        var downlink: (sizes: StageSizes, seconds: Double)
         var started: ContinuousClock.Instant
         var deadline: Task<Void, Never>
     }
@@ -190,12 +192,15 @@ public actor Coordinator {
             return try await reject(
                 WireError(.duplicateUpdate, "client \(client) already sent its update for round \(round.round)"), client, connection)
         }
+        let decodingStart = ContinuousClock.now
         let delta: [Float]
+        let sizes: StageSizes
         do {
-            delta = try validatedDelta(update)
+            (delta, sizes) = try validatedDelta(update)
         } catch let error as WireError {
             return try await reject(error, client, connection)
         }
+        round.decoded[client] = (sizes, decodingStart.duration(to: .now).seconds)
         round.accumulator.add(delta, weight: Double(update.sampleCount))
         round.results[client] = update
         round.pending.remove(client)
@@ -214,15 +219,18 @@ public actor Coordinator {
     }
 
     /// Decodes and checks an update completely before anything is folded in.
-    private func validatedDelta(_ update: Update) throws -> [Float] {
+    private func validatedDelta(_ update: Update) throws -> (values: [Float], sizes: StageSizes) {
         guard update.sampleCount > 0 else { throw WireError(.malformedPayload, "update with 0 samples") }
-        guard update.trainLoss.isFinite, update.cpuSeconds.isFinite, update.cpuSeconds >= 0 else {
+        guard update.trainLoss.isFinite, update.cpuSeconds.isFinite, update.cpuSeconds >= 0, update.encodeSeconds.isFinite,
+            update.encodeSeconds >= 0
+        else {
             throw WireError(.nonFiniteValues, "train loss \(update.trainLoss) or CPU-seconds \(update.cpuSeconds) is not a finite number")
         }
         let expected = configuration.job.model.parameterCount
         let delta: [Float]
+        let sizes: StageSizes
         do {
-            delta = try TensorCodec.decode(update.delta, expectedCount: expected)
+            (delta, sizes) = try TensorCodec.decodeWithSizes(update.delta, expectedCount: expected)
         } catch let error as CodecError {
             switch error {
             case .wrongValueCount: throw WireError(.wrongShape, error.description)
@@ -232,7 +240,7 @@ public actor Coordinator {
         if let bad = delta.firstIndex(where: { !$0.isFinite }) {
             throw WireError(.nonFiniteValues, "delta value \(bad) is \(delta[bad])")
         }
-        return delta
+        return (delta, sizes)
     }
 
     private func drop(_ client: Int, reason: String) async throws {
@@ -267,10 +275,14 @@ public actor Coordinator {
         let ready = registered.filter(\.value.ready).map(\.key)
         guard current == nil, round <= configuration.rounds, ready.count >= configuration.minClients else { return }
         let selected = configuration.selection.select(from: ready, seed: configuration.job.seed, round: round, attempt: attempt)
+        let encodingStart = ContinuousClock.now
+        var rounding = configuration.job.encodingGenerator(clientID: -1, round: round)
+        let model = TensorCodec.encode(global, spec: configuration.job.downlinkCodec, generator: &rounding)
+        let encodingTime = encodingStart.duration(to: .now).seconds
         let start = Message.roundStart(RoundStart(
             round: UInt32(round), localEpochs: UInt32(configuration.job.localEpochs),
             deadlineMilliseconds: UInt32(min(Double(UInt32.max), configuration.roundTimeoutSeconds * 1000)),
-            learningRate: configuration.job.sgd.learningRate, model: TensorCodec.encode(global)))
+            learningRate: configuration.job.sgd.learningRate, model: model.tensor))
         let frame = start.encodedFrame()
         let now = ContinuousClock.now
         if jobStart == nil { jobStart = now }
@@ -289,7 +301,8 @@ public actor Coordinator {
         }
         current = RoundInProgress(
             round: round, attempt: attempt, selected: selected, pending: Set(selected), participants: participants,
-            results: [:], dropped: [:], accumulator: DeltaAccumulator(parameterCount: global.count), started: now,
+            results: [:], dropped: [:], accumulator: DeltaAccumulator(parameterCount: global.count), decoded: [:],
+            downlink: (model.sizes, encodingTime), started: now,
             deadline: deadline)
     }
 
@@ -314,7 +327,9 @@ public actor Coordinator {
             let update = round.results[client]
             return RoundRecord.ClientRound(
                 client: client, device: participant.device, link: participant.link, bytesWritten: bytes.written,
-                bytesRead: bytes.read, payloadBytes: update?.delta.bytes.count ?? 0, samples: Int(update?.sampleCount ?? 0),
+                bytesRead: bytes.read, payloadBytes: update?.delta.bytes.count ?? 0, uplinkStages: round.decoded[client]?.sizes,
+                encodeSeconds: update?.encodeSeconds ?? 0, decodeSeconds: round.decoded[client]?.seconds ?? 0,
+                samples: Int(update?.sampleCount ?? 0),
                 flops: Int(update?.flops ?? 0), cpuSeconds: update?.cpuSeconds ?? 0, trainLoss: update?.trainLoss)
         }
         let samples = round.results.values.reduce(0.0) { $0 + Double($1.sampleCount) }
@@ -324,6 +339,7 @@ public actor Coordinator {
             completed: round.results.keys.sorted(),
             dropped: round.dropped.keys.sorted().map { RoundRecord.Dropped(client: $0, reason: round.dropped[$0]!) },
             trainLoss: trainLoss, testAccuracy: evaluation.accuracy, testLoss: evaluation.loss, clients: clients,
+            downlinkStages: round.downlink.sizes, downlinkEncodeSeconds: round.downlink.seconds,
             wallSeconds: wall.seconds, evaluationSeconds: evaluationTime.seconds,
             elapsedSeconds: (jobStart ?? round.started).duration(to: .now).seconds,
             cumulativeUplinkBytes: (records.last?.cumulativeUplinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesRead },
@@ -357,6 +373,10 @@ public actor Coordinator {
             finalAccuracy: records.last?.testAccuracy ?? 0, finalLoss: records.last?.testLoss ?? 0,
             uplinkBytes: records.last?.cumulativeUplinkBytes ?? 0,
             downlinkBytes: records.last?.cumulativeDownlinkBytes ?? 0,
+            uplinkStages: records.flatMap(\.clients).reduce(StageSizes.zero) { $0 + ($1.uplinkStages ?? .zero) },
+            downlinkStages: records.reduce(StageSizes.zero) { total, record in
+                (0..<record.selected.count).reduce(total) { sum, _ in sum + record.downlinkStages }
+            },
             clientFLOPs: records.flatMap(\.clients).reduce(0) { $0 + $1.flops },
             clientCPUSeconds: records.flatMap(\.clients).reduce(0) { $0 + $1.cpuSeconds },
             roundsWallSeconds: records.reduce(0) { $0 + $1.wallSeconds },

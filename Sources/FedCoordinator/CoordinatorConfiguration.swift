@@ -41,7 +41,8 @@ public struct CoordinatorConfiguration: Sendable {
         self.dataDirectory = dataDirectory
     }
 
-    /// The largest frame payload accepted from a client: an uncompressed update plus headers.
-    /// Anything longer is refused from its header, before it is buffered.
-    public var maximumPayloadSize: Int { job.model.parameterCount * 4 + 4096 }
+    /// The largest frame payload accepted from a client: an update in the largest encoding any
+    /// pipeline produces (dense float32 with a bitmap, before zlib) plus headers. Anything longer is
+    /// refused from its header, before it is buffered.
+    public var maximumPayloadSize: Int { job.model.parameterCount * 6 + 4096 }
 }

@@ -1,3 +1,4 @@
+import FedCodec
 import FedLearning
 import FedWire
 
@@ -21,6 +22,10 @@ public struct JobSummary: Sendable, Codable {
     public var uplinkBytes: Int
     /// Bytes written to clients during rounds (downlink), from the ledger.
     public var downlinkBytes: Int
+    /// Every accepted update's size after each uplink stage, summed.
+    public var uplinkStages: StageSizes
+    /// Every sent global model's size after each downlink stage, summed.
+    public var downlinkStages: StageSizes
     /// FLOPs the clients counted, from the ledger.
     public var clientFLOPs: Int
     /// CPU-seconds of the clients' training threads, from the ledger.

@@ -1,3 +1,4 @@
+import FedCodec
 import FedWire
 
 /// One line of `ledger.jsonl`: everything measured in one round attempt.
@@ -22,6 +23,10 @@ public struct RoundRecord: Sendable, Codable, Hashable {
     public var testLoss: Double
     /// Per-client measurements.
     public var clients: [ClientRound]
+    /// The global model's size after each downlink stage (each selected client got these bytes).
+    public var downlinkStages: StageSizes
+    /// Wall seconds the coordinator spent encoding the global model (once for all clients).
+    public var downlinkEncodeSeconds: Double
     /// Wall time from sending RoundStart to the new global model, evaluation excluded.
     public var wallSeconds: Double
     /// Wall time of the test-set evaluation.
@@ -59,6 +64,12 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var bytesRead: Int
         /// Encoded size of the update's delta alone (0 without an update).
         public var payloadBytes: Int
+        /// The delta's size after each uplink stage, read from its header (nil without an accepted update).
+        public var uplinkStages: StageSizes?
+        /// Wall seconds the client reported spending on encoding.
+        public var encodeSeconds: Double
+        /// Wall seconds the coordinator spent decoding the delta.
+        public var decodeSeconds: Double
         /// Training samples behind the update.
         public var samples: Int
         /// FLOPs the client counted for its local training.

@@ -1,3 +1,4 @@
+import FedCodec
 import FedData
 import Foundation
 
@@ -18,13 +19,16 @@ public struct FederatedJob: Sendable, Hashable, Codable {
     public var clientCount: Int
     /// Seed of the initial model, the partition, client sampling and local batch order.
     public var seed: UInt64
-    /// Codec SPEC of client updates.
-    public var uplinkCodec: String
+    /// Compression of client updates (deltas).
+    public var uplinkCodec: CodecSpec
+    /// Compression of the global model sent in RoundStart.
+    public var downlinkCodec: CodecSpec
 
     /// Creates a job.
     public init(
         dataset: DatasetSource, model: ModelArchitecture, sgd: SGDConfiguration, localEpochs: Int,
-        partition: PartitionSpec, clientCount: Int, seed: UInt64, uplinkCodec: String
+        partition: PartitionSpec, clientCount: Int, seed: UInt64, uplinkCodec: CodecSpec = .none,
+        downlinkCodec: CodecSpec = .none
     ) {
         self.dataset = dataset
         self.model = model
@@ -34,6 +38,7 @@ public struct FederatedJob: Sendable, Hashable, Codable {
         self.clientCount = clientCount
         self.seed = seed
         self.uplinkCodec = uplinkCodec
+        self.downlinkCodec = downlinkCodec
     }
 
     /// Throws ``TrainingError`` naming the first setting that cannot work.
@@ -58,6 +63,12 @@ public struct FederatedJob: Sendable, Hashable, Codable {
     public init(jsonText: String) throws {
         self = try JSONDecoder().decode(FederatedJob.self, from: Data(jsonText.utf8))
         try validate()
+    }
+
+    /// The random stream of the stochastic rounding in client `id`'s (or, with id -1, the
+    /// coordinator's) encoding in `round`.
+    public func encodingGenerator(clientID: Int, round: Int) -> SeededGenerator {
+        SeededGenerator(seed: seed &+ UInt64(round) &* 0x9E37_79B9, stream: 0xC0DEC &+ UInt64(bitPattern: Int64(clientID)))
     }
 
     /// The random stream of client `id`'s local training in `round`.

@@ -93,16 +93,22 @@ public struct Update: Sendable, Equatable {
     public var flops: UInt64
     /// CPU-seconds the client's training thread spent.
     public var cpuSeconds: Double
+    /// Wall seconds the client spent encoding the delta.
+    public var encodeSeconds: Double
     /// The encoded delta, local model minus the global model received.
     public var delta: EncodedTensor
 
     /// Creates an Update message.
-    public init(round: UInt32, sampleCount: UInt32, trainLoss: Double, flops: UInt64, cpuSeconds: Double, delta: EncodedTensor) {
+    public init(
+        round: UInt32, sampleCount: UInt32, trainLoss: Double, flops: UInt64, cpuSeconds: Double, encodeSeconds: Double = 0,
+        delta: EncodedTensor
+    ) {
         self.round = round
         self.sampleCount = sampleCount
         self.trainLoss = trainLoss
         self.flops = flops
         self.cpuSeconds = cpuSeconds
+        self.encodeSeconds = encodeSeconds
         self.delta = delta
     }
 }

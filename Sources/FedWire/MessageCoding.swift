@@ -8,7 +8,8 @@ import NIOCore
 /// - Register: client id UInt32, device string, link string
 /// - Welcome: job JSON (the rest of the payload, UTF-8)
 /// - RoundStart: round UInt32, local epochs UInt32, deadline ms UInt32, learning rate Float32, model tensor
-/// - Update: round UInt32, samples UInt32, train loss Float64, FLOPs UInt64, CPU-seconds Float64, delta tensor
+/// - Update: round UInt32, samples UInt32, train loss Float64, FLOPs UInt64, CPU-seconds Float64,
+///   encode seconds Float64, delta tensor
 /// - Ack: round UInt32
 /// - Error: code UInt16, text (the rest of the payload, UTF-8)
 /// - Bye: reason (the rest of the payload, UTF-8)
@@ -45,6 +46,7 @@ extension Message {
                 trainLoss: Double(bitPattern: try payload.readWire(UInt64.self, "train loss")),
                 flops: try payload.readWire(UInt64.self, "FLOPs"),
                 cpuSeconds: Double(bitPattern: try payload.readWire(UInt64.self, "CPU-seconds")),
+                encodeSeconds: Double(bitPattern: try payload.readWire(UInt64.self, "encode seconds")),
                 delta: try payload.readWireTensor()))
         case .ack:
             self = .ack(Ack(round: try payload.readWire(UInt32.self, "round")))
@@ -63,7 +65,7 @@ extension Message {
     private var estimatedPayloadSize: Int {
         switch self {
         case .roundStart(let start): return 32 + start.model.bytes.count
-        case .update(let update): return 48 + update.delta.bytes.count
+        case .update(let update): return 56 + update.delta.bytes.count
         case .welcome(let welcome): return welcome.jobJSON.utf8.count
         default: return 64
         }
@@ -89,6 +91,7 @@ extension Message {
             buffer.writeInteger(update.trainLoss.bitPattern, endianness: .little)
             buffer.writeInteger(update.flops, endianness: .little)
             buffer.writeInteger(update.cpuSeconds.bitPattern, endianness: .little)
+            buffer.writeInteger(update.encodeSeconds.bitPattern, endianness: .little)
             buffer.writeWireTensor(update.delta)
         case .ack(let ack):
             buffer.writeInteger(ack.round, endianness: .little)

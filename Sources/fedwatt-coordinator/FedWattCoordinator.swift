@@ -53,7 +53,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
         let job = FederatedJob(
             dataset: data.dataset, model: model.architecture(features: features, classes: classes), sgd: training.sgd,
             localEpochs: federation.localEpochs, partition: federation.partition, clientCount: clientCount,
-            seed: training.seed, uplinkCodec: federation.codec)
+            seed: training.seed, uplinkCodec: federation.codec, downlinkCodec: federation.downlinkCodec)
         let configuration = CoordinatorConfiguration(
             job: job, rounds: federation.rounds, minClients: minClients, selection: federation.selection,
             minCompletion: federation.minimumCompletion(clientCount: clientCount), roundTimeoutSeconds: federation.roundTimeout,
@@ -64,7 +64,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events)
         say("listening on \(host):\(server.port)")
         say("job: \(job.model) (\(job.model.parameterCount) parameters), \(federation.strategy.rawValue), "
-            + "\(federation.rounds) rounds, \(clientCount) clients, partition \(job.partition), codec \(job.uplinkCodec), "
+            + "\(federation.rounds) rounds, \(clientCount) clients, partition \(job.partition), codec up \(job.uplinkCodec) down \(job.downlinkCodec), "
             + "waiting for \(minClients)")
         do {
             let summary = try await coordinator.run()

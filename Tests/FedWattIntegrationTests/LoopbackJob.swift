@@ -25,7 +25,7 @@ struct LoopbackJob {
         job = FederatedJob(
             dataset: .synthetic(settings), model: .mlp(inputs: 32, hidden: [16], classes: 5),
             sgd: SGDConfiguration(learningRate: 0.1, batchSize: 16), localEpochs: 1, partition: .iid,
-            clientCount: clients, seed: 7, uplinkCodec: "none")
+            clientCount: clients, seed: 7)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-loopback-\(UUID())")
         configuration = CoordinatorConfiguration(
             job: job, rounds: rounds, minClients: minClients ?? clients, minCompletion: minCompletion ?? clients,

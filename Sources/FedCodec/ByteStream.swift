@@ -1,0 +1,71 @@
+/// Appends little-endian values to a byte array.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    mutating func write<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func write(_ value: Float) { write(value.bitPattern) }
+
+    /// LEB128: 7 bits a byte, high bit set on all but the last.
+    mutating func writeVarint(_ value: UInt32) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(rest & 0x7F) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+}
+
+/// Reads little-endian values from bytes, throwing ``CodecError/truncated(_:)`` instead of reading past the end.
+struct ByteReader {
+    let bytes: [UInt8]
+    private(set) var offset: Int
+
+    init(_ bytes: [UInt8], offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    var remaining: Int { bytes.count - offset }
+
+    mutating func read<T: FixedWidthInteger>(_ type: T.Type, _ field: String) throws -> T {
+        let size = MemoryLayout<T>.size
+        guard remaining >= size else { throw CodecError.truncated(field) }
+        var value: T = 0
+        for i in 0..<size { value |= T(bytes[offset + i]) << (8 * i) }
+        offset += size
+        return value
+    }
+
+    mutating func readFloat(_ field: String) throws -> Float {
+        Float(bitPattern: try read(UInt32.self, field))
+    }
+
+    /// A LEB128 value of at most 5 bytes that fits in 32 bits.
+    mutating func readVarint(_ field: String) throws -> UInt32 {
+        var value: UInt64 = 0
+        for shift in stride(from: 0, to: 35, by: 7) {
+            guard remaining > 0 else { throw CodecError.truncated(field) }
+            let byte = bytes[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7F) << UInt64(shift)
+            if byte & 0x80 == 0 {
+                guard value <= UInt64(UInt32.max) else { throw CodecError.outOfRange("\(field) overflows 32 bits") }
+                return UInt32(value)
+            }
+        }
+        throw CodecError.outOfRange("\(field) varint longer than 5 bytes")
+    }
+
+    /// The next `count` bytes as a slice.
+    mutating func take(_ count: Int, _ field: String) throws -> ArraySlice<UInt8> {
+        guard count >= 0, remaining >= count else { throw CodecError.truncated(field) }
+        defer { offset += count }
+        return bytes[offset..<(offset + count)]
+    }
+}

@@ -1,0 +1,110 @@
+/// A compression pipeline, parsed from a SPEC string: stages joined by `+`, in the order they run.
+///
+/// ```
+/// none                       float32 as it is
+/// fp16+zlib                  half precision, then deflate
+/// int8+zlib   int8:256       8-bit with one scale per tensor, or per block of 256 values;
+///                            `int8:stochastic` (or `int8:256:stochastic`) rounds stochastically
+/// qsgd:16+zlib               QSGD with 16 levels (Alistarh et al. 2017), unbiased
+/// sign+zlib                  1 bit per value, scaled by the mean magnitude (EF-signSGD)
+/// topk:0.01+int8+zlib        keep the 1% largest magnitudes, then quantize, then deflate
+/// zlib:9                     deflate at level 9 (1 fastest ... 9 smallest; default 6)
+/// ```
+///
+/// At most one sparsifier (first), at most one quantizer, and zlib last.
+public struct CodecSpec: Sendable, Hashable, CustomStringConvertible, Codable {
+    /// Fraction of values top-k keeps (nil: dense).
+    public var topKFraction: Double?
+    /// How the kept values are written.
+    public var quantizer: Quantizer
+    /// Deflate level of the final stage (nil: no zlib).
+    public var zlibLevel: Int32?
+
+    /// The pipeline that writes plain float32.
+    public static let none = CodecSpec(topKFraction: nil, quantizer: .float32, zlibLevel: nil)
+
+    /// Creates a pipeline from its stages.
+    public init(topKFraction: Double?, quantizer: Quantizer, zlibLevel: Int32?) {
+        self.topKFraction = topKFraction
+        self.quantizer = quantizer
+        self.zlibLevel = zlibLevel
+    }
+
+    /// Parses a SPEC string, throwing ``CodecError/invalidSpec(_:_:)`` that says what to write instead.
+    public init(parsing text: String) throws {
+        self = .none
+        let trimmed = text.lowercased().trimmingCharacters(in: .whitespaces)
+        guard trimmed != "none", trimmed != "float32" else { return }
+        var sawQuantizer = false
+        let stages = trimmed.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+        for (position, stage) in stages.enumerated() {
+            let parts = stage.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            let arguments = Array(parts.dropFirst())
+            func fail(_ why: String) -> CodecError { CodecError.invalidSpec(text, why) }
+            switch parts[0] {
+            case "topk":
+                guard position == 0 else { throw fail("topk must be the first stage") }
+                guard arguments.count == 1, let fraction = Double(arguments[0]), fraction > 0, fraction <= 1 else {
+                    throw fail("topk needs a fraction in (0, 1], e.g. topk:0.01")
+                }
+                topKFraction = fraction
+            case "fp16", "int8", "qsgd", "sign":
+                guard !sawQuantizer else { throw fail("only one of fp16, int8, qsgd, sign") }
+                guard zlibLevel == nil else { throw fail("zlib must be the last stage") }
+                sawQuantizer = true
+                quantizer = try Quantizer(name: parts[0], arguments: arguments) { fail($0) }
+            case "zlib":
+                guard position == stages.count - 1 else { throw fail("zlib must be the last stage") }
+                if arguments.isEmpty {
+                    zlibLevel = 6
+                } else {
+                    guard arguments.count == 1, let level = Int32(arguments[0]), (1...9).contains(level) else {
+                        throw fail("zlib takes a level from 1 to 9, e.g. zlib:9")
+                    }
+                    zlibLevel = level
+                }
+            default:
+                throw fail("unknown stage '\(stage)'; stages are topk:F, fp16, int8[:BLOCK][:stochastic], qsgd:S, sign, zlib[:L]")
+            }
+        }
+    }
+
+    /// True when compression systematically loses part of the signal (top-k, sign, deterministic
+    /// rounding): the client then keeps what was dropped and adds it to its next delta (error feedback).
+    public var isBiased: Bool {
+        if topKFraction != nil { return true }
+        switch quantizer {
+        case .float32, .qsgd: return false
+        case .fp16, .sign: return true
+        case .int8(_, let stochastic): return !stochastic
+        }
+    }
+
+    /// True when decoding gives back exactly what was encoded.
+    public var isLossless: Bool { topKFraction == nil && quantizer == .float32 }
+
+    /// The SPEC string, which parses back to the same pipeline.
+    public var description: String {
+        var stages: [String] = []
+        if let topKFraction { stages.append("topk:\(topKFraction)") }
+        switch quantizer {
+        case .float32: break
+        case .fp16: stages.append("fp16")
+        case .int8(let block, let stochastic):
+            stages.append("int8" + (block > 0 ? ":\(block)" : "") + (stochastic ? ":stochastic" : ""))
+        case .qsgd(let levels): stages.append("qsgd:\(levels)")
+        case .sign: stages.append("sign")
+        }
+        if let zlibLevel { stages.append(zlibLevel == 6 ? "zlib" : "zlib:\(zlibLevel)") }
+        return stages.isEmpty ? "none" : stages.joined(separator: "+")
+    }
+
+    public init(from decoder: Decoder) throws {
+        try self.init(parsing: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
