@@ -112,6 +112,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator"]),
+        .testTarget(name: "FedCodecTests", dependencies: ["FedCodec", "FedData", "FedZlib"]),
         .testTarget(
             name: "FedWattIntegrationTests",
             dependencies: [
