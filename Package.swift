@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "fedwatt",
             dependencies: [
-                "FedCommandLine", "FedData", "FedLearning",
+                "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedLearning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -11,6 +11,14 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
+            name: "codec-benchmark",
+            dependencies: [
+                .product(name: "FedCodec", package: "FedWatt"),
+                .product(name: "FedData", package: "FedWatt"),
+                .product(name: "FedZlib", package: "FedWatt"),
+            ]
+        ),
+        .executableTarget(
             name: "train-benchmark",
             dependencies: [
                 .product(name: "FedData", package: "FedWatt"),

@@ -50,10 +50,9 @@ final class LocalWorkspace {
         let delta = job.uplinkCodec.isBiased
             ? errorFeedback.encode(parameters, spec: job.uplinkCodec, generator: &rounding).tensor
             : TensorCodec.encode(parameters, spec: job.uplinkCodec, generator: &rounding).tensor
-        let (seconds, attoseconds) = encodingStart.duration(to: .now).components
         return Update(
             round: start.round, sampleCount: UInt32(summary.samples / Int(start.localEpochs)), trainLoss: summary.meanLoss,
             flops: UInt64(summary.flops), cpuSeconds: summary.cpuSeconds,
-            encodeSeconds: Double(seconds) + Double(attoseconds) * 1e-18, delta: delta)
+            encodeSeconds: encodingStart.duration(to: .now).inSeconds, delta: delta)
     }
 }

@@ -101,6 +101,7 @@ extension Quantizer {
     /// `floor(x)` or `floor(x) + 1`, the latter with probability `x - floor(x)`: unbiased.
     static func stochasticRound(_ x: Float, _ generator: inout some RandomNumberGenerator) -> Float {
         let low = x.rounded(.down)
-        return Float.random(in: 0..<1, using: &generator) < x - low ? low + 1 : low
+        let uniform = Float(generator.next() >> 40) * 0x1p-24  // 24 random bits in [0, 1)
+        return uniform < x - low ? low + 1 : low
     }
 }

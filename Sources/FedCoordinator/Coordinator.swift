@@ -200,7 +200,7 @@ public actor Coordinator {
         } catch let error as WireError {
             return try await reject(error, client, connection)
         }
-        round.decoded[client] = (sizes, decodingStart.duration(to: .now).seconds)
+        round.decoded[client] = (sizes, decodingStart.duration(to: .now).inSeconds)
         round.accumulator.add(delta, weight: Double(update.sampleCount))
         round.results[client] = update
         round.pending.remove(client)
@@ -278,7 +278,7 @@ public actor Coordinator {
         let encodingStart = ContinuousClock.now
         var rounding = configuration.job.encodingGenerator(clientID: -1, round: round)
         let model = TensorCodec.encode(global, spec: configuration.job.downlinkCodec, generator: &rounding)
-        let encodingTime = encodingStart.duration(to: .now).seconds
+        let encodingTime = encodingStart.duration(to: .now).inSeconds
         let start = Message.roundStart(RoundStart(
             round: UInt32(round), localEpochs: UInt32(configuration.job.localEpochs),
             deadlineMilliseconds: UInt32(min(Double(UInt32.max), configuration.roundTimeoutSeconds * 1000)),
@@ -340,8 +340,8 @@ public actor Coordinator {
             dropped: round.dropped.keys.sorted().map { RoundRecord.Dropped(client: $0, reason: round.dropped[$0]!) },
             trainLoss: trainLoss, testAccuracy: evaluation.accuracy, testLoss: evaluation.loss, clients: clients,
             downlinkStages: round.downlink.sizes, downlinkEncodeSeconds: round.downlink.seconds,
-            wallSeconds: wall.seconds, evaluationSeconds: evaluationTime.seconds,
-            elapsedSeconds: (jobStart ?? round.started).duration(to: .now).seconds,
+            wallSeconds: wall.inSeconds, evaluationSeconds: evaluationTime.inSeconds,
+            elapsedSeconds: (jobStart ?? round.started).duration(to: .now).inSeconds,
             cumulativeUplinkBytes: (records.last?.cumulativeUplinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesRead },
             cumulativeDownlinkBytes: (records.last?.cumulativeDownlinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesWritten })
         try ledger.append(record)
@@ -381,7 +381,7 @@ public actor Coordinator {
             clientCPUSeconds: records.flatMap(\.clients).reduce(0) { $0 + $1.cpuSeconds },
             roundsWallSeconds: records.reduce(0) { $0 + $1.wallSeconds },
             evaluationSeconds: records.reduce(0) { $0 + $1.evaluationSeconds },
-            elapsedSeconds: jobStart.map { $0.duration(to: .now).seconds } ?? 0,
+            elapsedSeconds: jobStart.map { $0.duration(to: .now).inSeconds } ?? 0,
             connectionBytes: retiredBytes.keys.sorted().map {
                 JobSummary.ClientBytes(client: $0, read: retiredBytes[$0]!.read, written: retiredBytes[$0]!.written)
             })
@@ -406,13 +406,5 @@ public enum CoordinatorError: Error, CustomStringConvertible {
         case .eventStreamEnded:
             return "the coordinator stopped receiving events before the job finished"
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a `Double`.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) * 1e-18
     }
 }

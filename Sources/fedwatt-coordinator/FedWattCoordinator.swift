@@ -89,13 +89,3 @@ struct FedWattCoordinator: AsyncParsableCommand {
             record.elapsedSeconds, status))
     }
 }
-
-/// Writes a line to standard output at once, unbuffered, so a pipe (`fedwatt simulate`) sees it as it happens.
-func say(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
-
-/// `12.34 MB` (10^6 bytes).
-func megabytes(_ bytes: Int) -> String {
-    String(format: "%.2f MB", Double(bytes) / 1e6)
-}
