@@ -10,6 +10,15 @@ struct ByteWriter {
 
     mutating func write(_ value: Float) { write(value.bitPattern) }
 
+    /// Appends `values` as little-endian float32, in one copy on little-endian machines.
+    mutating func writeFloats(_ values: [Float]) {
+        #if _endian(little)
+        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
+        for value in values { write(value) }
+        #endif
+    }
+
     /// LEB128: 7 bits a byte, high bit set on all but the last.
     mutating func writeVarint(_ value: UInt32) {
         var rest = value
@@ -44,6 +53,21 @@ struct ByteReader {
 
     mutating func readFloat(_ field: String) throws -> Float {
         Float(bitPattern: try read(UInt32.self, field))
+    }
+
+    /// `count` little-endian float32 values, in one copy on little-endian machines.
+    mutating func readFloats(_ count: Int, _ field: String) throws -> [Float] {
+        let source = try take(4 * count, field)
+        var values = [Float](repeating: 0, count: count)
+        #if _endian(little)
+        values.withUnsafeMutableBytes { target in source.withUnsafeBytes { target.copyMemory(from: $0) } }
+        #else
+        for i in 0..<count {
+            let base = source.startIndex + 4 * i
+            values[i] = Float(bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(source[base + $1]) << (8 * $1) })
+        }
+        #endif
+        return values
     }
 
     /// A LEB128 value of at most 5 bytes that fits in 32 bits.

@@ -4,7 +4,7 @@ extension Quantizer {
     func encode(_ values: [Float], into writer: inout ByteWriter, generator: inout some RandomNumberGenerator) {
         switch self {
         case .float32:
-            for value in values { writer.write(value) }
+            writer.writeFloats(values)
         case .fp16:
             for value in values { writer.write(Float16(min(max(value, -65_504), 65_504)).bitPattern) }
         case .int8(let block, let stochastic):
@@ -49,7 +49,7 @@ extension Quantizer {
         values.reserveCapacity(count)
         switch self {
         case .float32:
-            for _ in 0..<count { values.append(try reader.readFloat("float32 value")) }
+            values = try reader.readFloats(count, "float32 values")
         case .fp16:
             for _ in 0..<count { values.append(Float(Float16(bitPattern: try reader.read(UInt16.self, "fp16 value")))) }
         case .int8(let block, _):
