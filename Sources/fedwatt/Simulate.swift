@@ -14,28 +14,16 @@ struct Simulate: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Client processes to start (each a shard of the data).")
-    var clients: Int = 10
-
     @Option(help: "Output folder.")
     var out: String = "out/simulate"
 
     @Flag(name: .customLong("client-logs"), help: "Show the clients' own output too.")
     var clientLogs = false
 
-    @OptionGroup var model: ModelOptions
-    @OptionGroup var training: TrainingOptions
-    @OptionGroup var data: DataOptions
-    @OptionGroup var federation: FederationOptions
-
-    func validate() throws {
-        guard clients > 0 else { throw ValidationError("--clients must be at least 1") }
-    }
+    @OptionGroup var job: SimulationOptions
 
     func run() async throws {
-        let seconds = try await Simulation(
-            clients: clients, clientLogs: clientLogs, model: model, training: training, data: data, federation: federation
-        ).run(out: out)
-        say(String(format: "simulate: %d clients, whole run %.2f s", clients, seconds))
+        let seconds = try await job.simulation(clientLogs: clientLogs).run(out: out)
+        say(String(format: "simulate: %d clients, whole run %.2f s", job.clients, seconds))
     }
 }

@@ -22,19 +22,12 @@ struct Sweep: AsyncParsableCommand {
     @Option(name: .customLong("target-accuracy"), help: "Test accuracy whose cost in uplink bytes the table reports.")
     var targetAccuracy: Double = 0.85
 
-    @Option(help: "Client processes per run.")
-    var clients: Int = 10
-
     @Option(help: "Output folder.")
     var out: String = "out/sweep"
 
-    @OptionGroup var model: ModelOptions
-    @OptionGroup var training: TrainingOptions
-    @OptionGroup var data: DataOptions
-    @OptionGroup var federation: FederationOptions
+    @OptionGroup var job: SimulationOptions
 
     func validate() throws {
-        guard clients > 0 else { throw ValidationError("--clients must be at least 1") }
         guard !specs.isEmpty else { throw ValidationError("--codecs needs at least one codec, e.g. --codecs none,int8+zlib") }
         for text in codecs.split(separator: ",") {
             do {
@@ -51,15 +44,13 @@ struct Sweep: AsyncParsableCommand {
         var rows: [SweepRow] = []
         for spec in specs {
             say("== codec \(spec)")
-            var runFederation = federation
-            runFederation.codec = spec
+            var federation = job.federation
+            federation.codec = spec
             let directory = (out as NSString).appendingPathComponent(spec.description.replacingOccurrences(of: ":", with: "_"))
-            let seconds = try await Simulation(
-                clients: clients, clientLogs: false, model: model, training: training, data: data, federation: runFederation
-            ).run(out: directory)
+            let seconds = try await job.simulation(federation: federation).run(out: directory)
             rows.append(try SweepRow(codec: spec, directory: directory, targetAccuracy: targetAccuracy, wholeSeconds: seconds))
         }
-        let table = SweepTable(rows: rows, targetAccuracy: targetAccuracy, downlinkCodec: federation.downlinkCodec)
+        let table = SweepTable(rows: rows, targetAccuracy: targetAccuracy, downlinkCodec: job.federation.downlinkCodec)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try table.markdown.write(toFile: (out as NSString).appendingPathComponent("sweep.md"), atomically: true, encoding: .utf8)
         let encoder = JSONEncoder()
