@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FedData", targets: ["FedData"]),
         .library(name: "FedLearning", targets: ["FedLearning"]),
         .library(name: "FedCodec", targets: ["FedCodec"]),
+        .library(name: "FedEnergy", targets: ["FedEnergy"]),
         .library(name: "FedWire", targets: ["FedWire"]),
         .library(name: "FedCoordinator", targets: ["FedCoordinator"]),
         .library(name: "FedClient", targets: ["FedClient"]),
@@ -31,6 +32,7 @@ let package = Package(
         .target(name: "FedData", dependencies: ["FedZlib"]),
         .target(name: "FedLearning", dependencies: ["FedData", "FedCodec", "CBLAS"]),
         .target(name: "FedCodec", dependencies: ["FedZlib"]),
+        .target(name: "FedEnergy", resources: [.copy("Resources/profiles.json")]),
         .target(
             name: "FedWire",
             dependencies: [
@@ -113,6 +115,7 @@ let package = Package(
         ),
         .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator"]),
         .testTarget(name: "FedCodecTests", dependencies: ["FedCodec", "FedData", "FedZlib"]),
+        .testTarget(name: "FedEnergyTests", dependencies: ["FedEnergy"]),
         .testTarget(
             name: "FedWattIntegrationTests",
             dependencies: [

@@ -1,0 +1,171 @@
+import Foundation
+
+/// A constant and where it comes from; a source starting with "assumption" marks a value with no
+/// primary source, and the report labels it so.
+public struct SourcedValue: Sendable, Hashable, Codable {
+    /// The number, in the unit its field name gives.
+    public var value: Double
+    /// Paper, datasheet or measurement; or "assumption: ...".
+    public var source: String
+
+    /// Creates a sourced value.
+    public init(_ value: Double, source: String) {
+        self.value = value
+        self.source = source
+    }
+
+    /// True when no primary source backs the value.
+    public var isAssumption: Bool { source.lowercased().hasPrefix("assumption") }
+}
+
+/// An edge device: how fast it trains and what it draws while training (no PUE: devices need no cooling).
+public struct DeviceProfile: Sendable, Hashable, Codable {
+    public var name: String
+    public var description: String
+    public var activePowerWatts: SourcedValue
+    public var sustainedFLOPS: SourcedValue
+}
+
+/// A radio link under the power model of Huang et al. (MobiSys 2012):
+/// `P = a_up * t_up + a_down * t_down + beta` while transferring, plus tail and promotion states.
+public struct LinkProfile: Sendable, Hashable, Codable {
+    public var name: String
+    public var description: String
+    public var upMilliwattsPerMbps: SourcedValue
+    public var downMilliwattsPerMbps: SourcedValue
+    public var baseMilliwatts: SourcedValue
+    public var upMbps: SourcedValue
+    public var downMbps: SourcedValue
+    public var tailMilliwatts: SourcedValue
+    public var tailSeconds: SourcedValue
+    public var promotionMilliwatts: SourcedValue
+    public var promotionSeconds: SourcedValue
+}
+
+/// Where the centralized baseline runs: this host's measured CPU-seconds at CodeCarbon's
+/// constant-mode power (TDP x load fraction, shared by the host's cores), times the datacenter's PUE.
+public struct DatacenterProfile: Sendable, Hashable, Codable {
+    public var name: String
+    public var description: String
+    public var cpuTDPWatts: SourcedValue
+    public var loadFraction: SourcedValue
+    public var pue: SourcedValue
+}
+
+/// The carbon intensity of a region's electricity.
+public struct GridProfile: Sendable, Hashable, Codable {
+    public var name: String
+    public var gramsCO2PerKWh: SourcedValue
+}
+
+/// Every profile FedWatt can account with, loaded from `profiles.json` (the shipped file, or the
+/// user's own with the same schema).
+public struct EnergyProfiles: Sendable, Hashable, Codable {
+    public var about: String
+    public var devices: [DeviceProfile]
+    public var links: [LinkProfile]
+    public var datacenters: [DatacenterProfile]
+    public var grids: [GridProfile]
+
+    /// The profiles shipped with FedWatt (`Sources/FedEnergy/Resources/profiles.json`).
+    public static func shipped() throws -> EnergyProfiles {
+        guard let url = Bundle.module.url(forResource: "profiles", withExtension: "json") else {
+            throw EnergyError.profiles("the shipped profiles.json is missing from the FedEnergy resources")
+        }
+        return try load(url: url)
+    }
+
+    /// Loads and validates a profiles file.
+    public static func load(path: String) throws -> EnergyProfiles {
+        try load(url: URL(fileURLWithPath: path))
+    }
+
+    private static func load(url: URL) throws -> EnergyProfiles {
+        let profiles: EnergyProfiles
+        do {
+            profiles = try JSONDecoder().decode(EnergyProfiles.self, from: Data(contentsOf: url))
+        } catch {
+            throw EnergyError.profiles("cannot read \(url.path): \(error)")
+        }
+        try profiles.validate()
+        return profiles
+    }
+
+    /// Checks names are unique and every constant is a finite number in its range.
+    public func validate() throws {
+        func check(_ kind: String, _ names: [String]) throws {
+            guard Set(names).count == names.count else { throw EnergyError.profiles("\(kind) names repeat: \(names)") }
+        }
+        try check("device", devices.map(\.name))
+        try check("link", links.map(\.name))
+        try check("datacenter", datacenters.map(\.name))
+        try check("grid", grids.map(\.name))
+        func positive(_ value: SourcedValue, _ what: String) throws {
+            guard value.value.isFinite, value.value > 0 else { throw EnergyError.profiles("\(what) must be positive, is \(value.value)") }
+        }
+        func nonNegative(_ value: SourcedValue, _ what: String) throws {
+            guard value.value.isFinite, value.value >= 0 else { throw EnergyError.profiles("\(what) must not be negative, is \(value.value)") }
+        }
+        for device in devices {
+            try positive(device.activePowerWatts, "device \(device.name) active power")
+            try positive(device.sustainedFLOPS, "device \(device.name) FLOP/s")
+        }
+        for link in links {
+            for (value, what) in [(link.upMbps, "up Mbps"), (link.downMbps, "down Mbps")] { try positive(value, "link \(link.name) \(what)") }
+            for (value, what) in [
+                (link.upMilliwattsPerMbps, "a_up"), (link.downMilliwattsPerMbps, "a_down"), (link.baseMilliwatts, "beta"),
+                (link.tailMilliwatts, "tail power"), (link.tailSeconds, "tail time"), (link.promotionMilliwatts, "promotion power"),
+                (link.promotionSeconds, "promotion time"),
+            ] { try nonNegative(value, "link \(link.name) \(what)") }
+        }
+        for datacenter in datacenters {
+            try positive(datacenter.cpuTDPWatts, "datacenter \(datacenter.name) TDP")
+            try positive(datacenter.loadFraction, "datacenter \(datacenter.name) load fraction")
+            guard datacenter.pue.value.isFinite, datacenter.pue.value >= 1 else {
+                throw EnergyError.profiles("datacenter \(datacenter.name) PUE must be at least 1")
+            }
+        }
+        for grid in grids { try nonNegative(grid.gramsCO2PerKWh, "grid \(grid.name) intensity") }
+    }
+
+    /// The device called `name`, or an error listing the known ones.
+    public func device(_ name: String) throws -> DeviceProfile {
+        guard let found = devices.first(where: { $0.name == name }) else { throw EnergyError.unknown("device", name, devices.map(\.name)) }
+        return found
+    }
+
+    /// The link called `name`, or an error listing the known ones.
+    public func link(_ name: String) throws -> LinkProfile {
+        guard let found = links.first(where: { $0.name == name }) else { throw EnergyError.unknown("link", name, links.map(\.name)) }
+        return found
+    }
+
+    /// The datacenter called `name`, or an error listing the known ones.
+    public func datacenter(_ name: String) throws -> DatacenterProfile {
+        guard let found = datacenters.first(where: { $0.name == name }) else {
+            throw EnergyError.unknown("datacenter", name, datacenters.map(\.name))
+        }
+        return found
+    }
+
+    /// The grid called `name`, or an error listing the known ones.
+    public func grid(_ name: String) throws -> GridProfile {
+        guard let found = grids.first(where: { $0.name == name }) else { throw EnergyError.unknown("grid", name, grids.map(\.name)) }
+        return found
+    }
+}
+
+/// Why profiles could not be used.
+public enum EnergyError: Error, Equatable, CustomStringConvertible {
+    /// The profiles file is unreadable or holds an impossible value.
+    case profiles(String)
+    /// No profile of that kind has that name.
+    case unknown(String, String, [String])
+
+    public var description: String {
+        switch self {
+        case .profiles(let detail): return "energy profiles: \(detail)"
+        case .unknown(let kind, let name, let known): return "unknown \(kind) profile '\(name)'; known: \(known.joined(separator: ", "))"
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import FedEnergy
+import Foundation
+import Testing
+
+@Suite struct EnergyModelTests {
+    let profiles: EnergyProfiles
+    init() throws { profiles = try EnergyProfiles.shipped() }
+
+    @Test func oneMegabyteUpOverLTEByHand() throws {
+        let lte = try profiles.link("lte")
+        // 8e6 bits at 6 Mbps: 1.3333 s at 438.39 * 6 + 1288.04 = 3918.38 mW.
+        #expect(abs(lte.transferSeconds(bytes: 1_000_000, .up) - 4.0 / 3.0) < 1e-12)
+        #expect(abs(lte.transferJoules(bytes: 1_000_000, .up) - 3.91838 * 4.0 / 3.0) < 1e-9)
+        // Plus one promotion (1.2107 W x 0.2601 s) and one whole tail (1.060 W x 11.576 s).
+        let burst = lte.uploadEnergy(bytes: 1_000_000)
+        #expect(burst.bursts == 1)
+        #expect(abs(burst.overheadJoules - (1.2107 * 0.2601 + 1.060 * 11.576)) < 1e-9)
+        #expect(abs(burst.totalJoules - (5.224_506_667 + 0.314_903_07 + 12.270_56)) < 1e-6)
+    }
+
+    @Test func tailCountsOncePerBurstNotPerTransfer() throws {
+        let lte = try profiles.link("lte")
+        let tail = 1.060 * 11.576
+        let promotion = 1.2107 * 0.2601
+        // Training shorter than the tail: download, train, upload are one burst; the radio sits in
+        // its tail while the device trains, then the whole tail runs out after the upload.
+        let quick = lte.roundEnergy(downloadBytes: 400_000, uploadBytes: 400_000, computeSeconds: 2)
+        #expect(quick.bursts == 1)
+        #expect(abs(quick.overheadJoules - (promotion + 1.060 * 2 + tail)) < 1e-9)
+        // Training longer than the tail: two bursts, two promotions, two whole tails.
+        let slow = lte.roundEnergy(downloadBytes: 400_000, uploadBytes: 400_000, computeSeconds: 60)
+        #expect(slow.bursts == 2)
+        #expect(abs(slow.overheadJoules - 2 * (promotion + tail)) < 1e-9)
+        // On LTE the tail outweighs a small (compressed) update's bits, as the report must show.
+        let small = lte.roundEnergy(downloadBytes: 10_000, uploadBytes: 10_000, computeSeconds: 2)
+        #expect(small.overheadJoules > 100 * small.uplinkJoules)
+    }
+
+    @Test func wifiHasNoTailOrPromotion() throws {
+        let wifi = try profiles.link("wifi")
+        let round = wifi.roundEnergy(downloadBytes: 1_000_000, uploadBytes: 1_000_000, computeSeconds: 1)
+        #expect(round.overheadJoules == 0)
+        // Down: 8e6 bits at 50 Mbps = 0.16 s at 137.01 * 50 + 132.86 mW; up: 0.4 s at 283.17 * 20 + 132.86 mW.
+        #expect(abs(round.downlinkJoules - 6.98336 * 0.16) < 1e-9)
+        #expect(abs(round.uplinkJoules - 5.79626 * 0.4) < 1e-9)
+        #expect(abs(wifi.bitsPerJoule(.up) - 20e6 / 5.79626) < 1e-3)
+    }
+
+    @Test func droppedClientPaysOnlyTheDownloadBurst() throws {
+        let lte = try profiles.link("lte")
+        let dropped = lte.roundEnergy(downloadBytes: 1000, uploadBytes: 0, computeSeconds: 1)
+        #expect(dropped.uplinkJoules == 0 && dropped.bursts == 1)
+        #expect(abs(dropped.overheadJoules - (1.2107 * 0.2601 + 1.060 * 11.576)) < 1e-9)
+    }
+
+    @Test func computeEnergyOfAKnownFLOPCount() throws {
+        let pi = try profiles.device("rpi4")
+        // 2.5e10 FLOPs at 1e10 FLOP/s take 2.5 s at 5 W.
+        #expect(pi.computeSeconds(flops: 25_000_000_000) == 2.5)
+        #expect(pi.computeJoules(flops: 25_000_000_000) == 12.5)
+    }
+
+    @Test func datacenterEnergyFromMeasuredCPUSeconds() throws {
+        let average = try profiles.datacenter("average")
+        // 10 CPU-s x 85 W x 0.5 / 2 cores x PUE 1.58.
+        #expect(abs(average.joules(cpuSeconds: 10, hostCores: 2) - 335.75) < 1e-9)
+        #expect(try profiles.datacenter("hyperscale").joules(cpuSeconds: 10, hostCores: 2) < average.joules(cpuSeconds: 10, hostCores: 2))
+    }
+
+    @Test func carbonForTwoGrids() throws {
+        // 3.6 MJ is one kWh.
+        #expect(try profiles.grid("FRA").grams(joules: 3.6e6) == 56)
+        #expect(try profiles.grid("POL").grams(joules: 3.6e6) == 662)
+        #expect(kilowattHours(joules: 7.2e6) == 2)
+    }
+
+    @Test func everyShippedConstantHasASource() throws {
+        let mirror = try String(decoding: JSONEncoder().encode(profiles), as: UTF8.self)
+        #expect(!mirror.contains(#""source":"""#))
+        for link in profiles.links { #expect(!link.upMbps.source.isEmpty) }
+        #expect(try profiles.device("smartphone").activePowerWatts.isAssumption)
+        #expect(try !profiles.link("lte").tailSeconds.isAssumption)
+    }
+
+    @Test func unknownNamesAndImpossibleValuesAreRefused() throws {
+        #expect(throws: EnergyError.unknown("link", "5g", ["wifi", "lte", "3g"])) { try profiles.link("5g") }
+        var broken = profiles
+        broken.devices[0].sustainedFLOPS.value = 0
+        #expect(throws: EnergyError.self) { try broken.validate() }
+        broken = profiles
+        broken.datacenters[0].pue.value = 0.9
+        #expect(throws: EnergyError.self) { try broken.validate() }
+    }
+}
