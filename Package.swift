@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "FedCoordinator",
             dependencies: [
-                "FedCodec", "FedData", "FedLearning", "FedWire",
+                "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "FedCommandLine",
             dependencies: [
-                "FedCodec", "FedCoordinator", "FedData", "FedLearning",
+                "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "FedWattIntegrationTests",
             dependencies: [
-                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedLearning", "FedWire",
+                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedWire",
                 "fedwatt", "fedwatt-coordinator", "fedwatt-client",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

@@ -1,5 +1,6 @@
 import FedCodec
 import FedData
+import FedEnergy
 import FedLearning
 import FedWire
 import Foundation
@@ -39,8 +40,8 @@ public actor Coordinator {
     private struct RegisteredClient {
         var connectionID: ConnectionID
         var connection: PeerConnection
-        var device: String
-        var link: String
+        var device: DeviceProfile
+        var link: LinkProfile
         /// Set when the client has acknowledged the Welcome (Ack round 0): its data is loaded.
         var ready = false
     }
@@ -48,8 +49,8 @@ public actor Coordinator {
     private struct Participant {
         var connection: PeerConnection
         var bytesAtStart: ByteCounts
-        var device: String
-        var link: String
+        var device: DeviceProfile
+        var link: LinkProfile
         var lastWrite: EventLoopFuture<Void>?
     }
 
@@ -90,6 +91,8 @@ public actor Coordinator {
         self.logger = logger
         self.onRecord = onRecord
         ledger = try LedgerWriter(directory: configuration.outputDirectory)
+        // The constants this run accounts with, beside its ledger, so `fedwatt report` uses the same.
+        _ = try writeJSON(configuration.profiles, to: configuration.outputDirectory, name: "profiles.json")
         (stream, events) = AsyncStream.makeStream(of: CoordinatorEvent.self)
     }
 
@@ -166,6 +169,15 @@ public actor Coordinator {
             connection.refuse(WireError(.unknownClient, "client id \(client) is outside 0..<\(configuration.job.clientCount)"))
             return
         }
+        let device: DeviceProfile
+        let link: LinkProfile
+        do {
+            device = try configuration.profiles.device(register.device)
+            link = try configuration.profiles.link(register.link)
+        } catch {
+            connection.refuse(WireError(.unknownProfile, "\(error)"))
+            return
+        }
         if let previous = registered[client] {
             // The same id again: the client reconnected; its old connection is finished.
             logger.info("client \(client) reconnected; closing its previous connection")
@@ -174,7 +186,7 @@ public actor Coordinator {
             previous.connection.close()
             try await drop(client, reason: "reconnected")
         }
-        registered[client] = RegisteredClient(connectionID: id, connection: connection, device: register.device, link: register.link)
+        registered[client] = RegisteredClient(connectionID: id, connection: connection, device: device, link: link)
         clientOfConnection[id] = client
         connection.send(.welcome(Welcome(jobJSON: jobJSON)))
         logger.debug("client \(client) registered (device \(register.device), link \(register.link)); \(registered.count) connected")
@@ -325,13 +337,29 @@ public actor Coordinator {
             let participant = round.participants[client]!
             let bytes = participant.connection.counter.current - participant.bytesAtStart
             let update = round.results[client]
+            let flops = Int(update?.flops ?? 0)
+            let computeSeconds = participant.device.computeSeconds(flops: flops)
+            let radio = participant.link.roundEnergy(
+                downloadBytes: bytes.written, uploadBytes: bytes.read, computeSeconds: computeSeconds)
+            let energy = RoundRecord.ClientEnergy(
+                deviceComputeSeconds: computeSeconds, computeJoules: participant.device.computeJoules(flops: flops),
+                downlinkJoules: radio.downlinkJoules, uplinkJoules: radio.uplinkJoules, radioOverheadJoules: radio.overheadJoules,
+                radioBursts: radio.bursts)
             return RoundRecord.ClientRound(
-                client: client, device: participant.device, link: participant.link, bytesWritten: bytes.written,
+                client: client, device: participant.device.name, link: participant.link.name, bytesWritten: bytes.written,
                 bytesRead: bytes.read, payloadBytes: update?.delta.bytes.count ?? 0, uplinkStages: round.decoded[client]?.sizes,
                 encodeSeconds: update?.encodeSeconds ?? 0, decodeSeconds: round.decoded[client]?.seconds ?? 0,
                 samples: Int(update?.sampleCount ?? 0),
-                flops: Int(update?.flops ?? 0), cpuSeconds: update?.cpuSeconds ?? 0, trainLoss: update?.trainLoss)
+                flops: flops, cpuSeconds: update?.cpuSeconds ?? 0, trainLoss: update?.trainLoss, energy: energy)
         }
+        let compute = clients.reduce(0) { $0 + $1.energy.computeJoules }
+        let communication = clients.reduce(0) { $0 + $1.energy.communicationJoules }
+        let grams = configuration.grid.grams(joules: compute + communication)
+        let roundEnergy = RoundRecord.RoundEnergy(
+            computeJoules: compute, communicationJoules: communication, totalJoules: compute + communication,
+            cumulativeJoules: (records.last?.energy.cumulativeJoules ?? 0) + compute + communication,
+            kilowattHours: kilowattHours(joules: compute + communication), gramsCO2e: grams,
+            cumulativeGramsCO2e: (records.last?.energy.cumulativeGramsCO2e ?? 0) + grams)
         let samples = round.results.values.reduce(0.0) { $0 + Double($1.sampleCount) }
         let trainLoss = samples == 0 ? nil : round.results.values.reduce(0.0) { $0 + $1.trainLoss * Double($1.sampleCount) } / samples
         let record = RoundRecord(
@@ -341,7 +369,7 @@ public actor Coordinator {
             trainLoss: trainLoss, testAccuracy: evaluation.accuracy, testLoss: evaluation.loss, clients: clients,
             downlinkStages: round.downlink.sizes, downlinkEncodeSeconds: round.downlink.seconds,
             wallSeconds: wall.inSeconds, evaluationSeconds: evaluationTime.inSeconds,
-            elapsedSeconds: (jobStart ?? round.started).duration(to: .now).inSeconds,
+            elapsedSeconds: (jobStart ?? round.started).duration(to: .now).inSeconds, energy: roundEnergy,
             cumulativeUplinkBytes: (records.last?.cumulativeUplinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesRead },
             cumulativeDownlinkBytes: (records.last?.cumulativeDownlinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesWritten })
         try ledger.append(record)
@@ -382,6 +410,11 @@ public actor Coordinator {
             roundsWallSeconds: records.reduce(0) { $0 + $1.wallSeconds },
             evaluationSeconds: records.reduce(0) { $0 + $1.evaluationSeconds },
             elapsedSeconds: jobStart.map { $0.duration(to: .now).inSeconds } ?? 0,
+            grid: configuration.grid.name,
+            computeJoules: records.reduce(0) { $0 + $1.energy.computeJoules },
+            communicationJoules: records.reduce(0) { $0 + $1.energy.communicationJoules },
+            totalJoules: records.last?.energy.cumulativeJoules ?? 0,
+            gramsCO2e: records.last?.energy.cumulativeGramsCO2e ?? 0,
             connectionBytes: retiredBytes.keys.sorted().map {
                 JobSummary.ClientBytes(client: $0, read: retiredBytes[$0]!.read, written: retiredBytes[$0]!.written)
             })

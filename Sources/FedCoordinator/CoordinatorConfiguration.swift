@@ -1,3 +1,4 @@
+import FedEnergy
 import FedLearning
 
 /// Everything `fedwatt-coordinator` is told on its command line.
@@ -22,12 +23,16 @@ public struct CoordinatorConfiguration: Sendable {
     public var outputDirectory: String
     /// Folder of the Fashion-MNIST files (the coordinator reads the test split).
     public var dataDirectory: String?
+    /// The profiles clients' device and link names refer to.
+    public var profiles: EnergyProfiles
+    /// The grid whose carbon intensity the ledger uses.
+    public var grid: GridProfile
 
     /// Creates a configuration.
     public init(
         job: FederatedJob, rounds: Int, minClients: Int, selection: ClientSelection = .all, minCompletion: Int = 1,
         roundTimeoutSeconds: Double = 60, maxRoundAttempts: Int = 3, strategy: any AggregationStrategy = FedAvg(),
-        outputDirectory: String, dataDirectory: String? = nil
+        outputDirectory: String, dataDirectory: String? = nil, profiles: EnergyProfiles, grid: GridProfile
     ) {
         self.job = job
         self.rounds = rounds
@@ -39,6 +44,8 @@ public struct CoordinatorConfiguration: Sendable {
         self.strategy = strategy
         self.outputDirectory = outputDirectory
         self.dataDirectory = dataDirectory
+        self.profiles = profiles
+        self.grid = grid
     }
 
     /// The largest frame payload accepted from a client: an update in the largest encoding any

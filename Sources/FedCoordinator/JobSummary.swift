@@ -36,6 +36,16 @@ public struct JobSummary: Sendable, Codable {
     public var evaluationSeconds: Double
     /// Wall time from the first round's start to the end of the job.
     public var elapsedSeconds: Double
+    /// The grid the carbon figures use.
+    public var grid: String
+    /// Devices' training energy over all rounds.
+    public var computeJoules: Double
+    /// Devices' radio energy over all rounds.
+    public var communicationJoules: Double
+    /// Compute plus communication.
+    public var totalJoules: Double
+    /// Carbon of the whole job on the grid.
+    public var gramsCO2e: Double
     /// Every byte each client's connections carried, registration and Bye included, counted at the socket.
     public var connectionBytes: [ClientBytes]
 

@@ -1,4 +1,5 @@
 import FedCodec
+import FedEnergy
 import FedWire
 
 /// One line of `ledger.jsonl`: everything measured in one round attempt.
@@ -33,6 +34,8 @@ public struct RoundRecord: Sendable, Codable, Hashable {
     public var evaluationSeconds: Double
     /// Seconds since the job's first round started, at the end of this one.
     public var elapsedSeconds: Double
+    /// The round's energy and carbon, summed over its clients, and the running totals.
+    public var energy: RoundEnergy
     /// Uplink bytes (read from clients) of every round attempt so far, this one included.
     public var cumulativeUplinkBytes: Int
     /// Downlink bytes (written to clients) of every round attempt so far, this one included.
@@ -42,6 +45,24 @@ public struct RoundRecord: Sendable, Codable, Hashable {
     public enum Status: String, Sendable, Codable, Hashable {
         case completed
         case failed
+    }
+
+    /// A round's energy: every selected client's compute and radio, and the totals so far.
+    public struct RoundEnergy: Sendable, Codable, Hashable {
+        /// Devices' training energy.
+        public var computeJoules: Double
+        /// Devices' radio energy: transfers both ways plus promotion and tail states.
+        public var communicationJoules: Double
+        /// Compute plus communication.
+        public var totalJoules: Double
+        /// Total energy of every round attempt so far, this one included.
+        public var cumulativeJoules: Double
+        /// `totalJoules` in kWh.
+        public var kilowattHours: Double
+        /// `totalJoules` on the job's grid.
+        public var gramsCO2e: Double
+        /// Carbon of every round attempt so far.
+        public var cumulativeGramsCO2e: Double
     }
 
     /// A selected client with no accepted update.
@@ -78,5 +99,25 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var cpuSeconds: Double
         /// The client's mean training loss.
         public var trainLoss: Double?
+        /// The client's energy in the round, from its counted FLOPs and socket bytes.
+        public var energy: ClientEnergy
+    }
+
+    /// One client's energy in one round under its device and link profiles.
+    public struct ClientEnergy: Sendable, Codable, Hashable {
+        /// Seconds the device needs for the counted FLOPs at its sustained rate.
+        public var deviceComputeSeconds: Double
+        /// Counted FLOPs / device FLOP/s x device active power.
+        public var computeJoules: Double
+        /// Receiving the global model (the coordinator's `bytesWritten`).
+        public var downlinkJoules: Double
+        /// Sending the update (the coordinator's `bytesRead`).
+        public var uplinkJoules: Double
+        /// Promotion and tail states, once per radio burst.
+        public var radioOverheadJoules: Double
+        /// Radio bursts in the round.
+        public var radioBursts: Int
+        /// Everything the radio drew.
+        public var communicationJoules: Double { downlinkJoules + uplinkJoules + radioOverheadJoules }
     }
 }

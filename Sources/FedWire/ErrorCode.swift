@@ -16,6 +16,7 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case notSelected = 13
     case badEncoding = 14
     case unsupportedFlags = 15
+    case unknownProfile = 16
     case internalError = 99
 
     public var description: String {
@@ -35,6 +36,7 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
         case .notSelected: return "client not selected for this round"
         case .badEncoding: return "bad tensor encoding"
         case .unsupportedFlags: return "unsupported flags"
+        case .unknownProfile: return "unknown device or link profile"
         case .internalError: return "internal error"
         }
     }

@@ -39,6 +39,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
     @OptionGroup var training: TrainingOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var federation: FederationOptions
+    @OptionGroup var energy: ProfileOptions
 
     func validate() throws {
         guard minClients > 0 else { throw ValidationError("--min-clients must be at least 1") }
@@ -48,6 +49,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
 
     func run() async throws {
         let clientCount = clients ?? minClients
+        let profiles = try energy.profiles()
         let testSet = try data.dataset.load(.test, directory: data.resolvedDirectory)
         let (features, classes) = data.dataset.shape
         let job = FederatedJob(
@@ -58,7 +60,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
             job: job, rounds: federation.rounds, minClients: minClients, selection: federation.selection,
             minCompletion: federation.minimumCompletion(clientCount: clientCount), roundTimeoutSeconds: federation.roundTimeout,
             maxRoundAttempts: federation.maxRoundAttempts, strategy: federation.makeStrategy(), outputDirectory: out,
-            dataDirectory: data.dataDirectory)
+            dataDirectory: data.dataDirectory, profiles: profiles, grid: try profiles.grid(energy.grid))
         let coordinator = try Coordinator(configuration: configuration, testSet: testSet, onRecord: Self.printProgress)
         let server = try await CoordinatorServer(
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events)
@@ -70,9 +72,11 @@ struct FedWattCoordinator: AsyncParsableCommand {
             let summary = try await coordinator.run()
             await server.shutdown()
             say(String(
-                format: "done: %d rounds, test accuracy %.4f, uplink %@, downlink %@, rounds %.2f s (evaluation %.2f s)",
+                format: "done: %d rounds, test accuracy %.4f, uplink %@, downlink %@, rounds %.2f s (evaluation %.2f s), "
+                    + "devices %.1f J (compute %.1f J, radio %.1f J), %.3f gCO2e on %@",
                 summary.roundsCompleted, summary.finalAccuracy, megabytes(summary.uplinkBytes), megabytes(summary.downlinkBytes),
-                summary.roundsWallSeconds, summary.evaluationSeconds))
+                summary.roundsWallSeconds, summary.evaluationSeconds, summary.totalJoules, summary.computeJoules,
+                summary.communicationJoules, summary.gramsCO2e, summary.grid))
             say("wrote \(out)/ledger.jsonl and \(out)/summary.json")
         } catch {
             await server.shutdown()

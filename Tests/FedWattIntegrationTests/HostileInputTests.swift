@@ -29,18 +29,20 @@ import Testing
         #expect(try await refusalCode(for: Array("GET / HTTP/1.1\r\n\r\n".utf8), port: port) == .badMagic)
         #expect(try await refusalCode(for: Array("FWAT".utf8) + [1, 4, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F], port: port) == .frameTooLarge)
         #expect(try await refusalCode(for: Array("FWAT".utf8) + [9, 4, 0, 0, 0, 0, 0, 0], port: port) == .unsupportedVersion)
-        var corrupted = Array(buffer: Message.register(Register(clientID: 0, device: "x", link: "y")).encodedFrame())
+        var corrupted = Array(buffer: Message.register(Register(clientID: 0, device: "rpi4", link: "wifi")).encodedFrame())
         corrupted[corrupted.count - 1] ^= 0xFF
         #expect(try await refusalCode(for: corrupted, port: port) == .checksumMismatch)
         let strayUpdate = Message.update(Update(
             round: 1, sampleCount: 1, trainLoss: 0, flops: 0, cpuSeconds: 0, delta: TensorCodec.encode([0])))
         #expect(try await refusalCode(for: Array(buffer: strayUpdate.encodedFrame()), port: port) == .unknownClient)
-        let outsider = Message.register(Register(clientID: 3, device: "x", link: "y"))
+        let outsider = Message.register(Register(clientID: 3, device: "rpi4", link: "wifi"))
         #expect(try await refusalCode(for: Array(buffer: outsider.encodedFrame()), port: port) == .unknownClient)
+        let toaster = Message.register(Register(clientID: 1, device: "toaster", link: "wifi"))
+        #expect(try await refusalCode(for: Array(buffer: toaster.encodedFrame()), port: port) == .unknownProfile)
 
         // Client 2 registers, declares itself ready, and answers its RoundStart with 5 values.
         let rogue = try RawConnection(port: port)
-        rogue.send(Array(buffer: Message.register(Register(clientID: 2, device: "x", link: "y")).encodedFrame()))
+        rogue.send(Array(buffer: Message.register(Register(clientID: 2, device: "rpi4", link: "wifi")).encodedFrame()))
         guard case .welcome = try await rogue.receiveMessage() else { Issue.record("no Welcome"); return }
         rogue.send(Array(buffer: Message.ack(Ack(round: 0)).encodedFrame()))
         let good = (0..<2).map { id in Task { try await setup.client(id, port: port).run() } }
@@ -67,7 +69,7 @@ import Testing
         let setup = try await LoopbackJob(clients: 1, rounds: 1, minCompletion: 1)
         let job = Task { try await setup.coordinator.run() }
         let rogue = try RawConnection(port: setup.server.port)
-        rogue.send(Array(buffer: Message.register(Register(clientID: 0, device: "x", link: "y")).encodedFrame()))
+        rogue.send(Array(buffer: Message.register(Register(clientID: 0, device: "rpi4", link: "wifi")).encodedFrame()))
         _ = try await rogue.receiveMessage()
         rogue.send(Array(buffer: Message.ack(Ack(round: 0)).encodedFrame()))
         guard case .roundStart(let start) = try await rogue.receiveMessage() else { Issue.record("no RoundStart"); return }

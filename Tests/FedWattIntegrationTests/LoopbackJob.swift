@@ -1,6 +1,7 @@
 import FedClient
 import FedCoordinator
 import FedData
+import FedEnergy
 import FedLearning
 import Foundation
 
@@ -29,7 +30,8 @@ struct LoopbackJob {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-loopback-\(UUID())")
         configuration = CoordinatorConfiguration(
             job: job, rounds: rounds, minClients: minClients ?? clients, minCompletion: minCompletion ?? clients,
-            roundTimeoutSeconds: roundTimeout, maxRoundAttempts: maxRoundAttempts, outputDirectory: directory.path)
+            roundTimeoutSeconds: roundTimeout, maxRoundAttempts: maxRoundAttempts, outputDirectory: directory.path,
+            profiles: try EnergyProfiles.shipped(), grid: try EnergyProfiles.shipped().grid("world"))
         coordinator = try Coordinator(configuration: configuration, testSet: try job.dataset.load(.test))
         server = try await CoordinatorServer(
             host: "127.0.0.1", port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events)

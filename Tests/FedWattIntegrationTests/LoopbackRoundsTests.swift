@@ -1,6 +1,7 @@
 import FedClient
 import FedCodec
 import FedCoordinator
+import FedEnergy
 import FedLearning
 import FedWire
 import Foundation
@@ -54,6 +55,23 @@ import Testing
             #expect(client.written == welcome + 3 * (roundStart + ack) + bye)
         }
         #expect(summary.uplinkBytes == 12 * update)
+
+        // Energy: each client's figures are the model applied to its counted FLOPs and socket bytes,
+        // and the summary's totals are the ledger's sums.
+        let profiles = try EnergyProfiles.shipped()
+        let (device, link) = (try profiles.device("rpi4"), try profiles.link("wifi"))
+        for record in records {
+            for client in record.clients {
+                #expect(client.energy.computeJoules == device.computeJoules(flops: client.flops))
+                let radio = link.roundEnergy(
+                    downloadBytes: client.bytesWritten, uploadBytes: client.bytesRead,
+                    computeSeconds: device.computeSeconds(flops: client.flops))
+                #expect(client.energy.communicationJoules == radio.totalJoules)
+            }
+            #expect(abs(record.energy.totalJoules - record.clients.reduce(0) { $0 + $1.energy.computeJoules + $1.energy.communicationJoules }) < 1e-9)
+        }
+        #expect(abs(summary.totalJoules - records.reduce(0) { $0 + $1.energy.totalJoules }) < 1e-9)
+        #expect(abs(summary.gramsCO2e - (try profiles.grid("world")).grams(joules: summary.totalJoules)) < 1e-9)
     }
 
     @Test func sameSeedGivesTheSameGlobalModel() async throws {
