@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FedWire", targets: ["FedWire"]),
         .library(name: "FedCoordinator", targets: ["FedCoordinator"]),
         .library(name: "FedClient", targets: ["FedClient"]),
+        .library(name: "FedReport", targets: ["FedReport"]),
         .executable(name: "fedwatt", targets: ["fedwatt"]),
         .executable(name: "fedwatt-coordinator", targets: ["fedwatt-coordinator"]),
         .executable(name: "fedwatt-client", targets: ["fedwatt-client"]),
@@ -65,6 +66,7 @@ let package = Package(
             path: "Clients/FedClient"
         ),
 
+        .target(name: "FedReport", dependencies: ["FedCoordinator", "FedEnergy", "FedLearning"]),
         .target(
             name: "FedCommandLine",
             dependencies: [
@@ -77,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "fedwatt",
             dependencies: [
-                "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedLearning",
+                "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedReport", "FedZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -2,6 +2,7 @@ import ArgumentParser
 import FedCommandLine
 import FedData
 import FedLearning
+import FedReport
 import Foundation
 import Logging
 
@@ -49,10 +50,10 @@ struct Centralized: AsyncParsableCommand {
                 record.epoch, epochs, record.learningRate, record.testAccuracy, record.testLoss, record.trainLoss,
                 record.elapsedSeconds, record.cpuSeconds, Double(record.flops)))
         }
-        let report = CentralizedReport(
-            model: job.architecture, parameterCount: job.architecture.parameterCount, sgd: job.sgd, schedule: lrSchedule,
-            epochs: epochs, seed: training.seed, dataset: data.dataset.description, dataDirectory: data.resolvedDirectory,
-            trainSamples: train.count, testSamples: test.count, records: records)
+        let report = BaselineRecord(
+            model: job.architecture, sgd: job.sgd, schedule: lrSchedule, epochs: epochs, seed: training.seed,
+            dataset: data.dataset.description, trainSamples: train.count, testSamples: test.count,
+            hostCores: ProcessInfo.processInfo.activeProcessorCount, records: records, rawUploadBytes: [])
         let path = try report.write(toDirectory: out)
         print("wrote \(path)")
     }

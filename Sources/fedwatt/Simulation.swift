@@ -11,6 +11,9 @@ struct Simulation {
     var training: TrainingOptions
     var data: DataOptions
     var federation: FederationOptions
+    var energy: ProfileOptions
+    var device: String
+    var link: String
 
     /// Runs the job into `out` (ledger.jsonl, summary.json); returns the whole run's wall seconds.
     func run(out: String) async throws -> Double {
@@ -23,7 +26,7 @@ struct Simulation {
         let coordinator = try children.launch(
             directory.appendingPathComponent("fedwatt-coordinator"),
             ["--port", "0", "--min-clients", "\(clients)", "--clients", "\(clients)", "--out", out]
-                + model.arguments + training.arguments + data.arguments + federation.arguments
+                + model.arguments + training.arguments + data.arguments + federation.arguments + energy.arguments
         ) { line in
             say(line)
             port.offer(line)
@@ -35,7 +38,7 @@ struct Simulation {
         var clientProcesses: [ChildProcesses.Child] = []
         do {
             for id in 0..<clients {
-                let arguments = ["--coordinator", "127.0.0.1:\(listening)", "--id", "\(id)"]
+                let arguments = ["--coordinator", "127.0.0.1:\(listening)", "--id", "\(id)", "--device", device, "--link", link]
                     + (data.dataDirectory.map { ["--data-dir", $0] } ?? [])
                 let showLogs = clientLogs
                 clientProcesses.append(try children.launch(directory.appendingPathComponent("fedwatt-client"), arguments) { line in

@@ -10,15 +10,33 @@ struct SimulationOptions: ParsableArguments {
     @OptionGroup var training: TrainingOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var federation: FederationOptions
+    @OptionGroup var energy: ProfileOptions
+
+    @Option(help: "Device profile every client models (rpi4, jetson-nano, jetson-agx-xavier, smartphone, or one in --profiles).")
+    var device: String = "rpi4"
+
+    @Option(help: "Link profile every client models (wifi, lte, 3g, or one in --profiles).")
+    var link: String = "wifi"
+
+    @Option(help: "Datacenter profile of the centralized baseline (average, hyperscale, or one in --profiles).")
+    var datacenter: String = "average"
 
     func validate() throws {
         guard clients > 0 else { throw ValidationError("--clients must be at least 1") }
+        do {
+            let profiles = try energy.profiles()
+            _ = try profiles.device(device)
+            _ = try profiles.link(link)
+            _ = try profiles.datacenter(datacenter)
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     /// The simulation these options describe, optionally with another federation setting.
     func simulation(federation override: FederationOptions? = nil, clientLogs: Bool = false) -> Simulation {
         Simulation(
             clients: clients, clientLogs: clientLogs, model: model, training: training, data: data,
-            federation: override ?? federation)
+            federation: override ?? federation, energy: energy, device: device, link: link)
     }
 }

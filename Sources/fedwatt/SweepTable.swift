@@ -1,5 +1,6 @@
 import FedCodec
 import FedCoordinator
+import FedReport
 import Foundation
 
 /// One codec's outcome in a sweep, read back from its run's ledger and summary.
@@ -17,10 +18,7 @@ struct SweepRow: Codable {
     var wholeSeconds: Double
 
     init(codec: CodecSpec, directory: String, targetAccuracy: Double, wholeSeconds: Double) throws {
-        let folder = URL(fileURLWithPath: directory)
-        let summary = try JSONDecoder().decode(JobSummary.self, from: Data(contentsOf: folder.appendingPathComponent("summary.json")))
-        let ledger = try String(contentsOf: folder.appendingPathComponent("ledger.jsonl"), encoding: .utf8)
-        let records = try ledger.split(separator: "\n").map { try JSONDecoder().decode(RoundRecord.self, from: Data($0.utf8)) }
+        let (summary, records) = try RunArtifacts.federatedRun(in: directory)
         let reached = records.first { $0.status == .completed && $0.testAccuracy >= targetAccuracy }
         self.codec = codec.description
         finalAccuracy = summary.finalAccuracy

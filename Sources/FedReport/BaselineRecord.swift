@@ -1,0 +1,53 @@
+import FedLearning
+import Foundation
+
+/// The content of `centralized.json`: the centralized baseline's job and its per-epoch records, as
+/// `fedwatt centralized` and `fedwatt simulate` write it.
+public struct BaselineRecord: Sendable, Codable {
+    public var model: ModelArchitecture
+    public var parameterCount: Int
+    public var sgd: SGDConfiguration
+    public var schedule: LearningRateSchedule
+    public var epochs: Int
+    public var seed: UInt64
+    public var dataset: String
+    public var trainSamples: Int
+    public var testSamples: Int
+    /// Cores of the host whose CPU-seconds the records measured (the datacenter model shares TDP by them).
+    public var hostCores: Int
+    /// `CentralizedTraining.EpochRecord`s, cumulative counters.
+    public var records: [CentralizedTraining.EpochRecord]
+    /// For each client of the federated job, its raw training shard (pixels and labels) as zlib
+    /// compresses it: what the device would upload to train centrally. Empty outside a simulation.
+    public var rawUploadBytes: [Int]
+
+    /// Creates a record.
+    public init(
+        model: ModelArchitecture, sgd: SGDConfiguration, schedule: LearningRateSchedule, epochs: Int, seed: UInt64,
+        dataset: String, trainSamples: Int, testSamples: Int, hostCores: Int, records: [CentralizedTraining.EpochRecord],
+        rawUploadBytes: [Int]
+    ) {
+        self.model = model
+        parameterCount = model.parameterCount
+        self.sgd = sgd
+        self.schedule = schedule
+        self.epochs = epochs
+        self.seed = seed
+        self.dataset = dataset
+        self.trainSamples = trainSamples
+        self.testSamples = testSamples
+        self.hostCores = hostCores
+        self.records = records
+        self.rawUploadBytes = rawUploadBytes
+    }
+
+    /// Writes `centralized.json` into `directory` atomically; returns its path.
+    public func write(toDirectory directory: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let path = (directory as NSString).appendingPathComponent("centralized.json")
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        return path
+    }
+}

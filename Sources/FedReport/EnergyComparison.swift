@@ -1,0 +1,160 @@
+import FedCoordinator
+import FedEnergy
+import Foundation
+
+/// The federated run's energy under one link profile, recomputed from the ledger's counted FLOPs
+/// and socket bytes.
+public struct FederatedEnergy: Sendable, Codable, Hashable {
+    /// Devices' training energy (the same under every link).
+    public var computeJoules: Double
+    /// Bytes moved both ways, at the link's transfer power.
+    public var transferJoules: Double
+    /// Promotion and tail states, once per radio burst.
+    public var overheadJoules: Double
+    /// Total energy after each round attempt, in ledger order.
+    public var cumulativeJoules: [Double]
+
+    public var communicationJoules: Double { transferJoules + overheadJoules }
+    public var totalJoules: Double { computeJoules + communicationJoules }
+}
+
+/// The centralized baseline's energy under one link profile.
+public struct CentralizedEnergy: Sendable, Codable, Hashable {
+    /// Epochs of the baseline counted.
+    public var epochs: Int
+    /// Test accuracy after those epochs.
+    public var accuracy: Double
+    /// Measured CPU-seconds of those epochs on this host.
+    public var cpuSeconds: Double
+    /// Those CPU-seconds in the datacenter profile (host power share x PUE).
+    public var computeJoules: Double
+    /// Devices uploading their zlib-compressed raw shards, at the link's transfer power.
+    public var uploadTransferJoules: Double
+    /// One promotion and tail per device upload.
+    public var uploadOverheadJoules: Double
+
+    public var communicationJoules: Double { uploadTransferJoules + uploadOverheadJoules }
+    public var totalJoules: Double { computeJoules + communicationJoules }
+}
+
+/// Federated against centralized for one run: the numbers the report's verdict, charts and tables
+/// are drawn from.
+public struct EnergyComparison: Sendable {
+    public var artifacts: RunArtifacts
+    /// The link the clients declared (the ledger's), and the device.
+    public var link: LinkProfile
+    public var device: DeviceProfile
+    public var datacenter: DatacenterProfile
+    public var grid: GridProfile
+    /// Under the job's own link: equal to the ledger's totals.
+    public var federated: FederatedEnergy
+    /// The baseline over the same number of sample passes as the federated run.
+    public var centralizedSamePasses: CentralizedEnergy
+    /// The baseline until it first reached the federated final accuracy (nil: not within its epochs).
+    public var centralizedToTarget: CentralizedEnergy?
+    /// Every link profile, for the stacked chart and the sensitivity table.
+    public var perLink: [(link: LinkProfile, federated: FederatedEnergy, centralized: CentralizedEnergy)]
+    /// Bits the federated run moved (both ways) and the centralized baseline would upload.
+    public var federatedBits: Double
+    public var centralizedBits: Double
+
+    /// Compares the run in `artifacts` under the named datacenter (the grid is the run's).
+    public init(artifacts: RunArtifacts, datacenter: String = "average") throws {
+        self.artifacts = artifacts
+        let profiles = artifacts.profiles
+        guard let first = artifacts.records.first?.clients.first else { throw ReportError.inconsistent("the ledger has no rounds") }
+        guard artifacts.records.allSatisfy({ $0.clients.allSatisfy { $0.device == first.device && $0.link == first.link } }) else {
+            throw ReportError.inconsistent("clients declared different devices or links; the report compares one of each")
+        }
+        guard !artifacts.baseline.records.isEmpty else { throw ReportError.inconsistent("the centralized baseline has no epochs") }
+        device = try profiles.device(first.device)
+        link = try profiles.link(first.link)
+        self.datacenter = try profiles.datacenter(datacenter)
+        grid = try profiles.grid(artifacts.summary.grid)
+        federated = Self.federated(artifacts.records, device: device, link: link)
+        let target = artifacts.summary.finalAccuracy
+        let baseline = artifacts.baseline
+        let reached = baseline.records.firstIndex { $0.testAccuracy >= target }
+        let (dc, jobLink) = (self.datacenter, link)
+        centralizedSamePasses = Self.centralized(baseline, epochs: baseline.records.count, link: jobLink, datacenter: dc)
+        centralizedToTarget = reached.map { Self.centralized(baseline, epochs: $0 + 1, link: jobLink, datacenter: dc) }
+        let records = artifacts.records
+        let chosenDevice = device
+        perLink = profiles.links.map {
+            ($0, Self.federated(records, device: chosenDevice, link: $0),
+             Self.centralized(baseline, epochs: baseline.records.count, link: $0, datacenter: dc))
+        }
+        federatedBits = Double(artifacts.records.flatMap(\.clients).reduce(0) { $0 + $1.bytesRead + $1.bytesWritten }) * 8
+        centralizedBits = Double(baseline.rawUploadBytes.reduce(0, +)) * 8
+    }
+
+    /// The baseline's first `epochs` epochs under `link` and `datacenter`.
+    static func centralized(_ baseline: BaselineRecord, epochs: Int, link: LinkProfile, datacenter: DatacenterProfile) -> CentralizedEnergy {
+        let record = baseline.records[epochs - 1]
+        let uploads = baseline.rawUploadBytes.map { link.uploadEnergy(bytes: $0) }
+        return CentralizedEnergy(
+            epochs: epochs, accuracy: record.testAccuracy, cpuSeconds: record.cpuSeconds,
+            computeJoules: datacenter.joules(cpuSeconds: record.cpuSeconds, hostCores: baseline.hostCores),
+            uploadTransferJoules: uploads.reduce(0) { $0 + $1.uplinkJoules },
+            uploadOverheadJoules: uploads.reduce(0) { $0 + $1.overheadJoules })
+    }
+
+    /// The federated run's energy recomputed under `link`.
+    static func federated(_ records: [RoundRecord], device: DeviceProfile, link: LinkProfile) -> FederatedEnergy {
+        var energy = FederatedEnergy(computeJoules: 0, transferJoules: 0, overheadJoules: 0, cumulativeJoules: [])
+        for record in records {
+            for client in record.clients {
+                let computeSeconds = device.computeSeconds(flops: client.flops)
+                let radio = link.roundEnergy(downloadBytes: client.bytesWritten, uploadBytes: client.bytesRead, computeSeconds: computeSeconds)
+                energy.computeJoules += device.computeJoules(flops: client.flops)
+                energy.transferJoules += radio.downlinkJoules + radio.uplinkJoules
+                energy.overheadJoules += radio.overheadJoules
+            }
+            energy.cumulativeJoules.append(energy.totalJoules)
+        }
+        return energy
+    }
+
+    /// The link efficiency (bits per joule of transfer) at which both sides cost the same, holding
+    /// compute and radio overheads fixed: `(B_fed - B_central) / (fixed_central - fixed_fed)`.
+    /// Nil when one side is cheaper at every efficiency.
+    public var breakEvenBitsPerJoule: Double? {
+        let fixedFederated = federated.computeJoules + federated.overheadJoules
+        let fixedCentralized = centralizedSamePasses.computeJoules + centralizedSamePasses.uploadOverheadJoules
+        let efficiency = (federatedBits - centralizedBits) / (fixedCentralized - fixedFederated)
+        return efficiency.isFinite && efficiency > 0 ? efficiency : nil
+    }
+
+    /// Which side is cheaper at link efficiencies above the break-even.
+    public var cheaperAboveBreakEven: String {
+        federatedBits > centralizedBits ? "federated" : "centralized"
+    }
+
+    /// The verdict, computed from the numbers: which side is cheaper, by how much, and in what.
+    public var verdict: String {
+        let fed = federated.totalJoules
+        let central = centralizedSamePasses.totalJoules
+        let (cheaper, dearer, ratio) = fed <= central ? ("Federated", "centralized", central / fed) : ("Centralized", "federated", fed / central)
+        var text = String(
+            format: "%@ training is %.1fx cheaper than %@ on %@ with %@ devices: %@ for federated against %@ for centralized "
+                + "(%d epochs: the same sample passes). ",
+            cheaper, ratio, dearer, link.name, device.name, joules(fed), joules(central), centralizedSamePasses.epochs)
+        text += String(
+            format: "Federated energy is %.0f%% device compute and %.0f%% radio (%@ of it promotion and tail states); "
+                + "centralized is %@ of datacenter compute (PUE %.2f) and %@ for the devices to upload their raw data. ",
+            100 * federated.computeJoules / fed, 100 * federated.communicationJoules / fed, joules(federated.overheadJoules),
+            joules(centralizedSamePasses.computeJoules), datacenter.pue.value, joules(centralizedSamePasses.communicationJoules))
+        text += String(
+            format: "On the %@ grid that is %.3f g against %.3f g CO2e.", grid.name, grid.grams(joules: fed), grid.grams(joules: central))
+        return text
+    }
+}
+
+/// `12.3 J`, `4.56 kJ` or `7.89 MJ`.
+public func joules(_ value: Double) -> String {
+    switch abs(value) {
+    case 1e6...: return String(format: "%.2f MJ", value / 1e6)
+    case 1e3...: return String(format: "%.2f kJ", value / 1e3)
+    default: return String(format: "%.1f J", value)
+    }
+}

@@ -1,0 +1,121 @@
+import FedCoordinator
+import FedEnergy
+import Foundation
+
+/// The tables the HTML and Markdown reports share, as header and rows of cells.
+struct ReportTable {
+    var header: [String]
+    var rows: [[String]]
+
+    var markdown: String {
+        ([header, header.map { _ in "---" }] + rows).map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n")
+    }
+
+    var html: String {
+        "<table><thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+            + rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
+    }
+}
+
+extension EnergyComparison {
+    /// Federated, centralized over the same passes, centralized to the federated accuracy.
+    var keyNumbers: ReportTable {
+        var rows = [
+            ["federated (\(artifacts.records.count) round attempts)", String(format: "%.4f", artifacts.summary.finalAccuracy),
+             joules(federated.computeJoules), joules(federated.communicationJoules), joules(federated.totalJoules),
+             String(format: "%.3f", grid.grams(joules: federated.totalJoules)), bytes(federatedBits / 8)],
+            row("centralized, same sample passes", centralizedSamePasses),
+        ]
+        if let toTarget = centralizedToTarget {
+            rows.append(row("centralized, until it reaches the federated accuracy", toTarget))
+        } else {
+            rows.append(["centralized never reached the federated accuracy in \(artifacts.baseline.records.count) epochs", "", "", "", "", "", ""])
+        }
+        return ReportTable(
+            header: ["side", "test accuracy", "compute", "communication", "total", "g CO2e (\(grid.name))", "bytes on the links"], rows: rows)
+    }
+
+    private func row(_ name: String, _ energy: CentralizedEnergy) -> [String] {
+        ["\(name) (\(energy.epochs) epochs)", String(format: "%.4f", energy.accuracy), joules(energy.computeJoules),
+         joules(energy.communicationJoules), joules(energy.totalJoules), String(format: "%.3f", grid.grams(joules: energy.totalJoules)),
+         bytes(centralizedBits / 8)]
+    }
+
+    /// Every link profile: both sides' energy and which is cheaper (the sensitivity over links).
+    var linkSensitivity: ReportTable {
+        ReportTable(
+            header: ["link", "uplink efficiency", "federated compute", "federated radio", "federated total", "centralized total", "cheaper"],
+            rows: perLink.map { entry in
+                let (fed, central) = (entry.federated.totalJoules, entry.centralized.totalJoules)
+                let cheaper = fed <= central ? String(format: "federated, %.1fx", central / fed) : String(format: "centralized, %.1fx", fed / central)
+                return [entry.link.name, String(format: "%.0f kbit/J", entry.link.bitsPerJoule(.up) / 1e3), joules(entry.federated.computeJoules),
+                        joules(entry.federated.communicationJoules), joules(fed), joules(central), cheaper]
+            })
+    }
+
+    /// Every grid: both sides' carbon on the job's link (the sensitivity over grids).
+    var gridSensitivity: ReportTable {
+        ReportTable(
+            header: ["grid", "g CO2e / kWh", "federated g CO2e", "centralized g CO2e"],
+            rows: artifacts.profiles.grids.map { grid in
+                [grid.name, String(format: "%.0f", grid.gramsCO2PerKWh.value), String(format: "%.3f", grid.grams(joules: federated.totalJoules)),
+                 String(format: "%.3f", grid.grams(joules: centralizedSamePasses.totalJoules))]
+            })
+    }
+
+    /// One row per round attempt, straight from the ledger.
+    var perRound: ReportTable {
+        ReportTable(
+            header: ["round", "status", "clients", "test accuracy", "uplink bytes", "downlink bytes", "compute", "radio", "cumulative", "g CO2e"],
+            rows: artifacts.records.map { record in
+                ["\(record.round)" + (record.attempt > 1 ? " (attempt \(record.attempt))" : ""), record.status.rawValue,
+                 "\(record.completed.count)/\(record.selected.count)", String(format: "%.4f", record.testAccuracy),
+                 "\(record.clients.reduce(0) { $0 + $1.bytesRead })", "\(record.clients.reduce(0) { $0 + $1.bytesWritten })",
+                 joules(record.energy.computeJoules), joules(record.energy.communicationJoules), joules(record.energy.cumulativeJoules),
+                 String(format: "%.4f", record.energy.gramsCO2e)]
+            })
+    }
+
+    /// Every constant the comparison used, with its source.
+    var constants: ReportTable {
+        var rows: [[String]] = [
+            ["device \(device.name)", "active power", "\(device.activePowerWatts.value) W", device.activePowerWatts.source],
+            ["device \(device.name)", "sustained FLOP/s", String(format: "%.3g", device.sustainedFLOPS.value), device.sustainedFLOPS.source],
+            ["datacenter \(datacenter.name)", "CPU TDP", "\(datacenter.cpuTDPWatts.value) W", datacenter.cpuTDPWatts.source],
+            ["datacenter \(datacenter.name)", "load fraction", "\(datacenter.loadFraction.value)", datacenter.loadFraction.source],
+            ["datacenter \(datacenter.name)", "host cores", "\(artifacts.baseline.hostCores)", "measurement: cores of the host that ran the baseline"],
+            ["datacenter \(datacenter.name)", "PUE", "\(datacenter.pue.value)", datacenter.pue.source],
+        ]
+        for link in artifacts.profiles.links {
+            for (name, value, unit) in [
+                ("a_up", link.upMilliwattsPerMbps, "mW/Mbps"), ("a_down", link.downMilliwattsPerMbps, "mW/Mbps"), ("beta", link.baseMilliwatts, "mW"),
+                ("uplink", link.upMbps, "Mbps"), ("downlink", link.downMbps, "Mbps"), ("tail power", link.tailMilliwatts, "mW"),
+                ("tail time", link.tailSeconds, "s"), ("promotion power", link.promotionMilliwatts, "mW"), ("promotion time", link.promotionSeconds, "s"),
+            ] {
+                rows.append(["link \(link.name)", name, "\(value.value) \(unit)", value.source])
+            }
+        }
+        for grid in artifacts.profiles.grids {
+            rows.append(["grid \(grid.name)", "carbon intensity", "\(grid.gramsCO2PerKWh.value) g/kWh", grid.gramsCO2PerKWh.source])
+        }
+        return ReportTable(header: ["profile", "constant", "value", "source"], rows: rows)
+    }
+
+    /// The break-even sentence.
+    var breakEvenText: String {
+        let savazzi = "Savazzi et al. (2021) find federated learning saves energy on links at or below 50 kbit/J."
+        guard let efficiency = breakEvenBitsPerJoule else {
+            let winner = federated.totalJoules <= centralizedSamePasses.totalJoules ? "Federated" : "Centralized"
+            return "\(winner) training is cheaper at every link efficiency for this job, holding compute and radio overheads fixed. \(savazzi)"
+        }
+        let above = cheaperAboveBreakEven
+        let below = above == "federated" ? "centralized" : "federated"
+        return String(
+            format: "Break-even link efficiency: %.1f kbit/J. On links more efficient than that, %@ training is cheaper; on less efficient links, %@ is. "
+                + "This job's link (%@) moves %.0f kbit/J uplink. %@",
+            efficiency / 1e3, above, below, link.name, link.bitsPerJoule(.up) / 1e3, savazzi)
+    }
+}
+
+/// `1.23 MB` (10^6 bytes).
+func bytes(_ value: Double) -> String { String(format: "%.2f MB", value / 1e6) }

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Small self-contained SVG charts (no scripts, no fonts beyond the reader's sans-serif).
+enum SVGChart {
+    /// One line of a line chart.
+    struct Series {
+        var name: String
+        var color: String
+        var points: [(x: Double, y: Double)]
+    }
+
+    /// One segment of a stacked bar.
+    struct Segment {
+        var name: String
+        var value: Double
+        var color: String
+    }
+
+    static let width = 680.0
+    static let height = 360.0
+    static let margin = (left: 78.0, right: 20.0, top: 36.0, bottom: 58.0)
+
+    /// A line chart with axes, ticks, a point marker on every value, and a legend.
+    static func lines(title: String, xLabel: String, yLabel: String, series: [Series], xFormat: (Double) -> String, yFormat: (Double) -> String) -> String {
+        let points = series.flatMap(\.points)
+        guard !points.isEmpty else { return "" }
+        let (xMin, xMax) = padded(0, points.map(\.x).max()!)
+        let (yMin, yMax) = padded(points.map(\.y).min()!, points.map(\.y).max()!)
+        let plotWidth = width - margin.left - margin.right
+        let plotHeight = height - margin.top - margin.bottom
+        func px(_ x: Double) -> Double { margin.left + (x - xMin) / (xMax - xMin) * plotWidth }
+        func py(_ y: Double) -> Double { margin.top + (1 - (y - yMin) / (yMax - yMin)) * plotHeight }
+        var svg = header(title: title)
+        svg += axes(xLabel: xLabel, yLabel: yLabel)
+        for i in 0...4 {
+            let x = xMin + Double(i) / 4 * (xMax - xMin)
+            let y = yMin + Double(i) / 4 * (yMax - yMin)
+            svg += text(px(x), height - margin.bottom + 18, xFormat(x), anchor: "middle")
+            svg += text(margin.left - 8, py(y) + 4, yFormat(y), anchor: "end")
+            svg += ##"<line x1="\##(margin.left)" x2="\##(width - margin.right)" y1="\##(f(py(y)))" y2="\##(f(py(y)))" stroke="#e5e5e5"/>"##
+        }
+        for (index, line) in series.enumerated() {
+            let path = line.points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
+            svg += ##"<polyline class="series" data-series="\##(escape(line.name))" fill="none" stroke="\##(line.color)" stroke-width="2" points="\##(path)"/>"##
+            for point in line.points {
+                svg += ##"<circle cx="\##(f(px(point.x)))" cy="\##(f(py(point.y)))" r="2.5" fill="\##(line.color)"/>"##
+            }
+            let legendY = margin.top + 6 + Double(index) * 16
+            svg += ##"<rect x="\##(margin.left + 12)" y="\##(f(legendY - 9))" width="12" height="3" fill="\##(line.color)"/>"##
+            svg += text(margin.left + 30, legendY - 4, line.name, anchor: "start")
+        }
+        return svg + "</svg>"
+    }
+
+    /// Groups of stacked bars (for example one group per link profile, a bar per side).
+    static func stackedBars(title: String, yLabel: String, groups: [(label: String, bars: [(label: String, segments: [Segment])])], yFormat: (Double) -> String) -> String {
+        let totals = groups.flatMap { $0.bars.map { $0.segments.reduce(0) { $0 + $1.value } } }
+        guard let largest = totals.max(), largest > 0 else { return "" }
+        let yMax = largest * 1.08
+        let plotWidth = width - margin.left - margin.right - 150
+        let plotHeight = height - margin.top - margin.bottom
+        func py(_ y: Double) -> Double { margin.top + (1 - y / yMax) * plotHeight }
+        var svg = header(title: title)
+        svg += axes(xLabel: "", yLabel: yLabel, right: 150)
+        for i in 0...4 {
+            let y = Double(i) / 4 * yMax
+            svg += text(margin.left - 8, py(y) + 4, yFormat(y), anchor: "end")
+            svg += ##"<line x1="\##(margin.left)" x2="\##(width - margin.right - 150)" y1="\##(f(py(y)))" y2="\##(f(py(y)))" stroke="#e5e5e5"/>"##
+        }
+        let groupWidth = plotWidth / Double(groups.count)
+        var legend: [(String, String)] = []
+        for (g, group) in groups.enumerated() {
+            let barWidth = groupWidth * 0.8 / Double(group.bars.count)
+            for (b, bar) in group.bars.enumerated() {
+                let x = margin.left + Double(g) * groupWidth + groupWidth * 0.1 + Double(b) * barWidth
+                var base = 0.0
+                for segment in bar.segments {
+                    let top = base + segment.value
+                    svg += ##"<rect class="segment" data-bar="\##(escape(group.label + " " + bar.label))" data-segment="\##(escape(segment.name))" data-joules="\##(segment.value)" x="\##(f(x + 2))" y="\##(f(py(top)))" width="\##(f(barWidth - 4))" height="\##(f(py(base) - py(top)))" fill="\##(segment.color)"/>"##
+                    base = top
+                    if !legend.contains(where: { $0.0 == segment.name }) { legend.append((segment.name, segment.color)) }
+                }
+                svg += text(x + barWidth / 2, height - margin.bottom + 16, bar.label, anchor: "middle")
+            }
+            svg += text(margin.left + (Double(g) + 0.5) * groupWidth, height - margin.bottom + 34, group.label, anchor: "middle", bold: true)
+        }
+        for (index, (name, color)) in legend.enumerated() {
+            let y = margin.top + 10 + Double(index) * 18
+            svg += ##"<rect x="\##(width - margin.right - 140)" y="\##(f(y - 10))" width="12" height="12" fill="\##(color)"/>"##
+            svg += text(width - margin.right - 122, y, name, anchor: "start")
+        }
+        return svg + "</svg>"
+    }
+
+    private static func header(title: String) -> String {
+        ##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \##(Int(width)) \##(Int(height))" width="\##(Int(width))" height="\##(Int(height))" role="img" aria-label="\##(escape(title))" font-family="sans-serif" font-size="12">"##
+            + ##"<title>\##(escape(title))</title>"## + text(width / 2, 20, title, anchor: "middle", bold: true)
+    }
+
+    private static func axes(xLabel: String, yLabel: String, right: Double = 0) -> String {
+        let bottom = height - margin.bottom
+        return ##"<line x1="\##(margin.left)" y1="\##(margin.top)" x2="\##(margin.left)" y2="\##(bottom)" stroke="#333"/>"##
+            + ##"<line x1="\##(margin.left)" y1="\##(bottom)" x2="\##(width - margin.right - right)" y2="\##(bottom)" stroke="#333"/>"##
+            + text((margin.left + width - margin.right - right) / 2, height - 8, xLabel, anchor: "middle")
+            + ##"<text x="16" y="\##(f((margin.top + bottom) / 2))" text-anchor="middle" transform="rotate(-90 16 \##(f((margin.top + bottom) / 2)))">\##(escape(yLabel))</text>"##
+    }
+
+    private static func text(_ x: Double, _ y: Double, _ content: String, anchor: String, bold: Bool = false) -> String {
+        ##"<text x="\##(f(x))" y="\##(f(y))" text-anchor="\##(anchor)"\##(bold ? ##" font-weight="bold""## : "")>\##(escape(content))</text>"##
+    }
+
+    /// A range starting at `low` (or 0) with 5% headroom, never empty.
+    private static func padded(_ low: Double, _ high: Double) -> (Double, Double) {
+        let span = max(high - low, abs(high) * 0.01, 1e-9)
+        return (low - span * 0.05, high + span * 0.05)
+    }
+
+    private static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+}
+
+/// Escapes text for HTML and SVG.
+func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import FedCommandLine
+import FedReport
+
+/// `fedwatt report DIR`: re-render a run's comparative energy report from the files it left.
+struct Report: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-render the comparative energy report of a simulated run.",
+        discussion: """
+            Reads DIR/ledger.jsonl, summary.json, centralized.json and profiles.json (as `fedwatt \
+            simulate` leaves them) and writes DIR/report.html, report.md, rounds.csv and report.json.
+            """
+    )
+
+    @Argument(help: "The run's output folder.")
+    var directory: String
+
+    @Option(help: "Datacenter profile of the centralized side (one in the run's profiles.json).")
+    var datacenter: String = "average"
+
+    func run() async throws {
+        let comparison = try EnergyComparison(artifacts: RunArtifacts(directory: directory), datacenter: datacenter)
+        let path = try ReportWriter.write(comparison)
+        say("verdict: \(comparison.verdict)")
+        say("wrote \(path) (and report.md, rounds.csv, report.json)")
+    }
+}
