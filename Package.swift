@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "FedWattIntegrationTests",
             dependencies: [
-                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedWire",
+                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedReport", "FedWire",
                 "fedwatt", "fedwatt-coordinator", "fedwatt-client",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

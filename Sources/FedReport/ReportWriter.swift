@@ -69,13 +69,11 @@ public enum ReportWriter {
                     points: zip(c.federated.cumulativeJoules, records).map { ($0, $1.testAccuracy) }),
                 SVGChart.Series(name: "centralized (\(c.datacenter.name) datacenter + raw upload)", color: "#d62728",
                     points: baseline.records.map { (upload + c.datacenter.joules(cpuSeconds: $0.cpuSeconds, hostCores: baseline.hostCores), $0.testAccuracy) }),
-            ],
-            xFormat: { String(format: "%.0f", $0) }, yFormat: { String(format: "%.3f", $0) })
+            ])
         let bytesChart = SVGChart.lines(
             title: "Test accuracy against cumulative uplink bytes", xLabel: "cumulative uplink (MB)", yLabel: "test accuracy",
             series: [SVGChart.Series(name: "federated, codec \(c.artifacts.summary.job.uplinkCodec)", color: "#1f77b4",
-                points: records.map { (Double($0.cumulativeUplinkBytes) / 1e6, $0.testAccuracy) })],
-            xFormat: { String(format: "%.2f", $0) }, yFormat: { String(format: "%.3f", $0) })
+                points: records.map { (Double($0.cumulativeUplinkBytes) / 1e6, $0.testAccuracy) })])
         let stacked = SVGChart.stackedBars(
             title: "Energy by link profile: compute against communication", yLabel: "energy (J)",
             groups: c.perLink.map { entry in
@@ -91,11 +89,10 @@ public enum ReportWriter {
                         SVGChart.Segment(name: "upload tail/promotion", value: entry.centralized.uploadOverheadJoules, color: "#c5b0d5"),
                     ]),
                 ])
-            },
-            yFormat: { String(format: "%.0f", $0) })
+            })
         return """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>FedWatt report</title>
+            <html lang="en"><head><meta charset="utf-8"/><title>FedWatt report</title>
             <style>
             body { font-family: sans-serif; max-width: 980px; margin: 2em auto; color: #222; line-height: 1.45; }
             table { border-collapse: collapse; margin: 0.8em 0; font-size: 13px; }

@@ -18,42 +18,63 @@ enum SVGChart {
 
     static let width = 680.0
     static let height = 360.0
-    static let margin = (left: 78.0, right: 20.0, top: 36.0, bottom: 58.0)
+    static let margin = (left: 78.0, right: 20.0, top: 52.0, bottom: 58.0)
 
-    /// A line chart with axes, ticks, a point marker on every value, and a legend.
-    static func lines(title: String, xLabel: String, yLabel: String, series: [Series], xFormat: (Double) -> String, yFormat: (Double) -> String) -> String {
+    /// A line chart with axes, evenly spaced round-numbered ticks, a marker on every value, and a
+    /// legend in a row above the plot.
+    static func lines(title: String, xLabel: String, yLabel: String, series: [Series]) -> String {
         let points = series.flatMap(\.points)
         guard !points.isEmpty else { return "" }
-        let (xMin, xMax) = padded(0, points.map(\.x).max()!)
-        let (yMin, yMax) = padded(points.map(\.y).min()!, points.map(\.y).max()!)
+        let xMax = points.map(\.x).max()!
+        let (xMin, xEnd) = (min(0, points.map(\.x).min()!), xMax + max(xMax, 1e-9) * 0.04)
+        let (yLow, yHigh) = (points.map(\.y).min()!, points.map(\.y).max()!)
+        let yPad = max(yHigh - yLow, abs(yHigh) * 0.01, 1e-9) * 0.06
+        let (yMin, yMax) = (yLow - yPad, yHigh + yPad)
         let plotWidth = width - margin.left - margin.right
         let plotHeight = height - margin.top - margin.bottom
-        func px(_ x: Double) -> Double { margin.left + (x - xMin) / (xMax - xMin) * plotWidth }
+        func px(_ x: Double) -> Double { margin.left + (x - xMin) / (xEnd - xMin) * plotWidth }
         func py(_ y: Double) -> Double { margin.top + (1 - (y - yMin) / (yMax - yMin)) * plotHeight }
         var svg = header(title: title)
         svg += axes(xLabel: xLabel, yLabel: yLabel)
-        for i in 0...4 {
-            let x = xMin + Double(i) / 4 * (xMax - xMin)
-            let y = yMin + Double(i) / 4 * (yMax - yMin)
-            svg += text(px(x), height - margin.bottom + 18, xFormat(x), anchor: "middle")
-            svg += text(margin.left - 8, py(y) + 4, yFormat(y), anchor: "end")
+        let (xTicks, xDigits) = ticks(xMin, xEnd)
+        for x in xTicks { svg += text(px(x), height - margin.bottom + 18, String(format: "%.\(xDigits)f", x), anchor: "middle") }
+        let (yTicks, yDigits) = ticks(yMin, yMax)
+        for y in yTicks {
+            svg += text(margin.left - 8, py(y) + 4, String(format: "%.\(yDigits)f", y), anchor: "end")
             svg += ##"<line x1="\##(margin.left)" x2="\##(width - margin.right)" y1="\##(f(py(y)))" y2="\##(f(py(y)))" stroke="#e5e5e5"/>"##
         }
-        for (index, line) in series.enumerated() {
+        var legendX = margin.left
+        for line in series {
             let path = line.points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
             svg += ##"<polyline class="series" data-series="\##(escape(line.name))" fill="none" stroke="\##(line.color)" stroke-width="2" points="\##(path)"/>"##
             for point in line.points {
                 svg += ##"<circle cx="\##(f(px(point.x)))" cy="\##(f(py(point.y)))" r="2.5" fill="\##(line.color)"/>"##
             }
-            let legendY = margin.top + 6 + Double(index) * 16
-            svg += ##"<rect x="\##(margin.left + 12)" y="\##(f(legendY - 9))" width="12" height="3" fill="\##(line.color)"/>"##
-            svg += text(margin.left + 30, legendY - 4, line.name, anchor: "start")
+            svg += ##"<rect x="\##(f(legendX))" y="\##(margin.top - 12)" width="14" height="3" fill="\##(line.color)"/>"##
+            svg += text(legendX + 18, margin.top - 8, line.name, anchor: "start")
+            legendX += 30 + Double(line.name.count) * 6.5
         }
         return svg + "</svg>"
     }
 
+    /// Round-numbered ticks (steps of 1, 2 or 5 times a power of ten) inside `low...high`, and the
+    /// decimals they need.
+    static func ticks(_ low: Double, _ high: Double, count: Int = 5) -> ([Double], Int) {
+        let rough = (high - low) / Double(count)
+        let magnitude = pow(10, (log10(rough)).rounded(.down))
+        let residual = rough / magnitude
+        let step = (residual > 5 ? 10 : residual > 2.5 ? 5 : residual > 1.2 ? 2 : 1) * magnitude
+        var values: [Double] = []
+        var value = (low / step).rounded(.up) * step
+        while value <= high + step * 1e-9 {
+            values.append(abs(value) < step * 1e-9 ? 0 : value)
+            value += step
+        }
+        return (values, max(0, Int(-log10(step).rounded(.down))))
+    }
+
     /// Groups of stacked bars (for example one group per link profile, a bar per side).
-    static func stackedBars(title: String, yLabel: String, groups: [(label: String, bars: [(label: String, segments: [Segment])])], yFormat: (Double) -> String) -> String {
+    static func stackedBars(title: String, yLabel: String, groups: [(label: String, bars: [(label: String, segments: [Segment])])]) -> String {
         let totals = groups.flatMap { $0.bars.map { $0.segments.reduce(0) { $0 + $1.value } } }
         guard let largest = totals.max(), largest > 0 else { return "" }
         let yMax = largest * 1.08
@@ -62,9 +83,9 @@ enum SVGChart {
         func py(_ y: Double) -> Double { margin.top + (1 - y / yMax) * plotHeight }
         var svg = header(title: title)
         svg += axes(xLabel: "", yLabel: yLabel, right: 150)
-        for i in 0...4 {
-            let y = Double(i) / 4 * yMax
-            svg += text(margin.left - 8, py(y) + 4, yFormat(y), anchor: "end")
+        let (yTicks, digits) = ticks(0, yMax)
+        for y in yTicks {
+            svg += text(margin.left - 8, py(y) + 4, String(format: "%.\(digits)f", y), anchor: "end")
             svg += ##"<line x1="\##(margin.left)" x2="\##(width - margin.right - 150)" y1="\##(f(py(y)))" y2="\##(f(py(y)))" stroke="#e5e5e5"/>"##
         }
         let groupWidth = plotWidth / Double(groups.count)
@@ -107,12 +128,6 @@ enum SVGChart {
 
     private static func text(_ x: Double, _ y: Double, _ content: String, anchor: String, bold: Bool = false) -> String {
         ##"<text x="\##(f(x))" y="\##(f(y))" text-anchor="\##(anchor)"\##(bold ? ##" font-weight="bold""## : "")>\##(escape(content))</text>"##
-    }
-
-    /// A range starting at `low` (or 0) with 5% headroom, never empty.
-    private static func padded(_ low: Double, _ high: Double) -> (Double, Double) {
-        let span = max(high - low, abs(high) * 0.01, 1e-9)
-        return (low - span * 0.05, high + span * 0.05)
     }
 
     private static func f(_ value: Double) -> String { String(format: "%.1f", value) }

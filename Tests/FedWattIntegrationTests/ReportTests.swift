@@ -1,0 +1,109 @@
+import FedCoordinator
+import FedEnergy
+import FedLearning
+import FedReport
+import Foundation
+import Testing
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A small federated job over loopback, its centralized baseline, and the report made from them.
+func reportedRun() async throws -> (LoopbackJob, EnergyComparison) {
+    let setup = try await LoopbackJob(clients: 3, rounds: 3)
+    let clients = (0..<3).map { id in Task { try await setup.client(id, port: setup.server.port).run() } }
+    _ = try await setup.coordinator.run()
+    for client in clients { try await client.value }
+    await setup.server.shutdown()
+    let training = CentralizedTraining(architecture: setup.job.model, sgd: setup.job.sgd, epochs: 3, seed: 1)
+    let (_, epochs) = try training.run(train: try setup.job.dataset.load(.train), test: try setup.job.dataset.load(.test))
+    let baseline = BaselineRecord(
+        model: setup.job.model, sgd: setup.job.sgd, schedule: .constant, epochs: 3, seed: 1, dataset: "synthetic", trainSamples: 800,
+        testSamples: 400, hostCores: 2, records: epochs, rawUploadBytes: [10_000, 11_000, 12_000])
+    _ = try baseline.write(toDirectory: setup.directory.path)
+    return (setup, try EnergyComparison(artifacts: try RunArtifacts(directory: setup.directory.path)))
+}
+
+/// Counts elements by name and collects attribute values while parsing well-formed markup.
+
+final class MarkupCensus: NSObject, XMLParserDelegate {
+    var elements: [String: Int] = [:]
+    var attributes: [String: [String]] = [:]
+    var text = ""
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+        elements[name, default: 0] += 1
+        for (key, value) in attributes { self.attributes[key, default: []].append(value) }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+}
+
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ReportTests {
+    @Test func reportTotalsAreTheLedgersSums() async throws {
+        let (setup, comparison) = try await reportedRun()
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        let records = comparison.artifacts.records
+        let compute = records.flatMap(\.clients).reduce(0) { $0 + $1.energy.computeJoules }
+        let radio = records.flatMap(\.clients).reduce(0) { $0 + $1.energy.communicationJoules }
+        #expect(abs(comparison.federated.computeJoules - compute) < 1e-9)
+        #expect(abs(comparison.federated.communicationJoules - radio) < 1e-9)
+        #expect(abs(comparison.federated.totalJoules - comparison.artifacts.summary.totalJoules) < 1e-9)
+        for (cumulative, record) in zip(comparison.federated.cumulativeJoules, records) {
+            #expect(abs(cumulative - record.energy.cumulativeJoules) < 1e-9)
+        }
+        // rounds.csv carries the ledger's own per-round figures.
+        try ReportWriter.write(comparison)
+        let csv = try String(contentsOf: setup.directory.appendingPathComponent("rounds.csv"), encoding: .utf8)
+        let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        #expect(rows.count == records.count)
+        #expect(abs(rows.map { Double($0[11])! }.reduce(0, +) - comparison.federated.totalJoules) < 1e-6)
+    }
+
+    @Test func switchingWiFiToLTEChangesOnlyCommunication() async throws {
+        let (setup, comparison) = try await reportedRun()
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        let wifi = comparison.perLink.first { $0.link.name == "wifi" }!
+        let lte = comparison.perLink.first { $0.link.name == "lte" }!
+        #expect(wifi.federated.computeJoules == lte.federated.computeJoules)
+        #expect(wifi.centralized.computeJoules == lte.centralized.computeJoules)
+        // By hand: every client round on LTE is its bytes at (a*t + beta) mW plus one promotion and
+        // the tail during training and after the upload (training on an rpi4 takes far less than 11.6 s).
+        var expected = 0.0
+        for client in comparison.artifacts.records.flatMap(\.clients) {
+            let down = Double(client.bytesWritten) * 8 / 13e6 * (51.97 * 13 + 1288.04) * 1e-3
+            let up = Double(client.bytesRead) * 8 / 6e6 * (438.39 * 6 + 1288.04) * 1e-3
+            let training = Double(client.flops) / 1e10
+            expected += down + up + 1.2107 * 0.2601 + 1.060 * (training + 11.576)
+        }
+        #expect(abs(lte.federated.communicationJoules - expected) < 1e-6 * expected)
+        #expect(lte.federated.overheadJoules > wifi.federated.overheadJoules)
+        // Raw-data upload: three bursts, each one promotion and one tail.
+        let rawBits = Double(10_000 + 11_000 + 12_000) * 8
+        let upload = rawBits / 6e6 * (438.39 * 6 + 1288.04) * 1e-3 + 3 * (1.2107 * 0.2601 + 1.060 * 11.576)
+        #expect(abs(lte.centralized.communicationJoules - upload) < 1e-6)
+    }
+
+    @Test func htmlIsOneWellFormedFileWithItsChartsAndNumbers() async throws {
+        let (setup, comparison) = try await reportedRun()
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        let path = try ReportWriter.write(comparison)
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        let census = MarkupCensus()
+        let parser = XMLParser(data: Data(html.utf8))
+        parser.delegate = census
+        #expect(parser.parse(), "report.html is not well-formed: \(String(describing: parser.parserError))")
+        #expect(!html.contains("<script") && !html.contains("<link"))
+        #expect(census.elements["svg"] == 3)
+        #expect(Set(census.attributes["data-series"] ?? []).count == 3)  // federated and centralized energy, federated bytes
+        let bars = Set(census.attributes["data-bar"] ?? [])
+        for link in comparison.artifacts.profiles.links { #expect(bars.contains("\(link.name) federated") && bars.contains("\(link.name) central")) }
+        #expect(census.text.contains(comparison.verdict))
+        #expect(census.text.contains(joules(comparison.federated.totalJoules)))
+        #expect(census.text.contains("Huang et al., MobiSys 2012"))
+        #expect(census.text.contains("assumption"))
+        let markdown = try String(contentsOf: setup.directory.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(markdown.contains(comparison.verdict) && markdown.contains("| round |"))
+    }
+}
