@@ -22,11 +22,15 @@ enum SVGChart {
 
     /// A line chart with axes, evenly spaced round-numbered ticks, a marker on every value, and a
     /// legend in a row above the plot.
-    static func lines(title: String, xLabel: String, yLabel: String, series: [Series]) -> String {
+    static func lines(
+        title: String, xLabel: String, yLabel: String, series: [Series], xFromZero: Bool = true,
+        xTickLabel: ((Double) -> String)? = nil
+    ) -> String {
         let points = series.flatMap(\.points)
         guard !points.isEmpty else { return "" }
-        let xMax = points.map(\.x).max()!
-        let (xMin, xEnd) = (min(0, points.map(\.x).min()!), xMax + max(xMax, 1e-9) * 0.04)
+        let (xLow, xHigh) = (points.map(\.x).min()!, points.map(\.x).max()!)
+        let xPad = max(xHigh - xLow, abs(xHigh), 1e-9) * 0.04
+        let (xMin, xEnd) = xFromZero ? (min(0, xLow), xHigh + xPad) : (xLow - xPad, xHigh + xPad)
         let (yLow, yHigh) = (points.map(\.y).min()!, points.map(\.y).max()!)
         let yPad = max(yHigh - yLow, abs(yHigh) * 0.01, 1e-9) * 0.06
         let (yMin, yMax) = (yLow - yPad, yHigh + yPad)
@@ -37,7 +41,9 @@ enum SVGChart {
         var svg = header(title: title)
         svg += axes(xLabel: xLabel, yLabel: yLabel)
         let (xTicks, xDigits) = ticks(xMin, xEnd)
-        for x in xTicks { svg += text(px(x), height - margin.bottom + 18, String(format: "%.\(xDigits)f", x), anchor: "middle") }
+        for x in xTicks {
+            svg += text(px(x), height - margin.bottom + 18, xTickLabel?(x) ?? String(format: "%.\(xDigits)f", x), anchor: "middle")
+        }
         let (yTicks, yDigits) = ticks(yMin, yMax)
         for y in yTicks {
             svg += text(margin.left - 8, py(y) + 4, String(format: "%.\(yDigits)f", y), anchor: "end")

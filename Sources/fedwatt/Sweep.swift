@@ -2,6 +2,7 @@ import ArgumentParser
 import FedCodec
 import FedCommandLine
 import FedCoordinator
+import FedReport
 import Foundation
 
 /// `fedwatt sweep`: the same federated job once per codec, and one table comparing them.
@@ -53,10 +54,11 @@ struct Sweep: AsyncParsableCommand {
         let table = SweepTable(rows: rows, targetAccuracy: targetAccuracy, downlinkCodec: job.federation.downlinkCodec)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try table.markdown.write(toFile: (out as NSString).appendingPathComponent("sweep.md"), atomically: true, encoding: .utf8)
+        try table.html.write(toFile: (out as NSString).appendingPathComponent("sweep.html"), atomically: true, encoding: .utf8)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(rows).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("sweep.json")), options: .atomic)
         say(table.markdown)
-        say("wrote \(out)/sweep.md and \(out)/sweep.json")
+        say("wrote \(out)/sweep.md, sweep.html and sweep.json")
     }
 }
