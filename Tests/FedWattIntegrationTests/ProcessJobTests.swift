@@ -39,5 +39,10 @@ import Testing
         #expect(ledger.split(separator: "\n").count == 2)
         let summary = try JSONDecoder().decode(JobSummary.self, from: Data(contentsOf: out.appendingPathComponent("summary.json")))
         #expect(summary.roundsCompleted == 2 && summary.connectionBytes.map(\.client) == [0, 1, 2])
+        // The same run trained the centralized baseline and wrote the comparative report.
+        for name in ["centralized.json", "profiles.json", "report.html", "report.md", "rounds.csv", "report.json"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name) missing")
+        }
+        #expect(text.contains("verdict: "))
     }
 }
