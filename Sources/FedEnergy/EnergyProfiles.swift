@@ -129,28 +129,19 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
     }
 
     /// The device called `name`, or an error listing the known ones.
-    public func device(_ name: String) throws -> DeviceProfile {
-        guard let found = devices.first(where: { $0.name == name }) else { throw EnergyError.unknown("device", name, devices.map(\.name)) }
-        return found
-    }
+    public func device(_ name: String) throws -> DeviceProfile { try find(name, in: devices, kind: "device", \.name) }
 
     /// The link called `name`, or an error listing the known ones.
-    public func link(_ name: String) throws -> LinkProfile {
-        guard let found = links.first(where: { $0.name == name }) else { throw EnergyError.unknown("link", name, links.map(\.name)) }
-        return found
-    }
+    public func link(_ name: String) throws -> LinkProfile { try find(name, in: links, kind: "link", \.name) }
 
     /// The datacenter called `name`, or an error listing the known ones.
-    public func datacenter(_ name: String) throws -> DatacenterProfile {
-        guard let found = datacenters.first(where: { $0.name == name }) else {
-            throw EnergyError.unknown("datacenter", name, datacenters.map(\.name))
-        }
-        return found
-    }
+    public func datacenter(_ name: String) throws -> DatacenterProfile { try find(name, in: datacenters, kind: "datacenter", \.name) }
 
     /// The grid called `name`, or an error listing the known ones.
-    public func grid(_ name: String) throws -> GridProfile {
-        guard let found = grids.first(where: { $0.name == name }) else { throw EnergyError.unknown("grid", name, grids.map(\.name)) }
+    public func grid(_ name: String) throws -> GridProfile { try find(name, in: grids, kind: "grid", \.name) }
+
+    private func find<Profile>(_ name: String, in profiles: [Profile], kind: String, _ nameOf: (Profile) -> String) throws -> Profile {
+        guard let found = profiles.first(where: { nameOf($0) == name }) else { throw EnergyError.unknown(kind, name, profiles.map(nameOf)) }
         return found
     }
 }
