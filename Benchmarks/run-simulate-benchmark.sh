@@ -2,7 +2,8 @@
 # The default federated job, measured: whole-command time, coordination overhead, coordinator memory.
 # Usage: bash Benchmarks/run-simulate-benchmark.sh [extra fedwatt simulate flags]
 #
-# 1. `fedwatt simulate` (release) under /usr/bin/time: the whole command, process start-up included.
+# 1. `fedwatt simulate --no-report` (release) under /usr/bin/time: the whole federated run, process
+#    start-up included (the centralized baseline and report that `simulate` adds by default are not).
 #    From its summary.json: the rounds' total wall time against the clients' training CPU-seconds
 #    spread over the machine's cores (target: at most 1.2x).
 # 2. The same job with the coordinator started by hand under /usr/bin/time -v and the 10 clients
@@ -15,7 +16,7 @@ bin=.build/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-/usr/bin/time -f "%e" -o "$work/simulate.time" "$bin/fedwatt" simulate --out "$work/simulate" "$@" | grep -E "^(done|simulate):"
+/usr/bin/time -f "%e" -o "$work/simulate.time" "$bin/fedwatt" simulate --no-report --out "$work/simulate" "$@" | grep -E "^(done|simulate):"
 python3 - "$work/simulate/summary.json" "$(cat "$work/simulate.time")" "$(nproc)" <<'PY'
 import json, sys
 summary, whole, cores = json.load(open(sys.argv[1])), float(sys.argv[2]), int(sys.argv[3])

@@ -26,12 +26,16 @@ struct Simulate: AsyncParsableCommand {
     @Flag(name: .customLong("client-logs"), help: "Show the clients' own output too.")
     var clientLogs = false
 
+    @Flag(name: .customLong("no-report"), help: "Stop after the federated run: no centralized baseline, no report (for timing the federated run alone).")
+    var noReport = false
+
     @OptionGroup var job: SimulationOptions
 
     func run() async throws {
         let start = ContinuousClock.now
         let seconds = try await job.simulation(clientLogs: clientLogs).run(out: out)
         say(String(format: "simulate: %d clients, federated run %.2f s", job.clients, seconds))
+        guard !noReport else { return }
         let (summary, records) = try RunArtifacts.federatedRun(in: out)
         let baseline = try BaselineRun(summary: summary, records: records, dataDirectory: job.data.resolvedDirectory).run(into: out)
         let comparison = try EnergyComparison(
