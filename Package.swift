@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "FedCommandLine",
             dependencies: [
-                "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning",
+                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "fedwatt",
             dependencies: [
-                "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedReport", "FedZlib",
+                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedReport", "FedZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "fedwatt-client",
             dependencies: [
-                "FedClient", "FedData",
+                "FedClient", "FedCommandLine", "FedData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -140,7 +140,8 @@ public final class EdgeClient {
         }
         guard workspace?.job != job else { return true }
         do {
-            workspace = try LocalWorkspace(job: job, clientID: configuration.clientID, dataDirectory: configuration.dataDirectory)
+            workspace = try LocalWorkspace(
+                job: job, clientID: configuration.clientID, dataDirectory: configuration.dataDirectory, attack: configuration.attack)
         } catch {
             connection.refuse(WireError(.internalError, "client \(configuration.clientID) cannot prepare its data: \(error)"))
             throw ClientError.cannotPrepare("\(error)")

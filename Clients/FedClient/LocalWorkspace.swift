@@ -16,12 +16,16 @@ final class LocalWorkspace {
     private var errorFeedback = ErrorFeedback()
 
     /// Loads the job's training split and keeps the client's shard, derived from the partition spec.
-    init(job: FederatedJob, clientID: Int, dataDirectory: String) throws {
+    /// The poisoning attack this client runs, if any.
+    private let attack: ClientAttack?
+
+    init(job: FederatedJob, clientID: Int, dataDirectory: String, attack: ClientAttack? = nil) throws {
         guard clientID < job.clientCount else {
             throw PartitionError.clientOutOfRange(id: clientID, clientCount: job.clientCount)
         }
         self.job = job
         self.clientID = clientID
+        self.attack = attack
         data = try job.dataset.load(.train, directory: dataDirectory)
         shard = try Partitioner(spec: job.partition, clientCount: job.clientCount, seed: job.seed)
             .shard(forClient: clientID, labels: data.labels, classCount: data.classCount)
@@ -45,6 +49,7 @@ final class LocalWorkspace {
             parameters: &parameters, on: data, indices: shard, epochs: Int(start.localEpochs), generator: &generator,
             anchor: job.sgd.proximalMu != 0 ? global : nil)
         for i in parameters.indices { parameters[i] -= global[i] }
+        attack?.apply(to: &parameters)
         var rounding = job.encodingGenerator(clientID: clientID, round: Int(start.round))
         let encodingStart = ContinuousClock.now
         let delta = job.uplinkCodec.isBiased

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FedClient
+import FedCommandLine
 import FedData
 import Logging
 
@@ -32,6 +33,9 @@ struct FedWattClient: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Folder with the Fashion-MNIST IDX files (default: $FEDWATT_DATA_DIR, else \(FashionMNIST.debianDirectory)).")
     var dataDirectory: String?
 
+    @Option(help: "Poison this client's updates, to test robust aggregation: sign-flip:SCALE sends -SCALE times the honest delta.")
+    var attack: ClientAttack?
+
     @Option(name: .customLong("give-up-after"), help: "Seconds without reaching the coordinator before giving up.")
     var giveUpAfter: Double = 60
 
@@ -53,7 +57,7 @@ struct FedWattClient: AsyncParsableCommand {
         logger.logLevel = .warning
         let configuration = EdgeClientConfiguration(
             host: address!.host, port: address!.port, clientID: id, device: device, link: link,
-            dataDirectory: FashionMNIST.directory(explicit: dataDirectory), giveUpAfterSeconds: giveUpAfter)
+            dataDirectory: FashionMNIST.directory(explicit: dataDirectory), giveUpAfterSeconds: giveUpAfter, attack: attack)
         try await EdgeClient(configuration: configuration, logger: logger).run()
     }
 }

@@ -18,6 +18,15 @@ public struct FederationOptions: ParsableArguments {
     @Option(name: .customLong("server-lr"), help: "Server learning rate (default: 1 for fedavg/fedprox, 0.01 for fedadam/fedyogi).")
     public var serverLearningRate: Float?
 
+    @Option(help: "Fraction trimmed from each end of every coordinate by --strategy trimmed-mean.")
+    public var trim: Double = 0.2
+
+    @Option(help: "Byzantine clients --strategy krum assumes.")
+    public var byzantine: Int = 2
+
+    @Option(name: .customLong("clip-norm"), help: "Scale every update down to at most this L2 norm before aggregation (default: no clipping).")
+    public var clipNorm: Float?
+
     @Option(help: "First-moment decay of fedadam/fedyogi.")
     public var beta1: Float = 0.9
 
@@ -70,6 +79,9 @@ public struct FederationOptions: ParsableArguments {
         if let perRound, perRound < 1 { throw ValidationError("--per-round must be at least 1") }
         if let minCompletion, minCompletion < 1 { throw ValidationError("--min-completion must be at least 1") }
         guard mu >= 0, mu.isFinite else { throw ValidationError("--mu must not be negative") }
+        guard trim >= 0, trim < 0.5 else { throw ValidationError("--trim must be in [0, 0.5), e.g. 0.2") }
+        guard byzantine >= 0 else { throw ValidationError("--byzantine must not be negative") }
+        if let clipNorm, !(clipNorm > 0 && clipNorm.isFinite) { throw ValidationError("--clip-norm must be a positive number") }
     }
 
     /// Who takes part in a round.
@@ -93,20 +105,21 @@ public struct FederationOptions: ParsableArguments {
 
     /// The configured strategy.
     public func makeStrategy() -> any AggregationStrategy {
-        strategy.make(serverLearningRate: serverLearningRate, mu: mu, beta1: beta1, beta2: beta2, tau: tau)
+        strategy.make(serverLearningRate: serverLearningRate, mu: mu, beta1: beta1, beta2: beta2, tau: tau, trim: trim, byzantine: byzantine)
     }
 
     /// The flags that reproduce these options on another command line.
     public var arguments: [String] {
         var flags = [
             "--rounds", "\(rounds)", "--strategy", strategy.rawValue, "--mu", "\(mu)", "--beta1", "\(beta1)",
-            "--beta2", "\(beta2)", "--tau", "\(tau)", "--local-epochs", "\(localEpochs)", "--partition", partition.description,
+            "--beta2", "\(beta2)", "--tau", "\(tau)", "--trim", "\(trim)", "--byzantine", "\(byzantine)", "--local-epochs", "\(localEpochs)", "--partition", partition.description,
             "--codec", codec.description, "--downlink-codec", downlinkCodec.description, "--round-timeout", "\(roundTimeout)", "--max-round-attempts", "\(maxRoundAttempts)",
         ]
         if let serverLearningRate { flags += ["--server-lr", "\(serverLearningRate)"] }
         if let fraction { flags += ["--fraction", "\(fraction)"] }
         if let perRound { flags += ["--per-round", "\(perRound)"] }
         if let minCompletion { flags += ["--min-completion", "\(minCompletion)"] }
+        if let clipNorm { flags += ["--clip-norm", "\(clipNorm)"] }
         return flags
     }
 }

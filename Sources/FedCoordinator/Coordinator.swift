@@ -62,8 +62,8 @@ public actor Coordinator {
         var participants: [Int: Participant]
         var results: [Int: Update]
         var dropped: [Int: String]
-        var accumulator: DeltaAccumulator
-        var decoded: [Int: (sizes: StageSizes, seconds: Double)]
+        var collector: DeltaCollector
+        var decoded: [Int: (sizes: StageSizes, seconds: Double, norm: Double, clipped: Bool)]
         var downlink: (sizes: StageSizes, seconds: Double)
         var started: ContinuousClock.Instant
         var deadline: Task<Void, Never>
@@ -205,15 +205,21 @@ public actor Coordinator {
                 WireError(.duplicateUpdate, "client \(client) already sent its update for round \(round.round)"), client, connection)
         }
         let decodingStart = ContinuousClock.now
-        let delta: [Float]
+        var delta: [Float]
         let sizes: StageSizes
         do {
             (delta, sizes) = try validatedDelta(update)
         } catch let error as WireError {
             return try await reject(error, client, connection)
         }
-        round.decoded[client] = (sizes, decodingStart.duration(to: .now).inSeconds)
-        round.accumulator.add(delta, weight: Double(update.sampleCount))
+        let norm = delta.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let clipped = configuration.clipNorm.map { norm > Double($0) } ?? false
+        if clipped, let limit = configuration.clipNorm {
+            let scale = Float(Double(limit) / norm)
+            for i in delta.indices { delta[i] *= scale }
+        }
+        round.decoded[client] = (sizes, decodingStart.duration(to: .now).inSeconds, norm, clipped)
+        round.collector.add(delta, weight: Double(update.sampleCount))
         round.results[client] = update
         round.pending.remove(client)
         round.participants[client]?.lastWrite = connection.channel.writeAndFlush(
@@ -313,7 +319,7 @@ public actor Coordinator {
         }
         current = RoundInProgress(
             round: round, attempt: attempt, selected: selected, pending: Set(selected), participants: participants,
-            results: [:], dropped: [:], accumulator: DeltaAccumulator(parameterCount: global.count), decoded: [:],
+            results: [:], dropped: [:], collector: DeltaCollector(combination: strategy.combination, parameterCount: global.count), decoded: [:],
             downlink: (model.sizes, encodingTime), started: now,
             deadline: deadline)
     }
@@ -325,7 +331,7 @@ public actor Coordinator {
         // Every byte of the round has left (or failed to leave) the socket before it is counted.
         for participant in round.participants.values { try? await participant.lastWrite?.get() }
         let completed = round.results.count >= max(1, configuration.minCompletion)
-        if completed, let meanDelta = round.accumulator.mean() {
+        if completed, let meanDelta = round.collector.combined() {
             strategy.apply(meanDelta: meanDelta, to: &global)
         }
         let wall = round.started.duration(to: .now)
@@ -347,7 +353,8 @@ public actor Coordinator {
                 radioBursts: radio.bursts)
             return RoundRecord.ClientRound(
                 client: client, device: participant.device.name, link: participant.link.name, bytesWritten: bytes.written,
-                bytesRead: bytes.read, payloadBytes: update?.delta.bytes.count ?? 0, uplinkStages: round.decoded[client]?.sizes,
+                bytesRead: bytes.read, payloadBytes: update?.delta.bytes.count ?? 0, updateNorm: round.decoded[client]?.norm,
+                clipped: round.decoded[client]?.clipped ?? false, uplinkStages: round.decoded[client]?.sizes,
                 encodeSeconds: update?.encodeSeconds ?? 0, decodeSeconds: round.decoded[client]?.seconds ?? 0,
                 samples: Int(update?.sampleCount ?? 0),
                 flops: flops, cpuSeconds: update?.cpuSeconds ?? 0, trainLoss: update?.trainLoss, energy: energy)

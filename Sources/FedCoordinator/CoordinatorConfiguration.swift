@@ -23,6 +23,8 @@ public struct CoordinatorConfiguration: Sendable {
     public var outputDirectory: String
     /// Folder of the Fashion-MNIST files (the coordinator reads the test split).
     public var dataDirectory: String?
+    /// Deltas with a larger L2 norm are scaled down to it before aggregation (nil: no clipping).
+    public var clipNorm: Float?
     /// The profiles clients' device and link names refer to.
     public var profiles: EnergyProfiles
     /// The grid whose carbon intensity the ledger uses.
@@ -32,7 +34,7 @@ public struct CoordinatorConfiguration: Sendable {
     public init(
         job: FederatedJob, rounds: Int, minClients: Int, selection: ClientSelection = .all, minCompletion: Int = 1,
         roundTimeoutSeconds: Double = 60, maxRoundAttempts: Int = 3, strategy: any AggregationStrategy = FedAvg(),
-        outputDirectory: String, dataDirectory: String? = nil, profiles: EnergyProfiles, grid: GridProfile
+        outputDirectory: String, dataDirectory: String? = nil, clipNorm: Float? = nil, profiles: EnergyProfiles, grid: GridProfile
     ) {
         self.job = job
         self.rounds = rounds
@@ -44,6 +46,7 @@ public struct CoordinatorConfiguration: Sendable {
         self.strategy = strategy
         self.outputDirectory = outputDirectory
         self.dataDirectory = dataDirectory
+        self.clipNorm = clipNorm
         self.profiles = profiles
         self.grid = grid
     }

@@ -85,6 +85,10 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var bytesRead: Int
         /// Encoded size of the update's delta alone (0 without an update).
         public var payloadBytes: Int
+        /// L2 norm of the accepted delta as it arrived, before any clipping (nil without an accepted update).
+        public var updateNorm: Double?
+        /// Whether the delta was scaled down to `--clip-norm`.
+        public var clipped: Bool
         /// The delta's size after each uplink stage, read from its header (nil without an accepted update).
         public var uplinkStages: StageSizes?
         /// Wall seconds the client reported spending on encoding.

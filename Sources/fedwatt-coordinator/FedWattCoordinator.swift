@@ -60,7 +60,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
             job: job, rounds: federation.rounds, minClients: minClients, selection: federation.selection,
             minCompletion: federation.minimumCompletion(clientCount: clientCount), roundTimeoutSeconds: federation.roundTimeout,
             maxRoundAttempts: federation.maxRoundAttempts, strategy: federation.makeStrategy(), outputDirectory: out,
-            dataDirectory: data.dataDirectory, profiles: profiles, grid: try profiles.grid(energy.grid))
+            dataDirectory: data.dataDirectory, clipNorm: federation.clipNorm, profiles: profiles, grid: try profiles.grid(energy.grid))
         let coordinator = try Coordinator(configuration: configuration, testSet: testSet, onRecord: Self.printProgress)
         let server = try await CoordinatorServer(
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events)

@@ -1,3 +1,4 @@
+import FedClient
 import FedCommandLine
 import FedLearning
 import Foundation
@@ -14,6 +15,8 @@ struct Simulation {
     var energy: ProfileOptions
     var device: String
     var link: String
+    var attackers: Int
+    var attack: ClientAttack
 
     /// Runs the job into `out` (ledger.jsonl, summary.json); returns the whole run's wall seconds.
     func run(out: String) async throws -> Double {
@@ -39,6 +42,7 @@ struct Simulation {
         do {
             for id in 0..<clients {
                 let arguments = ["--coordinator", "127.0.0.1:\(listening)", "--id", "\(id)", "--device", device, "--link", link]
+                    + (id < attackers ? ["--attack", attack.description] : [])
                     + (data.dataDirectory.map { ["--data-dir", $0] } ?? [])
                 let showLogs = clientLogs
                 clientProcesses.append(try children.launch(directory.appendingPathComponent("fedwatt-client"), arguments) { line in

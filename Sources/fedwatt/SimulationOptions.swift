@@ -1,4 +1,5 @@
 import ArgumentParser
+import FedClient
 import FedCommandLine
 
 /// The job `simulate` and `sweep` run: how many client processes, and the federated job itself.
@@ -18,11 +19,19 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: "Link profile every client models (wifi, lte, 3g, or one in --profiles).")
     var link: String = "wifi"
 
+    @Option(help: "Clients 0..<K run --attack (robustness experiments).")
+    var attackers: Int = 0
+
+    @Option(help: "The attack of the --attackers clients: sign-flip:SCALE sends -SCALE times the honest delta.")
+    var attack: ClientAttack = .signFlip(scale: 10)
+
     @Option(help: "Datacenter profile of the centralized baseline (average, hyperscale, or one in --profiles).")
     var datacenter: String = "average"
 
     func validate() throws {
         guard clients > 0 else { throw ValidationError("--clients must be at least 1") }
+        guard (0...clients).contains(attackers) else { throw ValidationError("--attackers must be between 0 and --clients") }
+
         do {
             let profiles = try energy.profiles()
             _ = try profiles.device(device)
@@ -37,6 +46,6 @@ struct SimulationOptions: ParsableArguments {
     func simulation(federation override: FederationOptions? = nil, clientLogs: Bool = false) -> Simulation {
         Simulation(
             clients: clients, clientLogs: clientLogs, model: model, training: training, data: data,
-            federation: override ?? federation, energy: energy, device: device, link: link)
+            federation: override ?? federation, energy: energy, device: device, link: link, attackers: attackers, attack: attack)
     }
 }

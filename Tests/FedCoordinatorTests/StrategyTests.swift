@@ -72,3 +72,30 @@ import Testing
         #expect(ClientSelection.fraction(0.01).select(from: available, seed: 1, round: 1, attempt: 1).count == 1)
     }
 }
+
+@Suite struct RobustStatisticsTests {
+    @Test func medianIgnoresOneOutlierPerCoordinate() {
+        #expect(RobustStatistics.coordinateMedian([[1, -5], [2, 0], [100, 1]]) == [2, 0])
+        #expect(RobustStatistics.coordinateMedian([[1], [2], [3], [100]]) == [2.5])
+    }
+
+    @Test func trimmedMeanDropsTheExtremesOfEachCoordinate() {
+        #expect(RobustStatistics.trimmedMean([[1], [2], [3], [100]], fraction: 0.25) == [2.5])
+        #expect(RobustStatistics.trimmedMean([[1], [2], [3], [100]], fraction: 0) == [26.5])
+        // Never trims everything: with 3 values at most one from each end.
+        #expect(RobustStatistics.trimmedMean([[1], [2], [90]], fraction: 0.49) == [2])
+    }
+
+    @Test func krumPicksAVectorFromTheHonestCluster() {
+        let vectors: [[Float]] = [[0, 0], [0.1, 0], [0, 0.1], [0.1, 0.1], [10, 10], [-10, 10]]
+        let chosen = RobustStatistics.krum(vectors, byzantine: 2)
+        #expect(chosen[0].magnitude <= 0.1 && chosen[1].magnitude <= 0.1)
+    }
+
+    @Test func robustStrategiesKeepEveryUpdateAndFedAvgDoesNot() {
+        #expect(RobustAggregation(combination: .median).combination.buffersUpdates)
+        #expect(!FedAvg().combination.buffersUpdates)
+        #expect(StrategyName.trimmedMean.make(serverLearningRate: nil, mu: 0, beta1: 0.9, beta2: 0.99, tau: 1e-3, trim: 0.3).combination
+            == .trimmedMean(fraction: 0.3))
+    }
+}

@@ -15,7 +15,8 @@ struct LoopbackJob {
 
     init(
         clients: Int, rounds: Int, minClients: Int? = nil, minCompletion: Int? = nil, roundTimeout: Double = 30,
-        maxRoundAttempts: Int = 3, port: Int = 0
+        maxRoundAttempts: Int = 3, port: Int = 0, strategy: any AggregationStrategy = FedAvg(), clipNorm: Float? = nil,
+        localEpochs: Int = 1
     ) async throws {
         var settings = DatasetSource.SyntheticSettings()
         settings.features = 32
@@ -25,12 +26,12 @@ struct LoopbackJob {
         settings.noise = 80
         job = FederatedJob(
             dataset: .synthetic(settings), model: .mlp(inputs: 32, hidden: [16], classes: 5),
-            sgd: SGDConfiguration(learningRate: 0.1, batchSize: 16), localEpochs: 1, partition: .iid,
+            sgd: SGDConfiguration(learningRate: 0.1, batchSize: 16), localEpochs: localEpochs, partition: .iid,
             clientCount: clients, seed: 7)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-loopback-\(UUID())")
         configuration = CoordinatorConfiguration(
             job: job, rounds: rounds, minClients: minClients ?? clients, minCompletion: minCompletion ?? clients,
-            roundTimeoutSeconds: roundTimeout, maxRoundAttempts: maxRoundAttempts, outputDirectory: directory.path,
+            roundTimeoutSeconds: roundTimeout, maxRoundAttempts: maxRoundAttempts, strategy: strategy, outputDirectory: directory.path, clipNorm: clipNorm,
             profiles: try EnergyProfiles.shipped(), grid: try EnergyProfiles.shipped().grid("world"))
         coordinator = try Coordinator(configuration: configuration, testSet: try job.dataset.load(.test))
         server = try await CoordinatorServer(
@@ -38,9 +39,9 @@ struct LoopbackJob {
     }
 
     /// An edge client for this job reaching the coordinator on `port`.
-    func client(_ id: Int, port: Int) -> EdgeClient {
+    func client(_ id: Int, port: Int, attack: ClientAttack? = nil) -> EdgeClient {
         EdgeClient(configuration: EdgeClientConfiguration(
-            host: "127.0.0.1", port: port, clientID: id, giveUpAfterSeconds: 10))
+            host: "127.0.0.1", port: port, clientID: id, giveUpAfterSeconds: 10, attack: attack))
     }
 
     /// The ledger's records, in order.

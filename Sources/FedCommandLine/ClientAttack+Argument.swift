@@ -1,0 +1,6 @@
+import ArgumentParser
+import FedClient
+
+extension ClientAttack: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
