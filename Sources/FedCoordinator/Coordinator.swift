@@ -403,7 +403,7 @@ public actor Coordinator {
         for (client, entry) in registered { retire(client, entry.connection) }
         let completed = records.filter { $0.status == .completed }
         let summary = JobSummary(
-            job: configuration.job, strategy: String(describing: type(of: strategy)), rounds: configuration.rounds,
+            job: configuration.job, strategy: strategy.name, rounds: configuration.rounds,
             roundsCompleted: completed.count, failedAttempts: records.count - completed.count,
             finalAccuracy: records.last?.testAccuracy ?? 0, finalLoss: records.last?.testLoss ?? 0,
             uplinkBytes: records.last?.cumulativeUplinkBytes ?? 0,

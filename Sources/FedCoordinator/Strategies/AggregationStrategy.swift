@@ -11,6 +11,9 @@ public protocol AggregationStrategy: Sendable {
     /// How the round's deltas are combined before ``apply(meanDelta:to:)``.
     var combination: DeltaCombination { get }
 
+    /// The name the ledger and report give the strategy.
+    var name: String { get }
+
     /// Moves `global` by the round's combined delta (local minus global).
     mutating func apply(meanDelta: [Float], to global: inout [Float])
 }
@@ -18,6 +21,9 @@ public protocol AggregationStrategy: Sendable {
 extension AggregationStrategy {
     /// The streaming sample-weighted mean: O(model) memory whatever the number of clients.
     public var combination: DeltaCombination { .weightedMean }
+
+    /// The type's name (FedAvg, FedProx, FedAdam, FedYogi).
+    public var name: String { String(describing: Self.self) }
 }
 
 /// How a round's accepted deltas become one delta.

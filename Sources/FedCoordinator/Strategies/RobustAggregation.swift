@@ -17,6 +17,15 @@ public struct RobustAggregation: AggregationStrategy {
 
     public var proximalMu: Float { 0 }
 
+    public var name: String {
+        switch combination {
+        case .weightedMean: return "FedAvg"
+        case .median: return "median"
+        case .trimmedMean(let fraction): return "trimmed-mean (\(fraction) each end)"
+        case .krum(let byzantine): return "Krum (f = \(byzantine))"
+        }
+    }
+
     public mutating func apply(meanDelta: [Float], to global: inout [Float]) {
         for i in global.indices { global[i] += serverLearningRate * meanDelta[i] }
     }
