@@ -35,7 +35,7 @@ public actor Coordinator {
     private var current: RoundInProgress?
     private var records: [RoundRecord] = []
     private var jobStart: ContinuousClock.Instant?
-    private let ledger: LedgerWriter
+    private var ledger: LedgerWriter
 
     private struct RegisteredClient {
         var connectionID: ConnectionID
@@ -90,7 +90,24 @@ public actor Coordinator {
         global = job.model.initialParameters(seed: job.seed)
         self.logger = logger
         self.onRecord = onRecord
-        ledger = try LedgerWriter(directory: configuration.outputDirectory)
+        if configuration.resume, let checkpoint = try Checkpoint.latest(
+            in: configuration.outputDirectory, onFallback: { logger.warning("\($0)") })
+        {
+            guard checkpoint.header.jobJSON == jobJSON else {
+                throw CheckpointError.mismatch("the flags describe another job than the one checkpointed in \(configuration.outputDirectory)")
+            }
+            guard checkpoint.global.count == global.count else { throw CheckpointError.mismatch("the checkpoint's model has another size") }
+            global = checkpoint.global
+            try strategy.restore(state: checkpoint.strategyState)
+            (round, attempt) = (checkpoint.header.round, checkpoint.header.attempt)
+            // Lines after the checkpoint belong to a round that never finished checkpointing: it runs again.
+            ledger = try LedgerWriter(directory: configuration.outputDirectory, keeping: checkpoint.header.ledgerBytes)
+            let text = try String(contentsOfFile: ledger.path, encoding: .utf8)
+            records = try text.split(separator: "\n").map { try JSONDecoder().decode(RoundRecord.self, from: Data($0.utf8)) }
+            logger.info("resuming at round \(checkpoint.header.round) attempt \(checkpoint.header.attempt)")
+        } else {
+            ledger = try LedgerWriter(directory: configuration.outputDirectory)
+        }
         // The constants this run accounts with, beside its ledger, so `fedwatt report` uses the same.
         _ = try writeJSON(configuration.profiles, to: configuration.outputDirectory, name: "profiles.json")
         (stream, events) = AsyncStream.makeStream(of: CoordinatorEvent.self)
@@ -102,6 +119,7 @@ public actor Coordinator {
     /// Consumes events until the last round is done, then says Bye to every client, writes
     /// `summary.json` and returns the summary. Throws if a round fails `maxRoundAttempts` times.
     public func run() async throws -> JobSummary {
+        if round > configuration.rounds { return try await finish() }  // resumed after the last round
         for await event in stream {
             try await handle(event)
             if round > configuration.rounds { return try await finish() }
@@ -389,9 +407,14 @@ public actor Coordinator {
         } else {
             logger.warning("round \(round.round) attempt \(round.attempt) failed: \(round.results.count) of \(configuration.minCompletion) updates needed")
             attempt += 1
-            guard attempt <= configuration.maxRoundAttempts else {
-                throw CoordinatorError.roundFailed(round: round.round, attempts: configuration.maxRoundAttempts)
-            }
+        }
+        // The ledger line is on disk; now the state after it. A crash before this completes re-runs the round.
+        try Checkpoint(
+            header: .init(jobJSON: jobJSON, round: self.round, attempt: attempt, ledgerBytes: ledger.length),
+            global: global, strategyState: strategy.state
+        ).write(to: configuration.outputDirectory)
+        guard attempt <= configuration.maxRoundAttempts else {
+            throw CoordinatorError.roundFailed(round: round.round, attempts: configuration.maxRoundAttempts)
         }
         try await startRoundIfReady()
     }

@@ -25,6 +25,8 @@ public struct CoordinatorConfiguration: Sendable {
     public var dataDirectory: String?
     /// Deltas with a larger L2 norm are scaled down to it before aggregation (nil: no clipping).
     public var clipNorm: Float?
+    /// Continue the job checkpointed in `outputDirectory` instead of starting afresh.
+    public var resume: Bool = false
     /// The profiles clients' device and link names refer to.
     public var profiles: EnergyProfiles
     /// The grid whose carbon intensity the ledger uses.

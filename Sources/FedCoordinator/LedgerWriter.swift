@@ -5,25 +5,34 @@ struct LedgerWriter {
     let path: String
     private let handle: FileHandle
     private let encoder: JSONEncoder
+    /// The ledger's length in bytes.
+    private(set) var length: Int
 
-    /// Creates (or truncates) the ledger in `directory`.
-    init(directory: String) throws {
+    /// Creates (or truncates) the ledger in `directory`; with `keeping`, keeps that many bytes of an
+    /// existing ledger (a resumed job) and appends after them.
+    init(directory: String, keeping kept: Int? = nil) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = (directory as NSString).appendingPathComponent("ledger.jsonl")
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        if kept == nil || !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
         }
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        length = kept ?? 0
+        try handle.truncate(atOffset: UInt64(length))
+        try handle.seekToEnd()
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
     }
 
     /// Appends `record` as one line and syncs the file.
-    func append(_ record: some Encodable) throws {
+    mutating func append(_ record: some Encodable) throws {
         var line = try encoder.encode(record)
         line.append(0x0A)
         try handle.write(contentsOf: line)
         try handle.synchronize()
+        length += line.count
     }
 
     func close() throws {

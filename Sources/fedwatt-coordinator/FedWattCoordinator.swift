@@ -32,8 +32,11 @@ struct FedWattCoordinator: AsyncParsableCommand {
     @Option(help: "Number of data shards, and so of valid client ids 0..<N (default: --min-clients).")
     var clients: Int?
 
-    @Option(help: "Output folder for ledger.jsonl and summary.json.")
+    @Option(help: "Output folder for ledger.jsonl, summary.json and checkpoints.")
     var out: String = "out/coordinator"
+
+    @Flag(help: "Continue the job checkpointed in --out from its last completed round (same job flags).")
+    var resume = false
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var training: TrainingOptions
@@ -61,7 +64,9 @@ struct FedWattCoordinator: AsyncParsableCommand {
             minCompletion: federation.minimumCompletion(clientCount: clientCount), roundTimeoutSeconds: federation.roundTimeout,
             maxRoundAttempts: federation.maxRoundAttempts, strategy: federation.makeStrategy(), outputDirectory: out,
             dataDirectory: data.dataDirectory, clipNorm: federation.clipNorm, profiles: profiles, grid: try profiles.grid(energy.grid))
-        let coordinator = try Coordinator(configuration: configuration, testSet: testSet, onRecord: Self.printProgress)
+        var resumable = configuration
+        resumable.resume = resume
+        let coordinator = try Coordinator(configuration: resumable, testSet: testSet, onRecord: Self.printProgress)
         let server = try await CoordinatorServer(
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events)
         say("listening on \(host):\(server.port)")

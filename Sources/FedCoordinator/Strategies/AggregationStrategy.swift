@@ -14,6 +14,12 @@ public protocol AggregationStrategy: Sendable {
     /// The name the ledger and report give the strategy.
     var name: String { get }
 
+    /// The strategy's own state, for checkpoints (empty for stateless strategies).
+    var state: [[Float]] { get }
+
+    /// Takes back the state a checkpoint saved.
+    mutating func restore(state: [[Float]]) throws
+
     /// Moves `global` by the round's combined delta (local minus global).
     mutating func apply(meanDelta: [Float], to global: inout [Float])
 }
@@ -24,6 +30,14 @@ extension AggregationStrategy {
 
     /// The type's name (FedAvg, FedProx, FedAdam, FedYogi).
     public var name: String { String(describing: Self.self) }
+
+    /// No state.
+    public var state: [[Float]] { [] }
+
+    /// Accepts only the empty state.
+    public mutating func restore(state: [[Float]]) throws {
+        guard state.isEmpty else { throw CheckpointError.mismatch("the checkpoint holds state for another strategy") }
+    }
 }
 
 /// How a round's accepted deltas become one delta.

@@ -27,6 +27,18 @@ public struct FedOpt: Sendable {
         self.tau = tau
     }
 
+    /// The moments, for checkpoints.
+    var moments: [[Float]] { firstMoment.isEmpty ? [] : [firstMoment, secondMoment] }
+
+    /// Takes back moments a checkpoint saved.
+    mutating func restore(moments: [[Float]]) throws {
+        guard moments.isEmpty || (moments.count == 2 && moments[0].count == moments[1].count) else {
+            throw CheckpointError.mismatch("the checkpoint holds state for another strategy")
+        }
+        firstMoment = moments.first ?? []
+        secondMoment = moments.last ?? []
+    }
+
     /// One server step with `secondMomentUpdate(v, delta squared)` giving the new v.
     mutating func step(meanDelta: [Float], global: inout [Float], secondMomentUpdate: (Float, Float) -> Float) {
         if firstMoment.count != global.count {

@@ -9,6 +9,10 @@ public struct FedYogi: AggregationStrategy {
 
     public var proximalMu: Float { 0 }
 
+    public var state: [[Float]] { optimizer.moments }
+
+    public mutating func restore(state: [[Float]]) throws { try optimizer.restore(moments: state) }
+
     public mutating func apply(meanDelta: [Float], to global: inout [Float]) {
         let beta2 = optimizer.beta2
         optimizer.step(meanDelta: meanDelta, global: &global) { v, squared in
