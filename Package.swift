@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C shims over Debian's libraries.
@@ -38,6 +39,7 @@ let package = Package(
             name: "FedWire",
             dependencies: [
                 "FedCodec", "FedZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -70,7 +72,7 @@ let package = Package(
         .target(
             name: "FedCommandLine",
             dependencies: [
-                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning",
+                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "fedwatt-coordinator",
             dependencies: [
-                "FedCommandLine", "FedCoordinator", "FedData", "FedLearning",
+                "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -89,10 +89,14 @@ public final class EdgeClient {
     /// Talks to the coordinator until the connection ends; returns true at Bye.
     private func serve(_ connected: Connected) async throws -> Bool {
         let connection = connected.connection
-        connection.send(.register(Register(
-            clientID: UInt32(configuration.clientID), device: configuration.device, link: configuration.link)))
+        var registered = false
         for await event in connected.events {
             switch event {
+            case .message(.challenge(let challenge)) where !registered:
+                let id = UInt32(configuration.clientID)
+                let proof = configuration.secret.map { ClientAuthentication.proof(secret: $0, nonce: challenge.nonce, clientID: id) } ?? []
+                connection.send(.register(Register(clientID: id, device: configuration.device, link: configuration.link, proof: proof)))
+                registered = true
             case .message(.welcome(let welcome)):
                 if try prepare(jobJSON: welcome.jobJSON, connection: connection) {
                     connection.send(.ack(Ack(round: 0)))  // ready: data loaded, shard derived

@@ -24,13 +24,15 @@ public struct EdgeClientConfiguration: Sendable {
     public var maximumPayloadSize: Int
     /// A poisoning attack this client runs on its deltas (nil: an honest client).
     public var attack: ClientAttack?
+    /// The secret this client proves at Register (nil: it sends no proof).
+    public var secret: [UInt8]?
 
     /// Creates a configuration with the usual reconnection policy (0.1 s doubling to 5 s, give up after 60 s).
     public init(
         host: String, port: Int, clientID: Int, device: String = "rpi4", link: String = "wifi",
         dataDirectory: String = FashionMNIST.directory(), initialBackoffSeconds: Double = 0.1,
         maximumBackoffSeconds: Double = 5, giveUpAfterSeconds: Double = 60, maximumPayloadSize: Int = 64 << 20,
-        attack: ClientAttack? = nil
+        attack: ClientAttack? = nil, secret: [UInt8]? = nil
     ) {
         self.host = host
         self.port = port
@@ -43,5 +45,6 @@ public struct EdgeClientConfiguration: Sendable {
         self.giveUpAfterSeconds = giveUpAfterSeconds
         self.maximumPayloadSize = maximumPayloadSize
         self.attack = attack
+        self.secret = secret
     }
 }

@@ -36,6 +36,9 @@ struct FedWattClient: AsyncParsableCommand {
     @Option(help: "Poison this client's updates, to test robust aggregation: sign-flip:SCALE sends -SCALE times the honest delta.")
     var attack: ClientAttack?
 
+    @Option(name: .customLong("secret-file"), help: "A file whose content is this client's secret, proved at Register.")
+    var secretFile: String?
+
     @Option(name: .customLong("give-up-after"), help: "Seconds without reaching the coordinator before giving up.")
     var giveUpAfter: Double = 60
 
@@ -57,7 +60,8 @@ struct FedWattClient: AsyncParsableCommand {
         logger.logLevel = .warning
         let configuration = EdgeClientConfiguration(
             host: address!.host, port: address!.port, clientID: id, device: device, link: link,
-            dataDirectory: FashionMNIST.directory(explicit: dataDirectory), giveUpAfterSeconds: giveUpAfter, attack: attack)
+            dataDirectory: FashionMNIST.directory(explicit: dataDirectory), giveUpAfterSeconds: giveUpAfter, attack: attack,
+            secret: try secretFile.map(SecretFile.read))
         try await EdgeClient(configuration: configuration, logger: logger).run()
     }
 }

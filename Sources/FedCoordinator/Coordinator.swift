@@ -27,6 +27,8 @@ public actor Coordinator {
     private let onRecord: @Sendable (RoundRecord, Int) -> Void
 
     private var connections: [ConnectionID: PeerConnection] = [:]
+    /// Each connection's Challenge nonce, until it has been used by one Register.
+    private var nonces: [ConnectionID: [UInt8]] = [:]
     private var clientOfConnection: [ConnectionID: Int] = [:]
     private var registered: [Int: RegisteredClient] = [:]
     private var retiredBytes: [Int: ByteCounts] = [:]
@@ -133,6 +135,9 @@ public actor Coordinator {
         switch event {
         case .connected(let id, let connection):
             connections[id] = connection
+            let nonce = ClientAuthentication.makeNonce()
+            nonces[id] = nonce
+            connection.send(.challenge(Challenge(nonce: nonce)))
         case .connection(let id, .message(let message)):
             try await handle(message, from: id)
         case .connection(let id, .refused(let error)):
@@ -172,7 +177,7 @@ public actor Coordinator {
         case .error(let error):
             logger.warning("connection \(id) reported \(error.code): \(error.text)")
             connection.close()
-        case .welcome, .roundStart, .ack, .bye:
+        case .welcome, .roundStart, .ack, .bye, .challenge:
             connection.refuse(WireError(.unexpectedMessage, "a client does not send \(message.type)"))
         }
     }
@@ -181,6 +186,17 @@ public actor Coordinator {
         let client = Int(register.clientID)
         guard clientOfConnection[id] == nil else {
             connection.refuse(WireError(.unexpectedMessage, "this connection is already registered as client \(clientOfConnection[id]!)"))
+            return
+        }
+        // One proof per connection: the nonce is spent whatever the outcome, so a proof cannot be replayed.
+        let nonce = nonces.removeValue(forKey: id) ?? []
+        if let secret = configuration.secrets?.secret(for: register.clientID) {
+            guard ClientAuthentication.verify(register.proof, secret: secret, nonce: nonce, clientID: register.clientID) else {
+                connection.refuse(WireError(.authenticationFailed, "client \(client): no valid proof of its secret for this connection"))
+                return
+            }
+        } else if configuration.secrets != nil {
+            connection.refuse(WireError(.authenticationFailed, "client \(client) has no secret on this coordinator"))
             return
         }
         guard client < configuration.job.clientCount else {
@@ -289,6 +305,7 @@ public actor Coordinator {
 
     private func connectionClosed(_ id: ConnectionID) async throws {
         connections[id] = nil
+        nonces[id] = nil
         guard let client = clientOfConnection.removeValue(forKey: id) else { return }
         if let entry = registered[client], entry.connectionID == id {
             registered[client] = nil

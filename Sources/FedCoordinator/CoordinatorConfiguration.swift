@@ -1,4 +1,5 @@
 import FedEnergy
+import FedWire
 import FedLearning
 
 /// Everything `fedwatt-coordinator` is told on its command line.
@@ -25,6 +26,8 @@ public struct CoordinatorConfiguration: Sendable {
     public var dataDirectory: String?
     /// Deltas with a larger L2 norm are scaled down to it before aggregation (nil: no clipping).
     public var clipNorm: Float?
+    /// Secrets clients must prove at Register (nil: any client id may join).
+    public var secrets: ClientSecrets?
     /// Continue the job checkpointed in `outputDirectory` instead of starting afresh.
     public var resume: Bool = false
     /// The profiles clients' device and link names refer to.

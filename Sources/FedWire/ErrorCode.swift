@@ -17,6 +17,7 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case badEncoding = 14
     case unsupportedFlags = 15
     case unknownProfile = 16
+    case authenticationFailed = 17
     case internalError = 99
 
     public var description: String {
@@ -37,6 +38,7 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
         case .badEncoding: return "bad tensor encoding"
         case .unsupportedFlags: return "unsupported flags"
         case .unknownProfile: return "unknown device or link profile"
+        case .authenticationFailed: return "authentication failed"
         case .internalError: return "internal error"
         }
     }

@@ -46,4 +46,5 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case ack = 5
     case error = 6
     case bye = 7
+    case challenge = 8
 }

@@ -2,7 +2,9 @@ import FedCodec
 
 /// Everything coordinator and client say to each other, one case per ``MessageType``.
 public enum Message: Sendable, Equatable {
-    /// Client to coordinator, first: who I am.
+    /// Coordinator to client, first on every connection: the nonce the client's proof must bind.
+    case challenge(Challenge)
+    /// Client to coordinator, in answer to Challenge: who I am, and my proof.
     case register(Register)
     /// Coordinator to client, in answer to Register: the job.
     case welcome(Welcome)
@@ -21,6 +23,7 @@ public enum Message: Sendable, Equatable {
     /// The type byte this message travels under.
     public var type: MessageType {
         switch self {
+        case .challenge: return .challenge
         case .register: return .register
         case .welcome: return .welcome
         case .roundStart: return .roundStart
@@ -40,13 +43,25 @@ public struct Register: Sendable, Equatable {
     public var device: String
     /// Name of the link profile the client models (energy accounting).
     public var link: String
+    /// HMAC-SHA256 proof over the connection's nonce (``ClientAuthentication``); empty without a secret.
+    public var proof: [UInt8]
 
     /// Creates a Register message.
-    public init(clientID: UInt32, device: String, link: String) {
+    public init(clientID: UInt32, device: String, link: String, proof: [UInt8] = []) {
         self.clientID = clientID
         self.device = device
         self.link = link
+        self.proof = proof
     }
+}
+
+/// The coordinator's per-connection nonce.
+public struct Challenge: Sendable, Equatable {
+    /// ``ClientAuthentication/nonceSize`` random bytes.
+    public var nonce: [UInt8]
+
+    /// Creates a Challenge message.
+    public init(nonce: [UInt8]) { self.nonce = nonce }
 }
 
 /// The job, as JSON text (its schema is in docs/PROTOCOL.md).

@@ -5,7 +5,8 @@ import NIOCore
 /// Payload layouts (all integers little-endian; strings are a UInt16 byte count and UTF-8;
 /// a tensor is codec UInt8, value count UInt32, byte count UInt32, bytes):
 ///
-/// - Register: client id UInt32, device string, link string
+/// - Challenge: nonce (UInt16 byte count, bytes)
+/// - Register: client id UInt32, device string, link string, proof (UInt16 byte count, bytes)
 /// - Welcome: job JSON (the rest of the payload, UTF-8)
 /// - RoundStart: round UInt32, local epochs UInt32, deadline ms UInt32, learning rate Float32, model tensor
 /// - Update: round UInt32, samples UInt32, train loss Float64, FLOPs UInt64, CPU-seconds Float64,
@@ -26,10 +27,13 @@ extension Message {
     public init(frame: Frame) throws {
         var payload = frame.payload
         switch frame.type {
+        case .challenge:
+            self = .challenge(Challenge(nonce: try payload.readWireBytes("nonce")))
         case .register:
             self = .register(Register(
                 clientID: try payload.readWire(UInt32.self, "client id"),
-                device: try payload.readWireString("device"), link: try payload.readWireString("link")))
+                device: try payload.readWireString("device"), link: try payload.readWireString("link"),
+                proof: try payload.readWireBytes("proof")))
         case .welcome:
             self = .welcome(Welcome(jobJSON: try payload.readWireRest("job")))
         case .roundStart:
@@ -73,10 +77,13 @@ extension Message {
 
     private func writePayload(into buffer: inout ByteBuffer) {
         switch self {
+        case .challenge(let challenge):
+            buffer.writeWireBytes(challenge.nonce)
         case .register(let register):
             buffer.writeInteger(register.clientID, endianness: .little)
             buffer.writeWireString(register.device)
             buffer.writeWireString(register.link)
+            buffer.writeWireBytes(register.proof)
         case .welcome(let welcome):
             buffer.writeString(welcome.jobJSON)
         case .roundStart(let start):
@@ -138,6 +145,14 @@ extension ByteBuffer {
         return text
     }
 
+    mutating func readWireBytes(_ field: String) throws -> [UInt8] {
+        let length = Int(try readWire(UInt16.self, "\(field) length"))
+        guard let bytes = readBytes(length: length) else {
+            throw WireError(.malformedPayload, "\(field) declares \(length) bytes; \(readableBytes) remain")
+        }
+        return bytes
+    }
+
     mutating func readWireRest(_ field: String) throws -> String {
         let bytes = readBytes(length: readableBytes) ?? []
         guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -161,6 +176,12 @@ extension ByteBuffer {
         let bytes = Array(text.utf8.prefix(Int(UInt16.max)))
         writeInteger(UInt16(bytes.count), endianness: .little)
         writeBytes(bytes)
+    }
+
+    mutating func writeWireBytes(_ bytes: [UInt8]) {
+        let kept = bytes.prefix(Int(UInt16.max))
+        writeInteger(UInt16(kept.count), endianness: .little)
+        writeBytes(kept)
     }
 
     mutating func writeWireTensor(_ tensor: EncodedTensor) {

@@ -3,6 +3,7 @@ import FedCommandLine
 import FedCoordinator
 import FedData
 import FedLearning
+import FedWire
 import Foundation
 import Logging
 
@@ -38,6 +39,12 @@ struct FedWattCoordinator: AsyncParsableCommand {
     @Flag(help: "Continue the job checkpointed in --out from its last completed round (same job flags).")
     var resume = false
 
+    @Option(help: "Secrets clients must prove (HMAC-SHA256 over a per-connection nonce): lines `ID SECRET`, or `* SECRET` for the fleet.")
+    var secrets: String?
+
+    @Option(name: .customLong("fleet-secret-file"), help: "A file whose content is the one secret every client must prove.")
+    var fleetSecretFile: String?
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var training: TrainingOptions
     @OptionGroup var data: DataOptions
@@ -66,6 +73,11 @@ struct FedWattCoordinator: AsyncParsableCommand {
             dataDirectory: data.dataDirectory, clipNorm: federation.clipNorm, profiles: profiles, grid: try profiles.grid(energy.grid))
         var resumable = configuration
         resumable.resume = resume
+        if let secrets {
+            resumable.secrets = try ClientSecrets(file: secrets)
+        } else if let fleetSecretFile {
+            resumable.secrets = ClientSecrets(fleet: try SecretFile.read(fleetSecretFile))
+        }
         let coordinator = try Coordinator(configuration: resumable, testSet: testSet, onRecord: Self.printProgress)
         let server = try await CoordinatorServer(
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events)

@@ -17,6 +17,7 @@ struct Simulation {
     var link: String
     var attackers: Int
     var attack: ClientAttack
+    var fleetSecretFile: String?
 
     /// Runs the job into `out` (ledger.jsonl, summary.json); returns the whole run's wall seconds.
     func run(out: String) async throws -> Double {
@@ -30,6 +31,7 @@ struct Simulation {
             directory.appendingPathComponent("fedwatt-coordinator"),
             ["--port", "0", "--min-clients", "\(clients)", "--clients", "\(clients)", "--out", out]
                 + model.arguments + training.arguments + data.arguments + federation.arguments + energy.arguments
+                + (fleetSecretFile.map { ["--fleet-secret-file", $0] } ?? [])
         ) { line in
             say(line)
             port.offer(line)
@@ -43,6 +45,7 @@ struct Simulation {
             for id in 0..<clients {
                 let arguments = ["--coordinator", "127.0.0.1:\(listening)", "--id", "\(id)", "--device", device, "--link", link]
                     + (id < attackers ? ["--attack", attack.description] : [])
+                    + (fleetSecretFile.map { ["--secret-file", $0] } ?? [])
                     + (data.dataDirectory.map { ["--data-dir", $0] } ?? [])
                 let showLogs = clientLogs
                 clientProcesses.append(try children.launch(directory.appendingPathComponent("fedwatt-client"), arguments) { line in

@@ -19,6 +19,9 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: "Link profile every client models (wifi, lte, 3g, or one in --profiles).")
     var link: String = "wifi"
 
+    @Option(name: .customLong("fleet-secret-file"), help: "Authenticate every client with the secret in this file (HMAC-SHA256 over a per-connection nonce).")
+    var fleetSecretFile: String?
+
     @Option(help: "Clients 0..<K run --attack (robustness experiments).")
     var attackers: Int = 0
 
@@ -46,6 +49,7 @@ struct SimulationOptions: ParsableArguments {
     func simulation(federation override: FederationOptions? = nil, clientLogs: Bool = false) -> Simulation {
         Simulation(
             clients: clients, clientLogs: clientLogs, model: model, training: training, data: data,
-            federation: override ?? federation, energy: energy, device: device, link: link, attackers: attackers, attack: attack)
+            federation: override ?? federation, energy: energy, device: device, link: link, attackers: attackers, attack: attack,
+            fleetSecretFile: fleetSecretFile)
     }
 }

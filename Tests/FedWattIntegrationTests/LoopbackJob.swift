@@ -2,13 +2,14 @@ import FedClient
 import FedCoordinator
 import FedData
 import FedEnergy
+import FedWire
 import FedLearning
 import Foundation
 
 /// A small federated job on synthetic data, its coordinator listening on 127.0.0.1, for tests.
 struct LoopbackJob {
     let job: FederatedJob
-    let configuration: CoordinatorConfiguration
+    var configuration: CoordinatorConfiguration
     let coordinator: Coordinator
     let server: CoordinatorServer
     let directory: URL
@@ -16,7 +17,7 @@ struct LoopbackJob {
     init(
         clients: Int, rounds: Int, minClients: Int? = nil, minCompletion: Int? = nil, roundTimeout: Double = 30,
         maxRoundAttempts: Int = 3, port: Int = 0, strategy: any AggregationStrategy = FedAvg(), clipNorm: Float? = nil,
-        localEpochs: Int = 1
+        localEpochs: Int = 1, secrets: ClientSecrets? = nil
     ) async throws {
         var settings = DatasetSource.SyntheticSettings()
         settings.features = 32
@@ -33,6 +34,9 @@ struct LoopbackJob {
             job: job, rounds: rounds, minClients: minClients ?? clients, minCompletion: minCompletion ?? clients,
             roundTimeoutSeconds: roundTimeout, maxRoundAttempts: maxRoundAttempts, strategy: strategy, outputDirectory: directory.path, clipNorm: clipNorm,
             profiles: try EnergyProfiles.shipped(), grid: try EnergyProfiles.shipped().grid("world"))
+        var configured = configuration
+        configured.secrets = secrets
+        configuration = configured
         coordinator = try Coordinator(configuration: configuration, testSet: try job.dataset.load(.test))
         server = try await CoordinatorServer(
             host: "127.0.0.1", port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events)

@@ -44,15 +44,17 @@ import Testing
                 #expect(client.bytesWritten == roundStart + ack)
             }
         }
-        // Outside the rounds each client sent Register and Ack 0 and received Welcome and Bye.
-        let register = 16 + 4 + 2 + "rpi4".utf8.count + 2 + "wifi".utf8.count
+        // Outside the rounds each client received Challenge, Welcome and Bye and sent Register (no
+        // proof) and Ack 0.
+        let challenge = 16 + 2 + ClientAuthentication.nonceSize
+        let register = 16 + 4 + 2 + "rpi4".utf8.count + 2 + "wifi".utf8.count + 2
         var job = setup.job
         job.sgd.proximalMu = 0
         let welcome = 16 + (try job.jsonText()).utf8.count
         let bye = 16 + "job complete".utf8.count
         for client in summary.connectionBytes {
             #expect(client.read == register + ack + 3 * update)
-            #expect(client.written == welcome + 3 * (roundStart + ack) + bye)
+            #expect(client.written == challenge + welcome + 3 * (roundStart + ack) + bye)
         }
         #expect(summary.uplinkBytes == 12 * update)
 

@@ -57,9 +57,16 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
-    /// The next whole frame, decoded, or nil at the end of the stream.
+    /// The nonce of the coordinator's Challenge, once it has been read.
+    private(set) var nonce: [UInt8] = []
+
+    /// The next whole frame after the coordinator's Challenge (whose nonce is kept), decoded, or nil
+    /// at the end of the stream.
     func receiveMessage() async throws -> Message? {
-        try await blocking { try self.receiveMessageNow() }
+        let message = try await blocking { try self.receiveMessageNow() }
+        guard case .challenge(let challenge) = message else { return message }
+        nonce = challenge.nonce
+        return try await receiveMessage()
     }
 
     /// True when the peer has closed the connection (a read returns end of stream).
@@ -68,6 +75,14 @@ final class RawConnection: @unchecked Sendable {
             var byte: UInt8 = 0
             return recv(self.descriptor, &byte, 1, 0) == 0
         }
+    }
+
+    /// Reads the coordinator's Challenge and keeps its nonce.
+    func readChallenge() async throws {
+        guard case .challenge(let challenge) = try await blocking({ try self.receiveMessageNow() }) else {
+            throw POSIXError(.EPROTO)
+        }
+        nonce = challenge.nonce
     }
 
     private func receiveMessageNow() throws -> Message? {

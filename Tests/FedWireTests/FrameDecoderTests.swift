@@ -29,7 +29,9 @@ func expectRefusal(_ bytes: [UInt8], code: ErrorCode, maximumPayloadSize: Int = 
 @Suite struct FrameDecoderTests {
     static let tensor = EncodedTensor(codec: .float32, valueCount: 3, bytes: TensorCodec.encode([1, -2, 0.5]).bytes)
     static let messages: [Message] = [
+        .challenge(Challenge(nonce: ClientAuthentication.makeNonce())),
         .register(Register(clientID: 7, device: "rpi4", link: "lte")),
+        .register(Register(clientID: 8, device: "rpi4", link: "lte", proof: Array(repeating: 7, count: 32))),
         .welcome(Welcome(jobJSON: #"{"seed":1}"#)),
         .roundStart(RoundStart(round: 3, localEpochs: 2, deadlineMilliseconds: 60_000, learningRate: 0.05, model: tensor)),
         .update(Update(round: 3, sampleCount: 600, trainLoss: 0.25, flops: 1 << 40, cpuSeconds: 0.125, delta: tensor)),

@@ -1,0 +1,13 @@
+import FedWire
+import Foundation
+
+/// A file holding one secret (its whole content, surrounding white space removed).
+public enum SecretFile {
+    /// The secret's bytes; at least 16 characters.
+    public static func read(_ path: String) throws -> [UInt8] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw AuthenticationError.unreadable(path) }
+        let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard secret.utf8.count >= 16 else { throw AuthenticationError.malformed(path, 1) }
+        return Array(secret.utf8)
+    }
+}
