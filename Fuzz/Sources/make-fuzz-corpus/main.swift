@@ -20,7 +20,9 @@ for spec in ["none", "zlib", "fp16+zlib", "int8:16", "int8:stochastic+zlib", "qs
     try save("frame-update-" + spec.replacingOccurrences(of: ":", with: "_"), Array(buffer: update.encodedFrame()))
 }
 let messages: [(String, Message)] = [
+    ("challenge", .challenge(Challenge(nonce: ClientAuthentication.makeNonce()))),
     ("register", .register(Register(clientID: 3, device: "rpi4", link: "lte"))),
+    ("register-proof", .register(Register(clientID: 3, device: "rpi4", link: "lte", proof: Array(repeating: 9, count: 32)))),
     ("welcome", .welcome(Welcome(jobJSON: #"{"seed":1,"clientCount":10}"#))),
     ("ack", .ack(Ack(round: 0))),
     ("error", .error(ProtocolError(code: .wrongShape, text: "tensor declares 3 values"))),
