@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages FedWatt builds, tests and runs with; does nothing when they are present.
 set -euo pipefail
-packages=(zlib1g-dev libopenblas-dev pkg-config dataset-fashion-mnist)
+packages=(zlib1g-dev libopenblas-dev pkg-config dataset-fashion-mnist openssl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -45,10 +45,17 @@ public final class EdgeClient {
         while true {
             do {
                 let connected = try await connect(group: group)
-                lastContact = .now
-                backoff = configuration.initialBackoffSeconds
-                if try await serve(connected) { return }
-                logger.info("client \(configuration.clientID): connection lost; reconnecting")
+                switch try await serve(connected) {
+                case .bye:
+                    return
+                case .lostAfterContact:
+                    // The coordinator spoke (a TCP connect alone, e.g. a failed TLS handshake, does not count).
+                    lastContact = .now
+                    backoff = configuration.initialBackoffSeconds
+                    logger.info("client \(configuration.clientID): connection lost; reconnecting")
+                case .lostWithoutContact:
+                    logger.info("client \(configuration.clientID): connection closed before the coordinator spoke")
+                }
             } catch let error as ClientError {
                 throw error
             } catch {
@@ -71,12 +78,13 @@ public final class EdgeClient {
         let (events, continuation) = AsyncStream.makeStream(of: ConnectionEvent.self)
         let counter = ByteCounter()
         let maximum = configuration.maximumPayloadSize
+        let tls = configuration.tls
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try configureFedWirePipeline(channel: channel, counter: counter, maximumPayloadSize: maximum) { event in
+                    try configureFedWirePipeline(channel: channel, counter: counter, maximumPayloadSize: maximum, tls: tls) { event in
                         continuation.yield(event)
                         if case .closed = event { continuation.finish() }
                     }
@@ -86,11 +94,20 @@ public final class EdgeClient {
         return Connected(connection: PeerConnection(channel: channel, counter: counter), events: events)
     }
 
-    /// Talks to the coordinator until the connection ends; returns true at Bye.
-    private func serve(_ connected: Connected) async throws -> Bool {
+    /// How a connection ended.
+    private enum SessionEnd {
+        case bye
+        case lostAfterContact
+        case lostWithoutContact
+    }
+
+    /// Talks to the coordinator until the connection ends.
+    private func serve(_ connected: Connected) async throws -> SessionEnd {
         let connection = connected.connection
         var registered = false
+        var heardFromCoordinator = false
         for await event in connected.events {
+            if case .message = event { heardFromCoordinator = true }
             switch event {
             case .message(.challenge(let challenge)) where !registered:
                 let id = UInt32(configuration.clientID)
@@ -118,7 +135,7 @@ public final class EdgeClient {
             case .message(.bye(let bye)):
                 logger.info("client \(configuration.clientID): bye (\(bye.reason))")
                 try? await connection.channel.close()
-                return true
+                return .bye
             case .message(.error(let error)):
                 logger.error("client \(configuration.clientID): coordinator refused us: \(error.code): \(error.text)")
             case .message(let other):
@@ -126,10 +143,10 @@ public final class EdgeClient {
             case .refused(let error):
                 logger.error("client \(configuration.clientID): refused the coordinator's bytes: \(error)")
             case .closed:
-                return false
+                return heardFromCoordinator ? .lostAfterContact : .lostWithoutContact
             }
         }
-        return false
+        return heardFromCoordinator ? .lostAfterContact : .lostWithoutContact
     }
 
     /// Reads the job and, unless it is the job already prepared, loads this client's shard;

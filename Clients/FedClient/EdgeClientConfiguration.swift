@@ -1,4 +1,5 @@
 import FedData
+import FedWire
 
 /// How an edge client finds its coordinator and what it says about itself.
 public struct EdgeClientConfiguration: Sendable {
@@ -26,13 +27,15 @@ public struct EdgeClientConfiguration: Sendable {
     public var attack: ClientAttack?
     /// The secret this client proves at Register (nil: it sends no proof).
     public var secret: [UInt8]?
+    /// TLS to the coordinator (nil: plain TCP).
+    public var tls: TLSRole?
 
     /// Creates a configuration with the usual reconnection policy (0.1 s doubling to 5 s, give up after 60 s).
     public init(
         host: String, port: Int, clientID: Int, device: String = "rpi4", link: String = "wifi",
         dataDirectory: String = FashionMNIST.directory(), initialBackoffSeconds: Double = 0.1,
         maximumBackoffSeconds: Double = 5, giveUpAfterSeconds: Double = 60, maximumPayloadSize: Int = 64 << 20,
-        attack: ClientAttack? = nil, secret: [UInt8]? = nil
+        attack: ClientAttack? = nil, secret: [UInt8]? = nil, tls: TLSRole? = nil
     ) {
         self.host = host
         self.port = port
@@ -46,5 +49,6 @@ public struct EdgeClientConfiguration: Sendable {
         self.maximumPayloadSize = maximumPayloadSize
         self.attack = attack
         self.secret = secret
+        self.tls = tls
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FedClient
 import FedCommandLine
 import FedData
+import FedWire
 import Logging
 
 /// `fedwatt-client`: one edge client of a federated job.
@@ -39,6 +40,12 @@ struct FedWattClient: AsyncParsableCommand {
     @Option(name: .customLong("secret-file"), help: "A file whose content is this client's secret, proved at Register.")
     var secretFile: String?
 
+    @Option(name: .customLong("tls-ca"), help: "Connect with TLS, trusting the certificate authorities in this PEM file.")
+    var tlsCA: String?
+
+    @Option(name: .customLong("tls-server-name"), help: "The name the coordinator's certificate must carry (default: the host of --coordinator).")
+    var tlsServerName: String?
+
     @Option(name: .customLong("give-up-after"), help: "Seconds without reaching the coordinator before giving up.")
     var giveUpAfter: Double = 60
 
@@ -61,7 +68,8 @@ struct FedWattClient: AsyncParsableCommand {
         let configuration = EdgeClientConfiguration(
             host: address!.host, port: address!.port, clientID: id, device: device, link: link,
             dataDirectory: FashionMNIST.directory(explicit: dataDirectory), giveUpAfterSeconds: giveUpAfter, attack: attack,
-            secret: try secretFile.map(SecretFile.read))
+            secret: try secretFile.map(SecretFile.read),
+            tls: try tlsCA.map { try TLSRole.client(trustRootsPath: $0, serverName: tlsServerName ?? address!.host) })
         try await EdgeClient(configuration: configuration, logger: logger).run()
     }
 }

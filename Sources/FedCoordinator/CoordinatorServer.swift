@@ -13,8 +13,10 @@ public final class CoordinatorServer: Sendable {
     public var port: Int { channel.localAddress?.port ?? 0 }
 
     /// Listens on `host:port` (port 0 picks a free one), refusing frame payloads over `maximumPayloadSize`.
+    /// With `tls`, every connection is TLS (see ``TLSRole/server(certificatePath:keyPath:)``).
     public init(
-        host: String, port: Int, maximumPayloadSize: Int, events: AsyncStream<CoordinatorEvent>.Continuation
+        host: String, port: Int, maximumPayloadSize: Int, events: AsyncStream<CoordinatorEvent>.Continuation,
+        tls: TLSRole? = nil
     ) async throws {
         // One event loop: the coordinator's work is in its round loop, not in I/O.
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -31,7 +33,9 @@ public final class CoordinatorServer: Sendable {
                     }
                     let counter = ByteCounter()
                     return channel.eventLoop.makeCompletedFuture {
-                        try configureFedWirePipeline(channel: channel, counter: counter, maximumPayloadSize: maximumPayloadSize) {
+                        try configureFedWirePipeline(
+                            channel: channel, counter: counter, maximumPayloadSize: maximumPayloadSize, tls: tls
+                        ) {
                             events.yield(.connection(id, $0))
                         }
                         events.yield(.connected(id, PeerConnection(channel: channel, counter: counter)))

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One end of a FedWatt TCP connection as the code above the wire sees it: send messages or
 /// pre-encoded frames, refuse the peer, read the byte counts.
@@ -85,14 +86,20 @@ public final class ConnectionEventHandler: ChannelInboundHandler {
     }
 }
 
-/// Installs FedWatt's handlers on a new channel: byte counting, framing (payloads over
-/// `maximumPayloadSize` refused from their header), message decoding, and events to `onEvent`.
+/// Installs FedWatt's handlers on a new channel: byte counting (at the socket, so TLS records are
+/// counted as sent), TLS when `tls` is given, framing (payloads over `maximumPayloadSize` refused
+/// from their header), message decoding, and events to `onEvent`.
 public func configureFedWirePipeline(
-    channel: Channel, counter: ByteCounter, maximumPayloadSize: Int,
+    channel: Channel, counter: ByteCounter, maximumPayloadSize: Int, tls: TLSRole? = nil,
     onEvent: @escaping @Sendable (ConnectionEvent) -> Void
 ) throws {
     let pipeline = channel.pipeline.syncOperations
     try pipeline.addHandler(ByteCountingHandler(counter: counter))
+    switch tls {
+    case .server(let context): try pipeline.addHandler(NIOSSLServerHandler(context: context))
+    case .client(let context, let name): try pipeline.addHandler(try NIOSSLClientHandler(context: context, serverHostname: name))
+    case nil: break
+    }
     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumPayloadSize: maximumPayloadSize)))
     try pipeline.addHandler(MessageDecodingHandler())
     try pipeline.addHandler(ConnectionEventHandler(counter: counter, onEvent: onEvent))

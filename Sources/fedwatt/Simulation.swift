@@ -18,6 +18,8 @@ struct Simulation {
     var attackers: Int
     var attack: ClientAttack
     var fleetSecretFile: String?
+    /// The coordinator's certificate and key; clients trust the certificate (self-signed for 127.0.0.1).
+    var tls: (certificate: String, key: String)?
 
     /// Runs the job into `out` (ledger.jsonl, summary.json); returns the whole run's wall seconds.
     func run(out: String) async throws -> Double {
@@ -32,6 +34,7 @@ struct Simulation {
             ["--port", "0", "--min-clients", "\(clients)", "--clients", "\(clients)", "--out", out]
                 + model.arguments + training.arguments + data.arguments + federation.arguments + energy.arguments
                 + (fleetSecretFile.map { ["--fleet-secret-file", $0] } ?? [])
+                + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? [])
         ) { line in
             say(line)
             port.offer(line)
@@ -46,6 +49,7 @@ struct Simulation {
                 let arguments = ["--coordinator", "127.0.0.1:\(listening)", "--id", "\(id)", "--device", device, "--link", link]
                     + (id < attackers ? ["--attack", attack.description] : [])
                     + (fleetSecretFile.map { ["--secret-file", $0] } ?? [])
+                    + (tls.map { ["--tls-ca", $0.certificate] } ?? [])
                     + (data.dataDirectory.map { ["--data-dir", $0] } ?? [])
                 let showLogs = clientLogs
                 clientProcesses.append(try children.launch(directory.appendingPathComponent("fedwatt-client"), arguments) { line in

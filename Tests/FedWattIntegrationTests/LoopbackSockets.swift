@@ -77,6 +77,12 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// The next frame if the peer sends one that decodes; nil if it closes, times out or sends bytes
+    /// that are not a FedWatt frame (a TLS server answering plain TCP).
+    func receiveMessageIfAny() async throws -> Message? {
+        try? await blocking { try? self.receiveMessageNow() } ?? nil
+    }
+
     /// Reads the coordinator's Challenge and keeps its nonce.
     func readChallenge() async throws {
         guard case .challenge(let challenge) = try await blocking({ try self.receiveMessageNow() }) else {
