@@ -3,6 +3,7 @@ import FedClient
 import FedCommandLine
 import FedData
 import FedWire
+import Foundation
 import Logging
 
 /// `fedwatt-client`: one edge client of a federated job.
@@ -43,7 +44,9 @@ struct FedWattClient: AsyncParsableCommand {
     @Option(name: .customLong("tls-ca"), help: "Connect with TLS, trusting the certificate authorities in this PEM file.")
     var tlsCA: String?
 
-    @Option(name: .customLong("tls-server-name"), help: "The name the coordinator's certificate must carry (default: the host of --coordinator).")
+    @Option(
+        name: .customLong("tls-server-name"),
+        help: "The name the coordinator's certificate must carry (default: the host of --coordinator; for an IP address only the chain is verified).")
     var tlsServerName: String?
 
     @Option(name: .customLong("give-up-after"), help: "Seconds without reaching the coordinator before giving up.")
@@ -62,6 +65,13 @@ struct FedWattClient: AsyncParsableCommand {
         return (String(coordinator[..<colon]), port)
     }
 
+    /// The host as a TLS server name, or nil for an IP address (SNI carries names only).
+    static func hostName(_ host: String) -> String? {
+        var ipv4 = in_addr()
+        var ipv6 = in6_addr()
+        return inet_pton(AF_INET, host, &ipv4) == 1 || inet_pton(AF_INET6, host, &ipv6) == 1 ? nil : host
+    }
+
     func run() async throws {
         var logger = Logger(label: "fedwatt.client.\(id)")
         logger.logLevel = .warning
@@ -69,7 +79,7 @@ struct FedWattClient: AsyncParsableCommand {
             host: address!.host, port: address!.port, clientID: id, device: device, link: link,
             dataDirectory: FashionMNIST.directory(explicit: dataDirectory), giveUpAfterSeconds: giveUpAfter, attack: attack,
             secret: try secretFile.map(SecretFile.read),
-            tls: try tlsCA.map { try TLSRole.client(trustRootsPath: $0, serverName: tlsServerName ?? address!.host) })
+            tls: try tlsCA.map { try TLSRole.client(trustRootsPath: $0, serverName: tlsServerName ?? Self.hostName(address!.host)) })
         try await EdgeClient(configuration: configuration, logger: logger).run()
     }
 }
