@@ -16,11 +16,21 @@ public final class EdgeClient {
     private let configuration: EdgeClientConfiguration
     private let logger: Logger
     private var workspace: LocalWorkspace?
+    private let sharedGroup: EventLoopGroup?
+    private let sharedTrainingData: Dataset?
 
     /// Creates a client; nothing happens until ``run()``.
-    public init(configuration: EdgeClientConfiguration, logger: Logger = Logger(label: "fedwatt.client")) {
+    ///
+    /// Many clients in one process (the load mode) share one event loop `group` and one copy of the
+    /// `trainingData`; a lone client makes its own group and loads the job's dataset itself.
+    public init(
+        configuration: EdgeClientConfiguration, logger: Logger = Logger(label: "fedwatt.client"), group: EventLoopGroup? = nil,
+        trainingData: Dataset? = nil
+    ) {
         self.configuration = configuration
         self.logger = logger
+        sharedGroup = group
+        sharedTrainingData = trainingData
     }
 
     /// Rounds this client has answered, over all its connections.
@@ -28,6 +38,7 @@ public final class EdgeClient {
 
     /// Serves the job until Bye; throws if the coordinator stays unreachable or the job cannot run here.
     public func run() async throws {
+        if let sharedGroup { return try await serveUntilBye(group: sharedGroup) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             try await serveUntilBye(group: group)
@@ -162,7 +173,8 @@ public final class EdgeClient {
         guard workspace?.job != job else { return true }
         do {
             workspace = try LocalWorkspace(
-                job: job, clientID: configuration.clientID, dataDirectory: configuration.dataDirectory, attack: configuration.attack)
+                job: job, clientID: configuration.clientID, dataDirectory: configuration.dataDirectory, attack: configuration.attack,
+                trainingData: sharedTrainingData)
         } catch {
             connection.refuse(WireError(.internalError, "client \(configuration.clientID) cannot prepare its data: \(error)"))
             throw ClientError.cannotPrepare("\(error)")

@@ -15,18 +15,19 @@ final class LocalWorkspace {
     /// workspace: across reconnections to the same job, not across a restart of the client process.
     private var errorFeedback = ErrorFeedback()
 
-    /// Loads the job's training split and keeps the client's shard, derived from the partition spec.
     /// The poisoning attack this client runs, if any.
     private let attack: ClientAttack?
 
-    init(job: FederatedJob, clientID: Int, dataDirectory: String, attack: ClientAttack? = nil) throws {
+    /// Loads the job's training split (or uses `trainingData`, already loaded for many clients) and
+    /// keeps this client's shard.
+    init(job: FederatedJob, clientID: Int, dataDirectory: String, attack: ClientAttack? = nil, trainingData: Dataset? = nil) throws {
         guard clientID < job.clientCount else {
             throw PartitionError.clientOutOfRange(id: clientID, clientCount: job.clientCount)
         }
         self.job = job
         self.clientID = clientID
         self.attack = attack
-        data = try job.dataset.load(.train, directory: dataDirectory)
+        data = try trainingData ?? job.dataset.load(.train, directory: dataDirectory)
         shard = try Partitioner(spec: job.partition, clientCount: job.clientCount, seed: job.seed)
             .shard(forClient: clientID, labels: data.labels, classCount: data.classCount)
         trainer = try LocalTrainer(architecture: job.model, configuration: job.sgd)

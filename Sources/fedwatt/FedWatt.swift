@@ -10,6 +10,6 @@ struct FedWatt: AsyncParsableCommand {
             FedWatt trains models on Fashion-MNIST, federated across simulated edge clients or \
             centrally, and measures the FLOPs, CPU time and bytes each costs.
             """,
-        subcommands: [Simulate.self, Centralized.self, Report.self, Sweep.self]
+        subcommands: [Simulate.self, Centralized.self, Report.self, Sweep.self, Load.self]
     )
 }

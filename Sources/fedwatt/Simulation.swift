@@ -28,21 +28,7 @@ struct Simulation {
         let signalSources = children.stopAllOnSignals()
         defer { signalSources.forEach { $0.cancel() } }
         let directory = ChildProcesses.executableDirectory
-        let port = PortAnnouncement()
-        let coordinator = try children.launch(
-            directory.appendingPathComponent("fedwatt-coordinator"),
-            ["--port", "0", "--min-clients", "\(clients)", "--clients", "\(clients)", "--out", out]
-                + model.arguments + training.arguments + data.arguments + federation.arguments + energy.arguments
-                + (fleetSecretFile.map { ["--fleet-secret-file", $0] } ?? [])
-                + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? [])
-        ) { line in
-            say(line)
-            port.offer(line)
-        }
-        guard let listening = await port.value(orUntil: coordinator.exit) else {
-            children.terminateAll()
-            throw SimulationError.coordinatorGaveNoPort
-        }
+        let (coordinator, listening) = try await launchCoordinator(children, out: out)
         var clientProcesses: [ChildProcesses.Child] = []
         do {
             for id in 0..<clients {
@@ -69,5 +55,25 @@ struct Simulation {
         for (id, client) in clientProcesses.enumerated() where await client.exit.value != 0 { failed.append(id) }
         guard failed.isEmpty else { throw SimulationError.clientsFailed(failed) }
         return start.duration(to: .now).inSeconds
+    }
+
+    /// Starts `fedwatt-coordinator` for this job on a free port; returns it and the port it announced.
+    func launchCoordinator(_ children: ChildProcesses, out: String) async throws -> (ChildProcesses.Child, Int) {
+        let port = PortAnnouncement()
+        let coordinator = try children.launch(
+            ChildProcesses.executableDirectory.appendingPathComponent("fedwatt-coordinator"),
+            ["--port", "0", "--min-clients", "\(clients)", "--clients", "\(clients)", "--out", out]
+                + model.arguments + training.arguments + data.arguments + federation.arguments + energy.arguments
+                + (fleetSecretFile.map { ["--fleet-secret-file", $0] } ?? [])
+                + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? [])
+        ) { line in
+            say(line)
+            port.offer(line)
+        }
+        guard let listening = await port.value(orUntil: coordinator.exit) else {
+            children.terminateAll()
+            throw SimulationError.coordinatorGaveNoPort
+        }
+        return (coordinator, listening)
     }
 }
