@@ -95,3 +95,62 @@ import Testing
         #expect(records[1].testAccuracy > initial.accuracy)
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct UpdateSequenceTests {
+    /// Registers `id` on a raw connection, declares it ready, and waits for its RoundStart.
+    func readyRogue(_ id: UInt32, port: Int) async throws -> (RawConnection, RoundStart)? {
+        let rogue = try RawConnection(port: port)
+        rogue.send(Array(buffer: Message.register(Register(clientID: id, device: "rpi4", link: "wifi")).encodedFrame()))
+        _ = try await rogue.receiveMessage()
+        rogue.send(Array(buffer: Message.ack(Ack(round: 0)).encodedFrame()))
+        guard case .roundStart(let start) = try await rogue.receiveMessage() else { return nil }
+        return (rogue, start)
+    }
+
+    func update(round: UInt32, _ values: [Float]) -> [UInt8] {
+        Array(buffer: Message.update(Update(
+            round: round, sampleCount: 10, trainLoss: 1, flops: 1, cpuSeconds: 0.1, delta: TensorCodec.encode(values))).encodedFrame())
+    }
+
+    @Test func wrongRoundDuplicateInfinityAndHalfAFrameAreRefusedAndTheJobGoesOn() async throws {
+        let setup = try await LoopbackJob(clients: 4, rounds: 1, minCompletion: 1, roundTimeout: 2)
+        let port = setup.server.port
+        let count = setup.job.model.parameterCount
+        let job = Task { try await setup.coordinator.run() }
+        async let first = readyRogue(0, port: port)
+        async let second = readyRogue(1, port: port)
+        async let third = readyRogue(2, port: port)
+        async let fourth = readyRogue(3, port: port)
+        guard let (wrongRound, _) = try await first, let (duplicate, _) = try await second, let (infinite, _) = try await third,
+            let (halfFrame, _) = try await fourth
+        else { Issue.record("no RoundStart"); return }
+
+        wrongRound.send(update(round: 7, [Float](repeating: 0, count: count)))
+        guard case .error(let e1) = try await wrongRound.receiveMessage() else { Issue.record("no Error frame"); return }
+        #expect(e1.code == .wrongRound)
+
+        duplicate.send(update(round: 1, [Float](repeating: 0.001, count: count)))
+        guard case .ack = try await duplicate.receiveMessage() else { Issue.record("no Ack"); return }
+        duplicate.send(update(round: 1, [Float](repeating: 0.001, count: count)))
+        guard case .error(let e2) = try await duplicate.receiveMessage() else { Issue.record("no Error frame"); return }
+        #expect(e2.code == .duplicateUpdate)
+
+        var values = [Float](repeating: 0, count: count)
+        values[count - 1] = .infinity
+        infinite.send(update(round: 1, values))
+        guard case .error(let e3) = try await infinite.receiveMessage() else { Issue.record("no Error frame"); return }
+        #expect(e3.code == .nonFiniteValues)
+
+        // Half a frame and then silence: the decoder waits for the rest (buffering no more than the
+        // header declared, itself under the maximum) and the round drops the client at its deadline.
+        let frame = update(round: 1, [Float](repeating: 0, count: count))
+        halfFrame.send(Array(frame[..<(frame.count / 2)]))
+
+        let summary = try await job.value
+        let records = try setup.ledger()
+        await setup.cleanUp()
+        #expect(summary.roundsCompleted == 1)
+        #expect(records[0].completed == [1])
+        #expect(Set(records[0].dropped.map(\.client)) == [0, 2, 3])
+    }
+}
