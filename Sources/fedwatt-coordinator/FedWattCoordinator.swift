@@ -45,11 +45,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
     @Option(name: .customLong("fleet-secret-file"), help: "A file whose content is the one secret every client must prove.")
     var fleetSecretFile: String?
 
-    @Option(name: .customLong("tls-cert"), help: "Serve TLS with this PEM certificate chain (with --tls-key).")
-    var tlsCertificate: String?
-
-    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
-    var tlsKey: String?
+    @OptionGroup var tls: TLSServerOptions
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var training: TrainingOptions
@@ -61,7 +57,6 @@ struct FedWattCoordinator: AsyncParsableCommand {
         guard minClients > 0 else { throw ValidationError("--min-clients must be at least 1") }
         guard (clients ?? minClients) >= minClients else { throw ValidationError("--clients must be at least --min-clients") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
-        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
     func run() async throws {
@@ -86,9 +81,9 @@ struct FedWattCoordinator: AsyncParsableCommand {
             resumable.secrets = ClientSecrets(fleet: try SecretFile.read(fleetSecretFile))
         }
         let coordinator = try Coordinator(configuration: resumable, testSet: testSet, onRecord: Self.printProgress)
-        let tls = try tlsCertificate.map { try TLSRole.server(certificatePath: $0, keyPath: tlsKey!) }
         let server = try await CoordinatorServer(
-            host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events, tls: tls)
+            host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events,
+            tls: try tls.serverRole())
         say("listening on \(host):\(server.port)")
         say("job: \(job.model) (\(job.model.parameterCount) parameters), \(federation.strategy.rawValue), "
             + "\(federation.rounds) rounds, \(clientCount) clients, partition \(job.partition), codec up \(job.uplinkCodec) down \(job.downlinkCodec), "

@@ -22,11 +22,7 @@ struct SimulationOptions: ParsableArguments {
     @Option(name: .customLong("fleet-secret-file"), help: "Authenticate every client with the secret in this file (HMAC-SHA256 over a per-connection nonce).")
     var fleetSecretFile: String?
 
-    @Option(name: .customLong("tls-cert"), help: "Run over TLS: the coordinator's PEM certificate (with --tls-key; clients trust it as their CA).")
-    var tlsCertificate: String?
-
-    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
-    var tlsKey: String?
+    @OptionGroup var tls: TLSServerOptions
 
     @Option(help: "Clients 0..<K run --attack (robustness experiments).")
     var attackers: Int = 0
@@ -40,7 +36,6 @@ struct SimulationOptions: ParsableArguments {
     func validate() throws {
         guard clients > 0 else { throw ValidationError("--clients must be at least 1") }
         guard (0...clients).contains(attackers) else { throw ValidationError("--attackers must be between 0 and --clients") }
-        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
 
         do {
             let profiles = try energy.profiles()
@@ -57,6 +52,6 @@ struct SimulationOptions: ParsableArguments {
         Simulation(
             clients: clients, clientLogs: clientLogs, model: model, training: training, data: data,
             federation: override ?? federation, energy: energy, device: device, link: link, attackers: attackers, attack: attack,
-            fleetSecretFile: fleetSecretFile, tls: tlsCertificate.map { ($0, tlsKey!) })
+            fleetSecretFile: fleetSecretFile, tls: tls.files)
     }
 }
