@@ -1,17 +1,21 @@
-/// Appends little-endian values to a byte array.
-struct ByteWriter {
-    var bytes: [UInt8] = []
+/// Appends little-endian values to a byte array (tensor encodings, checkpoints).
+public struct ByteWriter {
+    /// What has been written.
+    public var bytes: [UInt8] = []
 
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+    /// Starts empty, with room for `capacity` bytes.
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
-    mutating func write<T: FixedWidthInteger>(_ value: T) {
+    /// Appends an integer, little-endian.
+    public mutating func write<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    mutating func write(_ value: Float) { write(value.bitPattern) }
+    /// Appends a float32, little-endian.
+    public mutating func write(_ value: Float) { write(value.bitPattern) }
 
     /// Appends `values` as little-endian float32, in one copy on little-endian machines.
-    mutating func writeFloats(_ values: [Float]) {
+    public mutating func writeFloats(_ values: [Float]) {
         #if _endian(little)
         values.withUnsafeBytes { bytes.append(contentsOf: $0) }
         #else
@@ -31,18 +35,23 @@ struct ByteWriter {
 }
 
 /// Reads little-endian values from bytes, throwing ``CodecError/truncated(_:)`` instead of reading past the end.
-struct ByteReader {
-    let bytes: [UInt8]
-    private(set) var offset: Int
+public struct ByteReader {
+    /// The bytes read from.
+    public let bytes: [UInt8]
+    /// Where the next read starts.
+    public private(set) var offset: Int
 
-    init(_ bytes: [UInt8], offset: Int = 0) {
+    /// Reads `bytes` from `offset` on.
+    public init(_ bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
         self.offset = offset
     }
 
-    var remaining: Int { bytes.count - offset }
+    /// Bytes not read yet.
+    public var remaining: Int { bytes.count - offset }
 
-    mutating func read<T: FixedWidthInteger>(_ type: T.Type, _ field: String) throws -> T {
+    /// Reads an integer; `field` names it in the error.
+    public mutating func read<T: FixedWidthInteger>(_ type: T.Type, _ field: String) throws -> T {
         let size = MemoryLayout<T>.size
         guard remaining >= size else { throw CodecError.truncated(field) }
         var value: T = 0
@@ -56,7 +65,7 @@ struct ByteReader {
     }
 
     /// `count` little-endian float32 values, in one copy on little-endian machines.
-    mutating func readFloats(_ count: Int, _ field: String) throws -> [Float] {
+    public mutating func readFloats(_ count: Int, _ field: String) throws -> [Float] {
         let source = try take(4 * count, field)
         var values = [Float](repeating: 0, count: count)
         #if _endian(little)
@@ -87,7 +96,7 @@ struct ByteReader {
     }
 
     /// The next `count` bytes as a slice.
-    mutating func take(_ count: Int, _ field: String) throws -> ArraySlice<UInt8> {
+    public mutating func take(_ count: Int, _ field: String) throws -> ArraySlice<UInt8> {
         guard count >= 0, remaining >= count else { throw CodecError.truncated(field) }
         defer { offset += count }
         return bytes[offset..<(offset + count)]

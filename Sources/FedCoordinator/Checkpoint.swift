@@ -1,3 +1,4 @@
+import FedCodec
 import FedZlib
 import Foundation
 
@@ -40,50 +41,46 @@ public struct Checkpoint: Sendable, Equatable {
 
     /// The file's bytes.
     public func encoded() throws -> [UInt8] {
-        var bytes = Self.magic
-        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-        func append(_ values: [Float]) {
-            append(UInt32(values.count))
-            for value in values { append(value.bitPattern) }
-        }
+        var writer = ByteWriter()
+        writer.bytes = Self.magic
         let headerJSON = try JSONEncoder().encode(header)
-        append(UInt32(1))
-        append(UInt32(headerJSON.count))
-        bytes.append(contentsOf: headerJSON)
-        append(global)
-        append(UInt32(strategyState.count))
-        for vector in strategyState { append(vector) }
-        append(Zlib.crc32(bytes))
-        return bytes
+        writer.write(UInt32(1))
+        writer.write(UInt32(headerJSON.count))
+        writer.bytes.append(contentsOf: headerJSON)
+        func write(_ vector: [Float]) {
+            writer.write(UInt32(vector.count))
+            writer.writeFloats(vector)
+        }
+        write(global)
+        writer.write(UInt32(strategyState.count))
+        strategyState.forEach(write)
+        writer.write(Zlib.crc32(writer.bytes))
+        return writer.bytes
     }
 
     /// Parses and verifies a checkpoint file's bytes.
     public init(bytes: [UInt8]) throws {
         guard bytes.count >= 16, Array(bytes[0..<4]) == Self.magic else { throw CheckpointError.corrupt("not a FedWatt checkpoint") }
-        let body = bytes[0..<(bytes.count - 4)]
-        let stored = bytes.suffix(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        guard Zlib.crc32(Array(body)) == stored else { throw CheckpointError.corrupt("CRC-32 mismatch") }
-        var offset = 4
-        func read() throws -> UInt32 {
-            guard offset + 4 <= body.count else { throw CheckpointError.corrupt("truncated") }
-            defer { offset += 4 }
-            return (0..<4).reduce(UInt32(0)) { $0 | UInt32(body[offset + $1]) << (8 * UInt32($1)) }
+        let body = Array(bytes[0..<(bytes.count - 4)])
+        var trailer = ByteReader(bytes, offset: bytes.count - 4)
+        guard try Zlib.crc32(body) == trailer.read(UInt32.self, "CRC-32") else { throw CheckpointError.corrupt("CRC-32 mismatch") }
+        var reader = ByteReader(body, offset: 4)
+        do {
+            func readFloats() throws -> [Float] {
+                let count = Int(try reader.read(UInt32.self, "vector length"))
+                return try reader.readFloats(count, "vector")
+            }
+            guard try reader.read(UInt32.self, "format version") == 1 else { throw CheckpointError.corrupt("unknown format version") }
+            let headerLength = Int(try reader.read(UInt32.self, "header length"))
+            header = try JSONDecoder().decode(Header.self, from: Data(try reader.take(headerLength, "header")))
+            global = try readFloats()
+            let vectors = Int(try reader.read(UInt32.self, "strategy vectors"))
+            guard vectors <= 16 else { throw CheckpointError.corrupt("\(vectors) strategy vectors") }
+            strategyState = try (0..<vectors).map { _ in try readFloats() }
+        } catch let error as CodecError {
+            throw CheckpointError.corrupt("\(error)")
         }
-        func readFloats() throws -> [Float] {
-            let count = Int(try read())
-            guard count <= (body.count - offset) / 4 else { throw CheckpointError.corrupt("vector longer than the file") }
-            return try (0..<count).map { _ in Float(bitPattern: try read()) }
-        }
-        guard try read() == 1 else { throw CheckpointError.corrupt("unknown format version") }
-        let headerLength = Int(try read())
-        guard headerLength <= body.count - offset else { throw CheckpointError.corrupt("header longer than the file") }
-        header = try JSONDecoder().decode(Header.self, from: Data(body[offset..<(offset + headerLength)]))
-        offset += headerLength
-        global = try readFloats()
-        let vectors = Int(try read())
-        guard vectors <= 16 else { throw CheckpointError.corrupt("\(vectors) strategy vectors") }
-        strategyState = try (0..<vectors).map { _ in try readFloats() }
-        guard offset == body.count else { throw CheckpointError.corrupt("\(body.count - offset) stray bytes") }
+        guard reader.remaining == 0 else { throw CheckpointError.corrupt("\(reader.remaining) stray bytes") }
     }
 
     /// Creates a checkpoint.
