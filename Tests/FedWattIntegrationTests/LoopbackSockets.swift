@@ -177,7 +177,8 @@ final class CountingProxy: @unchecked Sendable {
     }
 }
 
-private func loopbackAddress(port: Int) -> sockaddr_in {
+/// 127.0.0.1 at `port` as a socket address.
+func loopbackAddress(port: Int) -> sockaddr_in {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = UInt16(port).bigEndian
