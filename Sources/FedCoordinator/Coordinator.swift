@@ -56,16 +56,30 @@ public actor Coordinator {
         var lastWrite: EventLoopFuture<Void>?
     }
 
+    /// What a round keeps of an accepted update once its delta is in the collector: the figures for
+    /// the ledger, never the delta's bytes (a 500-client round would otherwise hold every upload).
+    private struct AcceptedUpdate {
+        var sampleCount: Int
+        var trainLoss: Double
+        var flops: Int
+        var cpuSeconds: Double
+        var encodeSeconds: Double
+        var payloadBytes: Int
+        var stages: StageSizes
+        var decodeSeconds: Double
+        var norm: Double
+        var clipped: Bool
+    }
+
     private struct RoundInProgress {
         var round: Int
         var attempt: Int
         var selected: [Int]
         var pending: Set<Int>
         var participants: [Int: Participant]
-        var results: [Int: Update]
+        var accepted: [Int: AcceptedUpdate]
         var dropped: [Int: String]
         var collector: DeltaCollector
-        var decoded: [Int: (sizes: StageSizes, seconds: Double, norm: Double, clipped: Bool)]
         var downlink: (sizes: StageSizes, seconds: Double)
         var started: ContinuousClock.Instant
         var deadline: Task<Void, Never>
@@ -252,9 +266,11 @@ public actor Coordinator {
             let scale = Float(Double(limit) / norm)
             for i in delta.indices { delta[i] *= scale }
         }
-        round.decoded[client] = (sizes, decodingStart.duration(to: .now).inSeconds, norm, clipped)
         round.collector.add(delta, weight: Double(update.sampleCount))
-        round.results[client] = update
+        round.accepted[client] = AcceptedUpdate(
+            sampleCount: Int(update.sampleCount), trainLoss: update.trainLoss, flops: Int(update.flops), cpuSeconds: update.cpuSeconds,
+            encodeSeconds: update.encodeSeconds, payloadBytes: update.delta.bytes.count, stages: sizes,
+            decodeSeconds: decodingStart.duration(to: .now).inSeconds, norm: norm, clipped: clipped)
         round.pending.remove(client)
         round.participants[client]?.lastWrite = connection.channel.writeAndFlush(
             Message.ack(Ack(round: update.round)).encodedFrame(allocator: connection.channel.allocator))
@@ -354,7 +370,7 @@ public actor Coordinator {
         }
         current = RoundInProgress(
             round: round, attempt: attempt, selected: selected, pending: Set(selected), participants: participants,
-            results: [:], dropped: [:], collector: DeltaCollector(combination: strategy.combination, parameterCount: global.count), decoded: [:],
+            accepted: [:], dropped: [:], collector: DeltaCollector(combination: strategy.combination, parameterCount: global.count),
             downlink: (model.sizes, encodingTime), started: now,
             deadline: deadline)
     }
@@ -365,7 +381,7 @@ public actor Coordinator {
         round.deadline.cancel()
         // Every byte of the round has left (or failed to leave) the socket before it is counted.
         for participant in round.participants.values { try? await participant.lastWrite?.get() }
-        let completed = round.results.count >= max(1, configuration.minCompletion)
+        let completed = round.accepted.count >= max(1, configuration.minCompletion)
         if completed, let meanDelta = round.collector.combined() {
             strategy.apply(meanDelta: meanDelta, to: &global)
         }
@@ -377,8 +393,8 @@ public actor Coordinator {
         let clients = round.selected.map { client -> RoundRecord.ClientRound in
             let participant = round.participants[client]!
             let bytes = participant.connection.counter.current - participant.bytesAtStart
-            let update = round.results[client]
-            let flops = Int(update?.flops ?? 0)
+            let update = round.accepted[client]
+            let flops = update?.flops ?? 0
             let computeSeconds = participant.device.computeSeconds(flops: flops)
             let radio = participant.link.roundEnergy(
                 downloadBytes: bytes.written, uploadBytes: bytes.read, computeSeconds: computeSeconds)
@@ -388,10 +404,10 @@ public actor Coordinator {
                 radioBursts: radio.bursts)
             return RoundRecord.ClientRound(
                 client: client, device: participant.device.name, link: participant.link.name, bytesWritten: bytes.written,
-                bytesRead: bytes.read, payloadBytes: update?.delta.bytes.count ?? 0, updateNorm: round.decoded[client]?.norm,
-                clipped: round.decoded[client]?.clipped ?? false, uplinkStages: round.decoded[client]?.sizes,
-                encodeSeconds: update?.encodeSeconds ?? 0, decodeSeconds: round.decoded[client]?.seconds ?? 0,
-                samples: Int(update?.sampleCount ?? 0),
+                bytesRead: bytes.read, payloadBytes: update?.payloadBytes ?? 0, updateNorm: update?.norm,
+                clipped: update?.clipped ?? false, uplinkStages: update?.stages,
+                encodeSeconds: update?.encodeSeconds ?? 0, decodeSeconds: update?.decodeSeconds ?? 0,
+                samples: update?.sampleCount ?? 0,
                 flops: flops, cpuSeconds: update?.cpuSeconds ?? 0, trainLoss: update?.trainLoss, energy: energy)
         }
         let compute = clients.reduce(0) { $0 + $1.energy.computeJoules }
@@ -402,11 +418,11 @@ public actor Coordinator {
             cumulativeJoules: (records.last?.energy.cumulativeJoules ?? 0) + compute + communication,
             kilowattHours: kilowattHours(joules: compute + communication), gramsCO2e: grams,
             cumulativeGramsCO2e: (records.last?.energy.cumulativeGramsCO2e ?? 0) + grams)
-        let samples = round.results.values.reduce(0.0) { $0 + Double($1.sampleCount) }
-        let trainLoss = samples == 0 ? nil : round.results.values.reduce(0.0) { $0 + $1.trainLoss * Double($1.sampleCount) } / samples
+        let samples = round.accepted.values.reduce(0.0) { $0 + Double($1.sampleCount) }
+        let trainLoss = samples == 0 ? nil : round.accepted.values.reduce(0.0) { $0 + $1.trainLoss * Double($1.sampleCount) } / samples
         let record = RoundRecord(
             round: round.round, attempt: round.attempt, status: completed ? .completed : .failed, selected: round.selected,
-            completed: round.results.keys.sorted(),
+            completed: round.accepted.keys.sorted(),
             dropped: round.dropped.keys.sorted().map { RoundRecord.Dropped(client: $0, reason: round.dropped[$0]!) },
             trainLoss: trainLoss, testAccuracy: evaluation.accuracy, testLoss: evaluation.loss, clients: clients,
             downlinkStages: round.downlink.sizes, downlinkEncodeSeconds: round.downlink.seconds,
@@ -422,7 +438,7 @@ public actor Coordinator {
             self.round += 1
             attempt = 1
         } else {
-            logger.warning("round \(round.round) attempt \(round.attempt) failed: \(round.results.count) of \(configuration.minCompletion) updates needed")
+            logger.warning("round \(round.round) attempt \(round.attempt) failed: \(round.accepted.count) of \(configuration.minCompletion) updates needed")
             attempt += 1
         }
         // The ledger line is on disk; now the state after it. A crash before this completes re-runs the round.
