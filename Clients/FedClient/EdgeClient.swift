@@ -120,16 +120,16 @@ public final class EdgeClient {
         for await event in connected.events {
             if case .message = event { heardFromCoordinator = true }
             switch event {
-            case .message(.challenge(let challenge)) where !registered:
+            case .message(.challenge(let challenge), _) where !registered:
                 let id = UInt32(configuration.clientID)
                 let proof = configuration.secret.map { ClientAuthentication.proof(secret: $0, nonce: challenge.nonce, clientID: id) } ?? []
                 connection.send(.register(Register(clientID: id, device: configuration.device, link: configuration.link, proof: proof)))
                 registered = true
-            case .message(.welcome(let welcome)):
+            case .message(.welcome(let welcome), _):
                 if try prepare(jobJSON: welcome.jobJSON, connection: connection) {
                     connection.send(.ack(Ack(round: 0)))  // ready: data loaded, shard derived
                 }
-            case .message(.roundStart(let start)):
+            case .message(.roundStart(let start), _):
                 guard let workspace else {
                     connection.refuse(WireError(.unexpectedMessage, "RoundStart before Welcome"))
                     continue
@@ -141,15 +141,15 @@ public final class EdgeClient {
                     logger.error("client \(configuration.clientID): round \(start.round) refused: \(error)")
                     connection.refuse(WireError(.wrongShape, "\(error)"))
                 }
-            case .message(.ack):
+            case .message(.ack, _):
                 continue
-            case .message(.bye(let bye)):
+            case .message(.bye(let bye), _):
                 logger.info("client \(configuration.clientID): bye (\(bye.reason))")
                 try? await connection.channel.close()
                 return .bye
-            case .message(.error(let error)):
+            case .message(.error(let error), _):
                 logger.error("client \(configuration.clientID): coordinator refused us: \(error.code): \(error.text)")
-            case .message(let other):
+            case .message(let other, _):
                 connection.refuse(WireError(.unexpectedMessage, "a coordinator does not send \(other.type)"))
             case .refused(let error):
                 logger.error("client \(configuration.clientID): refused the coordinator's bytes: \(error)")

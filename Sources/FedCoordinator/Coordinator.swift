@@ -152,7 +152,7 @@ public actor Coordinator {
             let nonce = ClientAuthentication.makeNonce()
             nonces[id] = nonce
             connection.send(.challenge(Challenge(nonce: nonce)))
-        case .connection(let id, .message(let message)):
+        case .connection(let id, .message(let message, _)):
             try await handle(message, from: id)
         case .connection(let id, .refused(let error)):
             logger.warning("refused input from connection \(id): \(error)")

@@ -13,10 +13,12 @@ public final class CoordinatorServer: Sendable {
     public var port: Int { channel.localAddress?.port ?? 0 }
 
     /// Listens on `host:port` (port 0 picks a free one), refusing frame payloads over `maximumPayloadSize`.
-    /// With `tls`, every connection is TLS (see ``TLSRole/server(certificatePath:keyPath:)``).
+    /// With `tls`, every connection is TLS (see ``TLSRole/server(certificatePath:keyPath:)``). With
+    /// `budget`, all connections together hold at most its limit of received frames until the
+    /// coordinator has handled them (plus what one read brings in on a connection that must wait).
     public init(
         host: String, port: Int, maximumPayloadSize: Int, events: AsyncStream<CoordinatorEvent>.Continuation,
-        tls: TLSRole? = nil
+        tls: TLSRole? = nil, budget: InboundBudget? = nil
     ) async throws {
         // One event loop: the coordinator's work is in its round loop, not in I/O.
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -26,6 +28,9 @@ public final class CoordinatorServer: Sendable {
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                // NIO keeps maxMessagesPerRead receive buffers (up to 64 KiB each) for every
+                // connection's life: one per connection, not four, when a fleet is connected.
+                .childChannelOption(.maxMessagesPerRead, value: 1)
                 .childChannelInitializer { channel in
                     let id = nextID.withLockedValue { value -> Int in
                         value += 1
@@ -34,7 +39,7 @@ public final class CoordinatorServer: Sendable {
                     let counter = ByteCounter()
                     return channel.eventLoop.makeCompletedFuture {
                         try configureFedWirePipeline(
-                            channel: channel, counter: counter, maximumPayloadSize: maximumPayloadSize, tls: tls
+                            channel: channel, counter: counter, maximumPayloadSize: maximumPayloadSize, tls: tls, budget: budget
                         ) {
                             events.yield(.connection(id, $0))
                         }

@@ -18,6 +18,7 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case unsupportedFlags = 15
     case unknownProfile = 16
     case authenticationFailed = 17
+    case frameTimeout = 18
     case internalError = 99
 
     public var description: String {
@@ -39,6 +40,7 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
         case .unsupportedFlags: return "unsupported flags"
         case .unknownProfile: return "unknown device or link profile"
         case .authenticationFailed: return "authentication failed"
+        case .frameTimeout: return "frame not completed in time"
         case .internalError: return "internal error"
         }
     }

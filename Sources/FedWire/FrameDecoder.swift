@@ -3,16 +3,25 @@ import NIOCore
 
 /// Cuts the inbound byte stream into ``Frame``s, refusing anything malformed as early as it can:
 /// the header is checked (magic, version, type, flags, and the length against `maximumPayloadSize`)
-/// as soon as its 12 bytes are in, before a byte of payload is buffered.
+/// as soon as its 12 bytes are in, before a byte of payload is buffered. With a ``FrameReadGate``,
+/// each frame asks the ``InboundBudget`` for its room as soon as its header is valid.
 public struct FrameDecoder: ByteToMessageDecoder {
     public typealias InboundOut = Frame
 
     /// The largest payload accepted.
     public let maximumPayloadSize: Int
+    private let gate: FrameReadGate?
+    /// Whether the gate has been told of the frame whose header is at the reader index.
+    private var announced = false
 
     /// Creates a decoder that refuses payloads over `maximumPayloadSize` bytes.
     public init(maximumPayloadSize: Int) {
+        self.init(maximumPayloadSize: maximumPayloadSize, gate: nil)
+    }
+
+    init(maximumPayloadSize: Int, gate: FrameReadGate?) {
         self.maximumPayloadSize = maximumPayloadSize
+        self.gate = gate
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -20,7 +29,13 @@ public struct FrameDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         let total = Frame.headerSize + length + Frame.trailerSize
+        if !announced {
+            announced = true
+            gate?.frameStarted(bytes: total)
+        }
         guard buffer.readableBytes >= total else { return .needMoreData }
+        announced = false
+        gate?.frameCompleted(bytes: total)
         buffer.moveReaderIndex(forwardBy: Frame.headerSize)
         let payload = buffer.readSlice(length: length)!
         let checksum = buffer.readInteger(endianness: .little, as: UInt32.self)!

@@ -41,8 +41,9 @@ public struct PeerConnection: Sendable {
 
 /// What happened on a connection, in order.
 public enum ConnectionEvent: Sendable {
-    /// The peer sent a well-formed message.
-    case message(Message)
+    /// The peer sent a well-formed message. With an ``InboundBudget``, the charge holds the
+    /// message's room until it is dropped: handle the message, then let go of both.
+    case message(Message, InboundCharge?)
     /// The peer's bytes were refused; an Error frame has been sent and the connection is closing.
     case refused(WireError)
     /// The connection is closed; nothing follows.
@@ -56,14 +57,16 @@ public final class ConnectionEventHandler: ChannelInboundHandler {
 
     private let onEvent: @Sendable (ConnectionEvent) -> Void
     private let counter: ByteCounter
+    private let gate: FrameReadGate?
 
-    init(counter: ByteCounter, onEvent: @escaping @Sendable (ConnectionEvent) -> Void) {
+    init(counter: ByteCounter, gate: FrameReadGate?, onEvent: @escaping @Sendable (ConnectionEvent) -> Void) {
         self.counter = counter
+        self.gate = gate
         self.onEvent = onEvent
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        onEvent(.message(unwrapInboundIn(data)))
+        onEvent(.message(unwrapInboundIn(data), gate?.takeCompletedCharge()))
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -88,9 +91,10 @@ public final class ConnectionEventHandler: ChannelInboundHandler {
 
 /// Installs FedWatt's handlers on a new channel: byte counting (at the socket, so TLS records are
 /// counted as sent), TLS when `tls` is given, framing (payloads over `maximumPayloadSize` refused
-/// from their header), message decoding, and events to `onEvent`.
+/// from their header; with `budget`, each frame waits for its room before more is read), message
+/// decoding, and events to `onEvent`.
 public func configureFedWirePipeline(
-    channel: Channel, counter: ByteCounter, maximumPayloadSize: Int, tls: TLSRole? = nil,
+    channel: Channel, counter: ByteCounter, maximumPayloadSize: Int, tls: TLSRole? = nil, budget: InboundBudget? = nil,
     onEvent: @escaping @Sendable (ConnectionEvent) -> Void
 ) throws {
     let pipeline = channel.pipeline.syncOperations
@@ -100,7 +104,9 @@ public func configureFedWirePipeline(
     case .client(let context, let name): try pipeline.addHandler(try NIOSSLClientHandler(context: context, serverHostname: name))
     case nil: break
     }
-    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumPayloadSize: maximumPayloadSize)))
+    let gate = budget.map(FrameReadGate.init)
+    if let gate { try pipeline.addHandler(gate) }
+    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumPayloadSize: maximumPayloadSize, gate: gate)))
     try pipeline.addHandler(MessageDecodingHandler())
-    try pipeline.addHandler(ConnectionEventHandler(counter: counter, onEvent: onEvent))
+    try pipeline.addHandler(ConnectionEventHandler(counter: counter, gate: gate, onEvent: onEvent))
 }

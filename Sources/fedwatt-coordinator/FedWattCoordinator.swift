@@ -45,6 +45,11 @@ struct FedWattCoordinator: AsyncParsableCommand {
     @Option(name: .customLong("fleet-secret-file"), help: "A file whose content is the one secret every client must prove.")
     var fleetSecretFile: String?
 
+    @Option(
+        name: .customLong("inbound-buffer-mb"),
+        help: "MiB of received frames all connections may hold before the coordinator has handled them; past it, reads wait (TCP backpressure).")
+    var inboundBufferMegabytes: Int = 64
+
     @OptionGroup var tls: TLSServerOptions
 
     @OptionGroup var model: ModelOptions
@@ -55,6 +60,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
 
     func validate() throws {
         guard minClients > 0 else { throw ValidationError("--min-clients must be at least 1") }
+        guard inboundBufferMegabytes > 0 else { throw ValidationError("--inbound-buffer-mb must be at least 1, e.g. --inbound-buffer-mb 64") }
         guard (clients ?? minClients) >= minClients else { throw ValidationError("--clients must be at least --min-clients") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
     }
@@ -83,7 +89,8 @@ struct FedWattCoordinator: AsyncParsableCommand {
         let coordinator = try Coordinator(configuration: resumable, testSet: testSet, onRecord: Self.printProgress)
         let server = try await CoordinatorServer(
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events,
-            tls: try tls.serverRole())
+            tls: try tls.serverRole(),
+            budget: InboundBudget(limit: inboundBufferMegabytes << 20, frameTimeout: .seconds(Int64(federation.roundTimeout.rounded(.up)))))
         say("listening on \(host):\(server.port)")
         say("job: \(job.model) (\(job.model.parameterCount) parameters), \(federation.strategy.rawValue), "
             + "\(federation.rounds) rounds, \(clientCount) clients, partition \(job.partition), codec up \(job.uplinkCodec) down \(job.downlinkCodec), "

@@ -17,7 +17,8 @@ struct LoopbackJob {
     init(
         clients: Int, rounds: Int, minClients: Int? = nil, minCompletion: Int? = nil, roundTimeout: Double = 30,
         maxRoundAttempts: Int = 3, port: Int = 0, strategy: any AggregationStrategy = FedAvg(), clipNorm: Float? = nil,
-        localEpochs: Int = 1, secrets: ClientSecrets? = nil, tls: TLSRole? = nil
+        localEpochs: Int = 1, secrets: ClientSecrets? = nil, tls: TLSRole? = nil,
+        budget: InboundBudget? = InboundBudget(limit: 64 << 20, frameTimeout: .seconds(30))
     ) async throws {
         var settings = DatasetSource.SyntheticSettings()
         settings.features = 32
@@ -39,7 +40,8 @@ struct LoopbackJob {
         configuration = configured
         coordinator = try Coordinator(configuration: configuration, testSet: try job.dataset.load(.test))
         server = try await CoordinatorServer(
-            host: "127.0.0.1", port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events, tls: tls)
+            host: "127.0.0.1", port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events, tls: tls,
+            budget: budget)
     }
 
     /// An edge client for this job reaching the coordinator on `port`.

@@ -87,6 +87,25 @@ import Testing
         }
         #expect(try await finalModel() == finalModel())
     }
+
+    /// With room for one frame at a time, connections take turns reading, the job is the same, and
+    /// every frame's room is given back once the coordinator has handled it.
+    @Test func anInboundBudgetOfOneFrameAtATimeChangesNothingButTheOrder() async throws {
+        func finalModel(budget: InboundBudget) async throws -> [Float] {
+            let setup = try await LoopbackJob(clients: 4, rounds: 2, budget: budget)
+            let clients = (0..<4).map { id in Task { try await setup.client(id, port: setup.server.port).run() } }
+            let summary = try await setup.coordinator.run()
+            for client in clients { try await client.value }
+            await setup.cleanUp()
+            #expect(summary.roundsCompleted == 2)
+            return await setup.coordinator.globalModel
+        }
+        let tight = InboundBudget(limit: 1, frameTimeout: .seconds(30))
+        let roomy = InboundBudget(limit: 64 << 20, frameTimeout: .seconds(30))
+        #expect(try await finalModel(budget: tight) == finalModel(budget: roomy))
+        #expect(tight.heldBytes == 0 && tight.waitingRequests == 0)
+        #expect(roomy.heldBytes == 0)
+    }
 }
 
 @Suite(.timeLimit(.minutes(1))) struct ReconnectionTests {
