@@ -128,6 +128,7 @@ let package = Package(
             dependencies: [
                 "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedReport", "FedWire",
                 "fedwatt", "fedwatt-coordinator", "fedwatt-client",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

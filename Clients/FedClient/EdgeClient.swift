@@ -53,6 +53,7 @@ public final class EdgeClient {
         var backoff = configuration.initialBackoffSeconds
         var lastContact = ContinuousClock.now
         var generator = SystemRandomNumberGenerator()
+        var lastFailure: String?
         while true {
             do {
                 let connected = try await connect(group: group)
@@ -64,16 +65,18 @@ public final class EdgeClient {
                     lastContact = .now
                     backoff = configuration.initialBackoffSeconds
                     logger.info("client \(configuration.clientID): connection lost; reconnecting")
-                case .lostWithoutContact:
-                    logger.info("client \(configuration.clientID): connection closed before the coordinator spoke")
+                case .lostWithoutContact(let failure):
+                    lastFailure = failure ?? "connection closed before the coordinator spoke"
+                    logger.debug("client \(configuration.clientID): \(lastFailure!)")
                 }
             } catch let error as ClientError {
                 throw error
             } catch {
+                lastFailure = "\(error)"
                 logger.debug("client \(configuration.clientID): cannot reach \(configuration.host):\(configuration.port): \(error)")
             }
             guard lastContact.duration(to: .now) < .seconds(configuration.giveUpAfterSeconds) else {
-                throw ClientError.coordinatorUnreachable(seconds: configuration.giveUpAfterSeconds)
+                throw ClientError.coordinatorUnreachable(seconds: configuration.giveUpAfterSeconds, lastFailure: lastFailure)
             }
             try await Task.sleep(for: .seconds(backoff * Double.random(in: 0.5...1.0, using: &generator)))
             backoff = min(backoff * 2, configuration.maximumBackoffSeconds)
@@ -109,7 +112,7 @@ public final class EdgeClient {
     private enum SessionEnd {
         case bye
         case lostAfterContact
-        case lostWithoutContact
+        case lostWithoutContact(failure: String?)
     }
 
     /// Talks to the coordinator until the connection ends.
@@ -117,6 +120,7 @@ public final class EdgeClient {
         let connection = connected.connection
         var registered = false
         var heardFromCoordinator = false
+        var failure: String?
         for await event in connected.events {
             if case .message = event { heardFromCoordinator = true }
             switch event {
@@ -153,11 +157,13 @@ public final class EdgeClient {
                 connection.refuse(WireError(.unexpectedMessage, "a coordinator does not send \(other.type)"))
             case .refused(let error):
                 logger.error("client \(configuration.clientID): refused the coordinator's bytes: \(error)")
+            case .failed(let reason):
+                failure = reason
             case .closed:
-                return heardFromCoordinator ? .lostAfterContact : .lostWithoutContact
+                return heardFromCoordinator ? .lostAfterContact : .lostWithoutContact(failure: failure)
             }
         }
-        return heardFromCoordinator ? .lostAfterContact : .lostWithoutContact
+        return heardFromCoordinator ? .lostAfterContact : .lostWithoutContact(failure: failure)
     }
 
     /// Reads the job and, unless it is the job already prepared, loads this client's shard;
@@ -186,14 +192,15 @@ public final class EdgeClient {
 
 /// Why a client stopped without a Bye.
 public enum ClientError: Error, CustomStringConvertible {
-    /// No connection for longer than the give-up time.
-    case coordinatorUnreachable(seconds: Double)
+    /// No connection for longer than the give-up time; the last failure seen, if any.
+    case coordinatorUnreachable(seconds: Double, lastFailure: String?)
     /// The job cannot run here (missing dataset, bad partition).
     case cannotPrepare(String)
 
     public var description: String {
         switch self {
-        case .coordinatorUnreachable(let seconds): return "coordinator unreachable for \(seconds) s; giving up"
+        case .coordinatorUnreachable(let seconds, let failure):
+            return "coordinator unreachable for \(seconds) s\(failure.map { " (last: \($0))" } ?? ""); giving up"
         case .cannotPrepare(let detail): return "cannot prepare the job: \(detail)"
         }
     }

@@ -49,6 +49,12 @@ struct FedWattClient: AsyncParsableCommand {
         help: "The name the coordinator's certificate must carry (default: the host of --coordinator; for an IP address only the chain is verified).")
     var tlsServerName: String?
 
+    @Option(name: .customLong("tls-cert"), help: "Mutual TLS: present this PEM certificate chain to the coordinator (with --tls-key).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
     @Option(name: .customLong("give-up-after"), help: "Seconds without reaching the coordinator before giving up.")
     var giveUpAfter: Double = 60
 
@@ -56,6 +62,8 @@ struct FedWattClient: AsyncParsableCommand {
         guard id >= 0 else { throw ValidationError("--id must not be negative") }
         guard address != nil else { throw ValidationError("--coordinator must be HOST:PORT, e.g. 127.0.0.1:7000") }
         guard giveUpAfter > 0 else { throw ValidationError("--give-up-after must be positive") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard tlsCertificate == nil || tlsCA != nil else { throw ValidationError("--tls-cert needs --tls-ca (mutual TLS is TLS first)") }
     }
 
     private var address: (host: String, port: Int)? {
@@ -79,7 +87,11 @@ struct FedWattClient: AsyncParsableCommand {
             host: address!.host, port: address!.port, clientID: id, device: device, link: link,
             dataDirectory: FashionMNIST.directory(explicit: dataDirectory), giveUpAfterSeconds: giveUpAfter, attack: attack,
             secret: try secretFile.map(SecretFile.read),
-            tls: try tlsCA.map { try TLSRole.client(trustRootsPath: $0, serverName: tlsServerName ?? Self.hostName(address!.host)) })
+            tls: try tlsCA.map {
+                try TLSRole.client(
+                    trustRootsPath: $0, serverName: tlsServerName ?? Self.hostName(address!.host), certificatePath: tlsCertificate,
+                    keyPath: tlsKey)
+            })
         try await EdgeClient(configuration: configuration, logger: logger).run()
     }
 }

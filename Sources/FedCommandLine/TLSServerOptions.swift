@@ -21,8 +21,8 @@ public struct TLSServerOptions: ParsableArguments {
         return (certificate, key)
     }
 
-    /// The coordinator's TLS side, when given.
-    public func serverRole() throws -> TLSRole? {
-        try files.map { try TLSRole.server(certificatePath: $0.certificate, keyPath: $0.key) }
+    /// The coordinator's TLS side, when given; with `clientTrustRootsPath`, mutual TLS.
+    public func serverRole(clientTrustRootsPath: String? = nil) throws -> TLSRole? {
+        try files.map { try TLSRole.server(certificatePath: $0.certificate, keyPath: $0.key, clientTrustRootsPath: clientTrustRootsPath) }
     }
 }

@@ -160,6 +160,8 @@ public actor Coordinator {
                 registered[client]?.ready = false
                 try await drop(client, reason: "rejected: \(error)")
             }
+        case .connection(let id, .failed(let reason)):
+            logger.info("connection \(id) failed: \(reason)")
         case .connection(let id, .closed):
             try await connectionClosed(id)
         case .deadline(let round, let attempt):

@@ -46,6 +46,9 @@ public enum ConnectionEvent: Sendable {
     case message(Message, InboundCharge?)
     /// The peer's bytes were refused; an Error frame has been sent and the connection is closing.
     case refused(WireError)
+    /// The connection failed underneath the protocol: an I/O error, or a TLS handshake that one side
+    /// refused (with mutual TLS, a client without an accepted certificate). The close follows.
+    case failed(String)
     /// The connection is closed; nothing follows.
     case closed
 }
@@ -76,7 +79,8 @@ public final class ConnectionEventHandler: ChannelInboundHandler {
         } else if let error = error as? ByteToMessageDecoderError, case .leftoverDataWhenDone = error {
             wireError = WireError(.malformedPayload, "connection closed in the middle of a frame")
         } else {
-            context.close(promise: nil)  // an I/O error: nothing to tell the peer
+            onEvent(.failed("\(error)"))
+            context.close(promise: nil)  // nothing to tell the peer at this level
             return
         }
         onEvent(.refused(wireError))

@@ -52,6 +52,11 @@ struct FedWattCoordinator: AsyncParsableCommand {
 
     @OptionGroup var tls: TLSServerOptions
 
+    @Option(
+        name: .customLong("tls-client-ca"),
+        help: "Mutual TLS: every client must present a certificate issued by an authority in this PEM file (needs --tls-cert).")
+    var tlsClientCA: String?
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var training: TrainingOptions
     @OptionGroup var data: DataOptions
@@ -60,6 +65,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
 
     func validate() throws {
         guard minClients > 0 else { throw ValidationError("--min-clients must be at least 1") }
+        guard tlsClientCA == nil || tls.files != nil else { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
         guard inboundBufferMegabytes > 0 else { throw ValidationError("--inbound-buffer-mb must be at least 1, e.g. --inbound-buffer-mb 64") }
         guard (clients ?? minClients) >= minClients else { throw ValidationError("--clients must be at least --min-clients") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
@@ -89,7 +95,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
         let coordinator = try Coordinator(configuration: resumable, testSet: testSet, onRecord: Self.printProgress)
         let server = try await CoordinatorServer(
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events,
-            tls: try tls.serverRole(),
+            tls: try tls.serverRole(clientTrustRootsPath: tlsClientCA),
             budget: InboundBudget(limit: inboundBufferMegabytes << 20, frameTimeout: .seconds(Int64(federation.roundTimeout.rounded(.up)))))
         say("listening on \(host):\(server.port)")
         say("job: \(job.model) (\(job.model.parameterCount) parameters), \(federation.strategy.rawValue), "

@@ -5,6 +5,7 @@ import FedEnergy
 import FedWire
 import FedLearning
 import Foundation
+import Logging
 
 /// A small federated job on synthetic data, its coordinator listening on 127.0.0.1, for tests.
 struct LoopbackJob {
@@ -38,7 +39,9 @@ struct LoopbackJob {
         var configured = configuration
         configured.secrets = secrets
         configuration = configured
-        coordinator = try Coordinator(configuration: configuration, testSet: try job.dataset.load(.test))
+        var logger = Logger(label: "fedwatt.coordinator")
+        logger.logLevel = .warning
+        coordinator = try Coordinator(configuration: configuration, testSet: try job.dataset.load(.test), logger: logger)
         server = try await CoordinatorServer(
             host: "127.0.0.1", port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events, tls: tls,
             budget: budget)

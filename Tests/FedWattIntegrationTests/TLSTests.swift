@@ -60,4 +60,57 @@ func makeCertificate(in folder: URL, name: String) throws -> (certificate: Strin
         // Bytes are counted at the socket: TLS records are larger than the frames inside them.
         #expect(summary.connectionBytes.allSatisfy { $0.read > 0 && $0.written > 0 })
     }
+
+    @Test func mutualTLSTurnsAwayClientsWithoutACertificateFromTheFleetAuthority() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-mtls-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let coordinatorCertificate = try makeCertificate(in: folder, name: "coordinator")
+        // Self-signed, so the fleet's certificate is its own authority.
+        let fleet = try makeCertificate(in: folder, name: "fleet")
+        let impostor = try makeCertificate(in: folder, name: "impostor")
+
+        let setup = try await LoopbackJob(
+            clients: 2, rounds: 2,
+            tls: try TLSRole.server(
+                certificatePath: coordinatorCertificate.certificate, keyPath: coordinatorCertificate.key,
+                clientTrustRootsPath: fleet.certificate))
+        let port = setup.server.port
+        let job = Task { try await setup.coordinator.run() }
+
+        func client(_ id: Int, identity: (certificate: String, key: String)?, giveUpAfter: Double) throws -> EdgeClient {
+            EdgeClient(configuration: EdgeClientConfiguration(
+                host: "127.0.0.1", port: port, clientID: id, initialBackoffSeconds: 0.05, giveUpAfterSeconds: giveUpAfter,
+                tls: try TLSRole.client(
+                    trustRootsPath: coordinatorCertificate.certificate, serverName: "localhost",
+                    certificatePath: identity?.certificate, keyPath: identity?.key)))
+        }
+        /// Why the client gave up, as it reports it.
+        func refusal(_ client: EdgeClient) async -> String? {
+            do {
+                try await client.run()
+                return nil
+            } catch ClientError.coordinatorUnreachable(_, let failure) {
+                return failure
+            } catch {
+                return "\(error)"
+            }
+        }
+        // Trusting the coordinator is not enough: without a certificate, or with one from another
+        // authority, the coordinator fails the handshake and the client gives up, saying why.
+        let withoutCertificate = await refusal(try client(0, identity: nil, giveUpAfter: 0.5))
+        #expect(withoutCertificate?.contains("CERTIFICATE_REQUIRED") == true, "\(withoutCertificate ?? "joined")")
+        let withImpostor = await refusal(try client(0, identity: impostor, giveUpAfter: 0.5))
+        #expect(withImpostor?.contains("ALERT") == true, "\(withImpostor ?? "joined")")
+
+        let clients = try (0..<2).map { id in
+            let member = try client(id, identity: fleet, giveUpAfter: 10)
+            return Task { try await member.run() }
+        }
+        let summary = try await job.value
+        for client in clients { try await client.value }
+        await setup.cleanUp()
+        #expect(summary.roundsCompleted == 2)
+        #expect(summary.connectionBytes.map(\.client) == [0, 1])
+    }
 }
