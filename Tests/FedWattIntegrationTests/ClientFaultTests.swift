@@ -57,3 +57,50 @@ import Testing
         #expect(records[0].dropped.map(\.client) == [2] && records[0].dropped[0].reason == "disconnected")
     }
 }
+
+@Suite(.serialized, .timeLimit(.minutes(2))) struct KilledClientProcessTests {
+    /// Three client processes; client 2 is SIGKILLed as soon as a round with all three is in the
+    /// ledger, so it dies training the next one. That round drops it as `disconnected` and completes
+    /// with clients 0 and 1; the rounds after wait for three clients, and client 2, started again
+    /// under its id, is in them. Every round is completed exactly once.
+    @Test func killedClientIsDroppedAndRejoinsWhenStartedAgain() async throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-client-kill-\(UUID())")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let port = try freePort()
+        let rounds = 8
+        let coordinator = try BuiltExecutables.start(
+            "fedwatt-coordinator",
+            [
+                "--port", "\(port)", "--min-clients", "3", "--min-completion", "2", "--rounds", "\(rounds)",
+                "--dataset", "synthetic:features=32,classes=5,train=3000,test=200", "--hidden", "16", "--local-epochs", "20",
+                "--round-timeout", "20", "--out", out.path,
+            ],
+            log: out.appendingPathComponent("coordinator.log"))
+        func client(_ id: Int, _ name: String) throws -> Process {
+            try BuiltExecutables.start(
+                "fedwatt-client", ["--coordinator", "127.0.0.1:\(port)", "--id", "\(id)", "--give-up-after", "30"],
+                log: out.appendingPathComponent("\(name).log"))
+        }
+        var clients = try (0..<3).map { try client($0, "client\($0)") }
+        defer { for process in clients + [coordinator] where process.isRunning { process.terminate() } }
+
+        // The next round starts in the same step that writes a round's ledger line, so once the
+        // line is there, client 2 is selected again and busy training 20 local epochs.
+        await BuiltExecutables.kill(clients[2]) { ((try? BuiltExecutables.ledger(out)) ?? []).count >= 2 }
+        clients.append(try client(2, "client2-again"))
+
+        await BuiltExecutables.waitForExit([coordinator] + clients)
+        let records = try BuiltExecutables.ledger(out)
+        #expect(coordinator.terminationStatus == 0)
+        #expect(clients[2].terminationReason == .uncaughtSignal)
+        #expect([clients[0], clients[1], clients[3]].allSatisfy { $0.terminationStatus == 0 })
+        #expect(records.map(\.round) == Array(1...rounds) && records.allSatisfy { $0.status == .completed })
+        #expect(records[0].completed == [0, 1, 2])
+        let dropping = records.filter { !$0.dropped.isEmpty }
+        #expect(dropping.count == 1 && dropping[0].round == 3, "\(dropping.map(\.round))")
+        #expect(dropping.first?.dropped.map { "client \($0.client): \($0.reason)" } == ["client 2: disconnected"])
+        #expect(dropping.first?.completed == [0, 1])
+        #expect(records.last!.completed == [0, 1, 2], "client 2 must be back by the last round")
+    }
+}

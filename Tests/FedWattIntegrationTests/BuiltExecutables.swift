@@ -1,0 +1,57 @@
+import FedCoordinator
+import Foundation
+
+/// The package's executables as built beside this test bundle, started as child processes.
+enum BuiltExecutables {
+    static let folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+
+    /// Starts executable `name` with `arguments`, its output in `log`.
+    static func start(_ name: String, _ arguments: [String], log: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = folder.appendingPathComponent(name)
+        process.arguments = arguments
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    /// The lines of the ledger in `out` so far.
+    static func ledgerLines(_ out: URL) -> [String] {
+        ((try? String(contentsOf: out.appendingPathComponent("ledger.jsonl"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// The ledger's records in `out` so far.
+    static func ledger(_ out: URL) throws -> [RoundRecord] {
+        try ledgerLines(out).map { try JSONDecoder().decode(RoundRecord.self, from: Data($0.utf8)) }
+    }
+
+    /// Sends SIGKILL to `process` once `condition` holds (checked every millisecond for up to 30 s),
+    /// and waits for it to die.
+    static func kill(_ process: Process, when condition: @escaping @Sendable () -> Bool) async {
+        await onOwnThread {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline, !condition() { usleep(1000) }
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Waits for every process in `processes` to exit.
+    static func waitForExit(_ processes: [Process]) async {
+        await onOwnThread { for process in processes { process.waitUntilExit() } }
+    }
+
+    /// Runs blocking `work` on a thread of its own: a busy cooperative pool cannot delay it, and it
+    /// blocks none of the pool's threads, which the in-process coordinators of other tests need.
+    private static func onOwnThread(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                work()
+                done.resume()
+            }
+        }
+    }
+}
