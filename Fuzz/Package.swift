@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "FedWire", package: "FedWatt"),
                 .product(name: "FedCodec", package: "FedWatt"),
                 .product(name: "FedCoordinator", package: "FedWatt"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

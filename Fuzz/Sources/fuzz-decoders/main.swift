@@ -1,10 +1,11 @@
 // libFuzzer entry point over every decoder that reads bytes from a peer or a disk:
-// the frame decoder and message decoding (as a connection sees them), the tensor codecs, and
-// checkpoints. Anything may be refused with an error; nothing may crash, hang or return a
-// vector of the wrong length.
+// a connection's whole inbound pipeline (framing, message decoding, the inbound budget), the tensor
+// codecs, and checkpoints. Anything may be refused with an error; nothing may crash, hang, return a
+// vector of the wrong length, or keep room in the budget once the connection is gone.
 import FedCodec
 import FedCoordinator
 import FedWire
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 
@@ -12,13 +13,31 @@ import NIOEmbedded
 public func fuzzDecoders(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
 
-    // 1. A byte stream into a connection's decoding handlers.
-    let channel = EmbeddedChannel()
-    try! channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumPayloadSize: 1 << 16)))
-    try! channel.pipeline.syncOperations.addHandler(MessageDecodingHandler())
-    _ = try? channel.writeInbound(ByteBuffer(bytes: bytes))
-    while (try? channel.readInbound(as: Message.self)) != nil {}
-    _ = try? channel.finish()
+    // 1. A byte stream into a connection's pipeline, in three reads, sharing a small budget with
+    //    room held by another frame, so frames both fit and wait.
+    do {
+        let budget = InboundBudget(limit: 4096, frameTimeout: .seconds(5))
+        let events = NIOLockedValueBox<[ConnectionEvent]>([])
+        let other = EmbeddedChannel()
+        let channel = EmbeddedChannel()
+        for peer in [other, channel] {
+            try! configureFedWirePipeline(channel: peer, counter: ByteCounter(), maximumPayloadSize: 1 << 16, budget: budget) { event in
+                events.withLockedValue { $0.append(event) }
+            }
+        }
+        // The other connection announces a 2 KB frame and holds its room.
+        _ = try? other.writeInbound(ByteBuffer(bytes: Array("FWAT".utf8) + [1, 7, 0, 0, 0, 8, 0, 0]))
+        let thirds = [bytes.count / 3, 2 * bytes.count / 3]
+        for range in [0..<thirds[0], thirds[0]..<thirds[1], thirds[1]..<bytes.count] where channel.isActive {
+            _ = try? channel.writeInbound(ByteBuffer(bytes: bytes[range]))
+            channel.read()
+            channel.embeddedEventLoop.run()
+        }
+        _ = try? channel.finish()
+        _ = try? other.finish()
+        events.withLockedValue { $0.removeAll() }
+        precondition(budget.heldBytes == 0 && budget.waitingRequests == 0, "the budget kept room after the connections closed")
+    }
 
     // 2. A tensor: byte 0 picks the codec, bytes 1-2 the value count, the rest is the payload.
     if bytes.count >= 3 {
