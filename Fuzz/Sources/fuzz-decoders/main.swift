@@ -21,6 +21,7 @@ public func fuzzDecoders(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         let other = EmbeddedChannel()
         let channel = EmbeddedChannel()
         for peer in [other, channel] {
+            try! peer.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7000)).wait()  // active, as a peer's socket is
             try! configureFedWirePipeline(channel: peer, counter: ByteCounter(), maximumPayloadSize: 1 << 16, budget: budget) { event in
                 events.withLockedValue { $0.append(event) }
             }
