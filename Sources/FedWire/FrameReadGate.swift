@@ -62,7 +62,9 @@ final class FrameReadGate: ChannelOutboundHandler {
     /// reads stopped), it is charged now: it is in memory either way.
     func frameCompleted(bytes: Int) {
         if charge == nil {
-            if let ticket, budget.withdraw(ticket: ticket) { self.ticket = nil }
+            // A grant already on its way finds no ticket when it lands, and is dropped.
+            if let ticket { budget.withdraw(ticket: ticket) }
+            ticket = nil
             charge = budget.charge(bytes)
             resumeReading()
         }

@@ -65,18 +65,16 @@ public final class InboundBudget: Sendable {
         }
     }
 
-    /// Takes a queued request back. Returns false if it was already granted (its `onGrant` has been
-    /// or is being called).
-    @discardableResult
-    func withdraw(ticket: Int) -> Bool {
-        let (withdrawn, granted) = state.withLockedValue { state -> (Bool, [(Request, InboundCharge)]) in
-            guard let index = state.waiting.firstIndex(where: { $0.ticket == ticket }) else { return (false, []) }
+    /// Takes a queued request back; if it was granted meanwhile, its `onGrant` has been or is being
+    /// called, and the caller drops that charge when it comes.
+    func withdraw(ticket: Int) {
+        let granted = state.withLockedValue { state -> [(Request, InboundCharge)] in
+            guard let index = state.waiting.firstIndex(where: { $0.ticket == ticket }) else { return [] }
             state.waiting.remove(at: index)
             // The head may have been waiting only behind this request.
-            return (true, grantWaiting(&state))
+            return grantWaiting(&state)
         }
         for (request, charge) in granted { request.onGrant(request.ticket, charge) }
-        return withdrawn
     }
 
     /// Charges `bytes` whatever is held: for a frame already in memory, which the budget can only count.
