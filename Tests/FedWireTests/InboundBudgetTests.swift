@@ -161,6 +161,29 @@ func frame(ofSize size: Int) -> [UInt8] {
         #expect(budget.heldBytes == 0)
     }
 
+    @Test func aGrantThatLandsAfterItsFrameIsCompleteIsGivenBack() throws {
+        let budget = InboundBudget(limit: 100, frameTimeout: .seconds(5))
+        let first = try BudgetedChannel(budget: budget)
+        let second = try BudgetedChannel(budget: budget)
+        try first.receive(frame(ofSize: 80)[...])
+        var held = first.takeEvents()
+        let waiting = frame(ofSize: 60)
+        try second.receive(waiting[..<12])
+        #expect(budget.waitingRequests == 1)
+
+        // The room is granted on this thread and hops to the second connection's loop, but the rest
+        // of its frame is read before the grant lands: the frame is charged as read.
+        held.removeAll()
+        try second.receive(waiting[12...])
+        var events = second.takeEvents()
+        #expect(chargedBytes(events) == [60])
+        #expect(budget.heldBytes == 120)
+        second.channel.embeddedEventLoop.run()
+        #expect(budget.heldBytes == 60)
+        events.removeAll()
+        #expect(budget.heldBytes == 0)
+    }
+
     @Test func aFrameAlreadyReadWhenItsRequestQueuedIsChargedNotLost() throws {
         let budget = InboundBudget(limit: 100, frameTimeout: .seconds(5))
         let first = try BudgetedChannel(budget: budget)
