@@ -58,6 +58,21 @@ public struct GridProfile: Sendable, Hashable, Codable {
     public var gramsCO2PerKWh: SourcedValue
 }
 
+/// The access and core network behind the device's radio, as energy per byte between two sourced
+/// intensities. Network energy is mostly baseline rather than proportional to bytes (Mytton, Lundén
+/// and Malmodin 2024), so it is reported as a range beside the totals, never folded into them.
+public struct WiderNetworkProfile: Sendable, Hashable, Codable {
+    public var description: String
+    public var lowKilowattHoursPerGigabyte: SourcedValue
+    public var highKilowattHoursPerGigabyte: SourcedValue
+
+    /// The energy of moving `bytes` at the low and at the high intensity (1 GB = 10^9 bytes).
+    public func joules(bytes: Int) -> ClosedRange<Double> {
+        let gigabytes = Double(bytes) / 1e9
+        return gigabytes * lowKilowattHoursPerGigabyte.value * 3.6e6...gigabytes * highKilowattHoursPerGigabyte.value * 3.6e6
+    }
+}
+
 /// Every profile FedWatt can account with, loaded from `profiles.json` (the shipped file, or the
 /// user's own with the same schema).
 public struct EnergyProfiles: Sendable, Hashable, Codable {
@@ -66,6 +81,8 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
     public var links: [LinkProfile]
     public var datacenters: [DatacenterProfile]
     public var grids: [GridProfile]
+    /// The wider network's per-byte range (optional: a profiles file without it gets no range).
+    public var widerNetwork: WiderNetworkProfile?
 
     /// The profiles shipped with FedWatt (`Sources/FedEnergy/Resources/profiles.json`).
     public static func shipped() throws -> EnergyProfiles {
@@ -126,6 +143,12 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
             }
         }
         for grid in grids { try nonNegative(grid.gramsCO2PerKWh, "grid \(grid.name) intensity") }
+        if let network = widerNetwork {
+            try positive(network.lowKilowattHoursPerGigabyte, "wider network low kWh/GB")
+            guard network.highKilowattHoursPerGigabyte.value.isFinite,
+                network.highKilowattHoursPerGigabyte.value >= network.lowKilowattHoursPerGigabyte.value
+            else { throw EnergyError.profiles("wider network high kWh/GB must be at least the low one") }
+        }
     }
 
     /// The device called `name`, or an error listing the known ones.

@@ -57,6 +57,10 @@ public struct EnergyComparison: Sendable {
     /// Bits the federated run moved (both ways) and the centralized baseline would upload.
     public var federatedBits: Double
     public var centralizedBits: Double
+    /// The wider network's energy for each side's bytes, from the low to the high intensity of the
+    /// profiles (nil when they give none). Outside the totals and the verdict: that energy is
+    /// mostly baseline, not per byte.
+    public var widerNetwork: (federated: ClosedRange<Double>, centralized: ClosedRange<Double>)?
 
     /// Compares the run in `artifacts` under the named datacenter (the grid is the run's).
     public init(artifacts: RunArtifacts, datacenter: String = "average") throws {
@@ -86,6 +90,8 @@ public struct EnergyComparison: Sendable {
         }
         federatedBits = Double(artifacts.records.flatMap(\.clients).reduce(0) { $0 + $1.bytesRead + $1.bytesWritten }) * 8
         centralizedBits = Double(baseline.rawUploadBytes.reduce(0, +)) * 8
+        let (federatedBytes, centralizedBytes) = (Int(federatedBits / 8), Int(centralizedBits / 8))
+        widerNetwork = profiles.widerNetwork.map { ($0.joules(bytes: federatedBytes), $0.joules(bytes: centralizedBytes)) }
     }
 
     /// The baseline's first `epochs` epochs under `link` and `datacenter`.

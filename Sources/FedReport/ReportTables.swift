@@ -76,6 +76,44 @@ extension EnergyComparison {
             })
     }
 
+    /// Both sides with the wider network's range added (nil when the profiles give none).
+    var widerNetworkTable: ReportTable? {
+        guard let (federatedRange, centralizedRange) = widerNetwork else { return nil }
+        func span(_ range: ClosedRange<Double>, plus base: Double = 0) -> String {
+            "\(joules(base + range.lowerBound)) to \(joules(base + range.upperBound))"
+        }
+        return ReportTable(
+            header: ["side", "bytes on the links", "wider network", "total with it"],
+            rows: [
+                ["federated", bytes(federatedBits / 8), span(federatedRange), span(federatedRange, plus: federated.totalJoules)],
+                ["centralized, same sample passes", bytes(centralizedBits / 8), span(centralizedRange),
+                 span(centralizedRange, plus: centralizedSamePasses.totalJoules)],
+            ])
+    }
+
+    /// What the wider network's range does to the verdict, at its low and at its high end.
+    var widerNetworkText: String? {
+        guard let (federatedRange, centralizedRange) = widerNetwork, let network = artifacts.profiles.widerNetwork else { return nil }
+        /// The cheaper side and by how much, with the network's energy at one end of its range.
+        func cheaper(_ end: KeyPath<ClosedRange<Double>, Double>) -> (side: String, ratio: Double) {
+            let fed = federated.totalJoules + federatedRange[keyPath: end]
+            let central = centralizedSamePasses.totalJoules + centralizedRange[keyPath: end]
+            return fed <= central ? ("federated", central / fed) : ("centralized", fed / central)
+        }
+        let (low, high) = (cheaper(\.lowerBound), cheaper(\.upperBound))
+        let outcome = low.side == high.side
+            ? String(format: "%@ is %.1fx cheaper at the low end and %.1fx at the high end", low.side, low.ratio, high.ratio)
+            : String(format: "%@ is %.1fx cheaper at the low end, %@ %.1fx at the high end", low.side, low.ratio, high.side, high.ratio)
+        return String(
+            format: "The access and core network behind the radio would add %@ to %@ for federated and %@ to %@ for centralized, "
+                + "at %.3g to %.3g kWh/GB. Counted in, %@. %@",
+            joules(federatedRange.lowerBound), joules(federatedRange.upperBound), joules(centralizedRange.lowerBound),
+            joules(centralizedRange.upperBound), network.lowKilowattHoursPerGigabyte.value, network.highKilowattHoursPerGigabyte.value,
+            outcome,
+            "This is a range, not a measurement, and it is not in the verdict: network energy is mostly baseline rather than "
+                + "proportional to bytes (Mytton, Lundén and Malmodin 2024).")
+    }
+
     /// Every constant the comparison used, with its source.
     var constants: ReportTable {
         var rows: [[String]] = [
@@ -97,6 +135,11 @@ extension EnergyComparison {
         }
         for grid in artifacts.profiles.grids {
             rows.append(["grid \(grid.name)", "carbon intensity", "\(grid.gramsCO2PerKWh.value) g/kWh", grid.gramsCO2PerKWh.source])
+        }
+        if let network = artifacts.profiles.widerNetwork {
+            for (name, value) in [("low", network.lowKilowattHoursPerGigabyte), ("high", network.highKilowattHoursPerGigabyte)] {
+                rows.append(["wider network", "\(name) intensity", "\(value.value) kWh/GB", value.source])
+            }
         }
         return ReportTable(header: ["profile", "constant", "value", "source"], rows: rows)
     }

@@ -46,6 +46,7 @@ public enum ReportWriter {
         ## Sensitivity over grids (link \(c.link.name))
 
         \(c.gridSensitivity.markdown)
+        \(c.widerNetworkTable.map { "\n## Wider network (a range, outside the verdict)\n\n\($0.markdown)\n\n\(c.widerNetworkText ?? "")\n" } ?? "")
 
         ## Rounds
 
@@ -113,6 +114,7 @@ public enum ReportWriter {
             \(c.linkSensitivity.html)
             <h2>Sensitivity over grids (link \(escape(c.link.name)))</h2>
             \(c.gridSensitivity.html)
+            \(c.widerNetworkTable.map { "<h2>Wider network (a range, outside the verdict)</h2>\n\($0.html)\n<p id=\"wider-network\">\(escape(c.widerNetworkText ?? ""))</p>" } ?? "")
             <h2>Rounds</h2>
             \(c.perRound.html)
             <h2>Constants used</h2>
@@ -149,6 +151,8 @@ struct ComparisonNumbers: Codable {
     var centralizedToTarget: CentralizedEnergy?
     var breakEvenKilobitsPerJoule: Double?
     var perLink: [String: [String: Double]]
+    /// Low and high wider-network joules for each side's bytes (absent without a range in the profiles).
+    var widerNetworkJoules: [String: [Double]]?
 
     init(_ c: EnergyComparison) {
         verdict = c.verdict
@@ -160,6 +164,9 @@ struct ComparisonNumbers: Codable {
         centralizedSamePasses = c.centralizedSamePasses
         centralizedToTarget = c.centralizedToTarget
         breakEvenKilobitsPerJoule = c.breakEvenBitsPerJoule.map { $0 / 1e3 }
+        widerNetworkJoules = c.widerNetwork.map {
+            ["federated": [$0.federated.lowerBound, $0.federated.upperBound], "centralized": [$0.centralized.lowerBound, $0.centralized.upperBound]]
+        }
         perLink = Dictionary(uniqueKeysWithValues: c.perLink.map {
             ($0.link.name, ["federatedJoules": $0.federated.totalJoules, "centralizedJoules": $0.centralized.totalJoules])
         })

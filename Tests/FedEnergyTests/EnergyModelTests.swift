@@ -74,6 +74,23 @@ import Testing
         #expect(kilowattHours(joules: 7.2e6) == 2)
     }
 
+    @Test func widerNetworkIsARangeOverBytes() throws {
+        let network = try #require(profiles.widerNetwork)
+        // 1 GB at 0.007 and at 0.01 kWh/GB, 3.6 MJ per kWh.
+        let range = network.joules(bytes: 1_000_000_000)
+        #expect(abs(range.lowerBound - 25_200) < 1e-6 && abs(range.upperBound - 36_000) < 1e-6)
+        #expect(network.joules(bytes: 0) == 0...0)
+        var inverted = profiles
+        inverted.widerNetwork?.highKilowattHoursPerGigabyte.value = 0.001
+        #expect(throws: EnergyError.self) { try inverted.validate() }
+        // A profiles file without the range is valid; the report then leaves it out.
+        var without = profiles
+        without.widerNetwork = nil
+        let decoded = try JSONDecoder().decode(EnergyProfiles.self, from: JSONEncoder().encode(without))
+        #expect(decoded.widerNetwork == nil)
+        try decoded.validate()
+    }
+
     @Test func everyShippedConstantHasASource() throws {
         let mirror = try String(decoding: JSONEncoder().encode(profiles), as: UTF8.self)
         #expect(!mirror.contains(#""source":"""#))

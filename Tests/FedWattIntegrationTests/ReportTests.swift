@@ -103,6 +103,13 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
         #expect(census.text.contains(joules(comparison.federated.totalJoules)))
         #expect(census.text.contains("Huang et al., MobiSys 2012"))
         #expect(census.text.contains("assumption"))
+        // The wider network's range: the bytes on the links at both sourced intensities, beside the totals.
+        let range = try #require(comparison.widerNetwork)
+        let gigabytes = comparison.federatedBits / 8 / 1e9
+        #expect(abs(range.federated.lowerBound - gigabytes * 0.007 * 3.6e6) < 1e-9)
+        #expect(abs(range.federated.upperBound - gigabytes * 0.01 * 3.6e6) < 1e-9)
+        #expect(census.text.contains("\(joules(range.federated.lowerBound)) to \(joules(range.federated.upperBound))"))
+        #expect(census.text.contains("Tapp et al. 2026"))
         let markdown = try String(contentsOf: setup.directory.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(markdown.contains(comparison.verdict) && markdown.contains("| round |"))
     }
