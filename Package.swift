@@ -120,7 +120,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator"]),
+        .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator", "FedCodec", "FedData"]),
         .testTarget(name: "FedCodecTests", dependencies: ["FedCodec", "FedData", "FedZlib"]),
         .testTarget(name: "FedEnergyTests", dependencies: ["FedEnergy"]),
         .testTarget(

@@ -143,7 +143,7 @@ public final class EdgeClient {
                     roundsAnswered += 1
                 } catch {
                     logger.error("client \(configuration.clientID): round \(start.round) refused: \(error)")
-                    connection.refuse(WireError(.wrongShape, "\(error)"))
+                    connection.refuse((error as? WireError) ?? WireError(.wrongShape, "\(error)"))
                 }
             case .message(.ack, _):
                 continue

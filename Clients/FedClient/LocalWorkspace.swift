@@ -14,6 +14,9 @@ final class LocalWorkspace {
     /// What compression of earlier deltas dropped (biased pipelines only). It lives as long as this
     /// workspace: across reconnections to the same job, not across a restart of the client process.
     private var errorFeedback = ErrorFeedback()
+    /// The model of the last round start and its version: the base of the next one when the
+    /// coordinator sends differences. Kept, like the error feedback, across reconnections.
+    private var heldModel: (version: UInt32, parameters: [Float])?
 
     /// The poisoning attack this client runs, if any.
     private let attack: ClientAttack?
@@ -38,10 +41,20 @@ final class LocalWorkspace {
 
     /// Trains from the round's global model and returns the Update carrying the encoded delta.
     func runRound(_ start: RoundStart) throws -> Update {
-        let global = try TensorCodec.decode(start.model, expectedCount: job.model.parameterCount)
         guard start.learningRate.isFinite, start.learningRate > 0, start.localEpochs > 0 else {
             throw WireError(.malformedPayload, "round \(start.round) asks for learning rate \(start.learningRate) and \(start.localEpochs) epochs")
         }
+        var global = try TensorCodec.decode(start.model, expectedCount: job.model.parameterCount)
+        if start.baseVersion != 0 {
+            guard let held = heldModel, held.version == start.baseVersion else {
+                throw WireError(
+                    .unknownBaseModel,
+                    "round \(start.round) sends a difference from model version \(start.baseVersion); this client holds "
+                        + (heldModel.map { "version \($0.version)" } ?? "none"))
+            }
+            for i in global.indices { global[i] += held.parameters[i] }
+        }
+        heldModel = (start.modelVersion, global)
         var parameters = global
         trainer.learningRate = start.learningRate
         trainer.resetMomentum()

@@ -52,6 +52,11 @@ public struct FederationOptions: ParsableArguments {
         transform: { try CodecSpec(parsing: $0) })
     public var downlinkCodec: CodecSpec = .none
 
+    @Flag(
+        name: .customLong("downlink-delta"),
+        help: "Send each round's model as its difference from the one clients reconstructed last round, under --downlink-codec (clients without it get the whole model).")
+    public var downlinkDelta = false
+
     @Option(help: "Fraction of connected clients selected per round (default: all).")
     public var fraction: Double?
 
@@ -120,6 +125,7 @@ public struct FederationOptions: ParsableArguments {
         if let perRound { flags += ["--per-round", "\(perRound)"] }
         if let minCompletion { flags += ["--min-completion", "\(minCompletion)"] }
         if let clipNorm { flags += ["--clip-norm", "\(clipNorm)"] }
+        if downlinkDelta { flags.append("--downlink-delta") }
         return flags
     }
 }

@@ -38,6 +38,7 @@ public actor Coordinator {
     private var records: [RoundRecord] = []
     private var jobStart: ContinuousClock.Instant?
     private var ledger: LedgerWriter
+    private var downlink: DownlinkEncoder
 
     private struct RegisteredClient {
         var connectionID: ConnectionID
@@ -54,6 +55,9 @@ public actor Coordinator {
         var device: DeviceProfile
         var link: LinkProfile
         var lastWrite: EventLoopFuture<Void>?
+        /// The model tensor it was sent: a difference, or the whole model.
+        var downlink: StageSizes
+        var gotDifference: Bool
     }
 
     /// What a round keeps of an accepted update once its delta is in the collector: the figures for
@@ -80,7 +84,7 @@ public actor Coordinator {
         var accepted: [Int: AcceptedUpdate]
         var dropped: [Int: String]
         var collector: DeltaCollector
-        var downlink: (sizes: StageSizes, seconds: Double)
+        var downlink: DownlinkEncoder.Plan
         var started: ContinuousClock.Instant
         var deadline: Task<Void, Never>
     }
@@ -104,6 +108,7 @@ public actor Coordinator {
         jobJSON = try job.jsonText()
         strategy = configuration.strategy
         global = job.model.initialParameters(seed: job.seed)
+        downlink = DownlinkEncoder(codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas)
         self.logger = logger
         self.onRecord = onRecord
         if configuration.resume, let checkpoint = try Checkpoint.latest(
@@ -238,6 +243,7 @@ public actor Coordinator {
         }
         registered[client] = RegisteredClient(connectionID: id, connection: connection, device: device, link: link)
         clientOfConnection[id] = client
+        downlink.forget(client)
         connection.send(.welcome(Welcome(jobJSON: jobJSON)))
         logger.debug("client \(client) registered (device \(register.device), link \(register.link)); \(registered.count) connected")
     }
@@ -274,6 +280,7 @@ public actor Coordinator {
             encodeSeconds: update.encodeSeconds, payloadBytes: update.delta.bytes.count, stages: sizes,
             decodeSeconds: decodingStart.duration(to: .now).inSeconds, norm: norm, clipped: clipped)
         round.pending.remove(client)
+        downlink.answered(client)
         round.participants[client]?.lastWrite = connection.channel.writeAndFlush(
             Message.ack(Ack(round: update.round)).encodedFrame(allocator: connection.channel.allocator))
         current = round
@@ -346,23 +353,26 @@ public actor Coordinator {
         let ready = registered.filter(\.value.ready).map(\.key)
         guard current == nil, round <= configuration.rounds, ready.count >= configuration.minClients else { return }
         let selected = configuration.selection.select(from: ready, seed: configuration.job.seed, round: round, attempt: attempt)
-        let encodingStart = ContinuousClock.now
         var rounding = configuration.job.encodingGenerator(clientID: -1, round: round)
-        let model = TensorCodec.encode(global, spec: configuration.job.downlinkCodec, generator: &rounding)
-        let encodingTime = encodingStart.duration(to: .now).inSeconds
-        let start = Message.roundStart(RoundStart(
-            round: UInt32(round), localEpochs: UInt32(configuration.job.localEpochs),
-            deadlineMilliseconds: UInt32(min(Double(UInt32.max), configuration.roundTimeoutSeconds * 1000)),
-            learningRate: configuration.job.sgd.learningRate, model: model.tensor))
-        let frame = start.encodedFrame()
+        let plan = try downlink.plan(global: global, selected: selected, generator: &rounding)
+        // One frame per kind of model, shared by the connections that get it.
+        var frames: [UInt32: ByteBuffer] = [:]
         let now = ContinuousClock.now
         if jobStart == nil { jobStart = now }
         var participants: [Int: Participant] = [:]
         for client in selected {
             let entry = registered[client]!
+            let model = plan.model(for: client)
+            let frame = frames[model.base] ?? Message.roundStart(RoundStart(
+                round: UInt32(self.round), localEpochs: UInt32(configuration.job.localEpochs),
+                deadlineMilliseconds: UInt32(min(Double(UInt32.max), configuration.roundTimeoutSeconds * 1000)),
+                learningRate: configuration.job.sgd.learningRate, modelVersion: plan.version, baseVersion: model.base,
+                model: model.tensor)).encodedFrame()
+            frames[model.base] = frame
             participants[client] = Participant(
                 connection: entry.connection, bytesAtStart: entry.connection.counter.current, device: entry.device,
-                link: entry.link, lastWrite: entry.connection.channel.writeAndFlush(frame))
+                link: entry.link, lastWrite: entry.connection.channel.writeAndFlush(frame), downlink: model.sizes,
+                gotDifference: model.base != 0)
         }
         let (round, attempt, events) = (self.round, self.attempt, self.events)
         let timeout = configuration.roundTimeoutSeconds
@@ -373,7 +383,7 @@ public actor Coordinator {
         current = RoundInProgress(
             round: round, attempt: attempt, selected: selected, pending: Set(selected), participants: participants,
             accepted: [:], dropped: [:], collector: DeltaCollector(combination: strategy.combination, parameterCount: global.count),
-            downlink: (model.sizes, encodingTime), started: now,
+            downlink: plan, started: now,
             deadline: deadline)
     }
 
@@ -406,7 +416,7 @@ public actor Coordinator {
                 radioBursts: radio.bursts)
             return RoundRecord.ClientRound(
                 client: client, device: participant.device.name, link: participant.link.name, bytesWritten: bytes.written,
-                bytesRead: bytes.read, payloadBytes: update?.payloadBytes ?? 0, updateNorm: update?.norm,
+                bytesRead: bytes.read, downlinkStages: participant.downlink, downlinkDifference: participant.gotDifference, payloadBytes: update?.payloadBytes ?? 0, updateNorm: update?.norm,
                 clipped: update?.clipped ?? false, uplinkStages: update?.stages,
                 encodeSeconds: update?.encodeSeconds ?? 0, decodeSeconds: update?.decodeSeconds ?? 0,
                 samples: update?.sampleCount ?? 0,
@@ -468,7 +478,7 @@ public actor Coordinator {
             downlinkBytes: records.last?.cumulativeDownlinkBytes ?? 0,
             uplinkStages: records.flatMap(\.clients).reduce(StageSizes.zero) { $0 + ($1.uplinkStages ?? .zero) },
             downlinkStages: records.reduce(StageSizes.zero) { total, record in
-                (0..<record.selected.count).reduce(total) { sum, _ in sum + record.downlinkStages }
+                record.clients.reduce(total) { $0 + ($1.downlinkStages ?? record.downlinkStages) }
             },
             clientFLOPs: records.flatMap(\.clients).reduce(0) { $0 + $1.flops },
             clientCPUSeconds: records.flatMap(\.clients).reduce(0) { $0 + $1.cpuSeconds },

@@ -30,6 +30,9 @@ public struct CoordinatorConfiguration: Sendable {
     public var secrets: ClientSecrets?
     /// Continue the job checkpointed in `outputDirectory` instead of starting afresh.
     public var resume: Bool = false
+    /// Send each round's model as its difference from the model clients reconstructed last round
+    /// (`--downlink-delta`), under the job's downlink codec.
+    public var downlinkDeltas: Bool = false
     /// The profiles clients' device and link names refer to.
     public var profiles: EnergyProfiles
     /// The grid whose carbon intensity the ledger uses.

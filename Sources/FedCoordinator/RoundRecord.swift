@@ -24,7 +24,8 @@ public struct RoundRecord: Sendable, Codable, Hashable {
     public var testLoss: Double
     /// Per-client measurements.
     public var clients: [ClientRound]
-    /// The global model's size after each downlink stage (each selected client got these bytes).
+    /// The round's downlink encoding after each stage: the difference, when one was sent
+    /// (`--downlink-delta`), else the global model. Each client's own is in `clients`.
     public var downlinkStages: StageSizes
     /// Wall seconds the coordinator spent encoding the global model (once for all clients).
     public var downlinkEncodeSeconds: Double
@@ -83,6 +84,11 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var bytesWritten: Int
         /// Bytes the coordinator read from this client's socket during the round (uplink), framing included.
         public var bytesRead: Int
+        /// The model tensor sent to this client, after each downlink stage (nil in ledgers written
+        /// before the downlink was recorded per client).
+        public var downlinkStages: StageSizes?
+        /// Whether that tensor was a difference from the model the client held (`--downlink-delta`).
+        public var downlinkDifference: Bool?
         /// Encoded size of the update's delta alone (0 without an update).
         public var payloadBytes: Int
         /// L2 norm of the accepted delta as it arrived, before any clipping (nil without an accepted update).

@@ -20,8 +20,9 @@ public enum ReportWriter {
 
     static func jobLine(_ c: EnergyComparison) -> String {
         let job = c.artifacts.summary.job
+        let differences = c.artifacts.records.flatMap(\.clients).contains { $0.downlinkDifference == true } ? " as differences" : ""
         return "\(job.model) on \(job.dataset), \(job.clientCount) clients, \(c.artifacts.summary.roundsCompleted) rounds, "
-            + "partition \(job.partition), strategy \(c.artifacts.summary.strategy), codec up \(job.uplinkCodec) down \(job.downlinkCodec); "
+            + "partition \(job.partition), strategy \(c.artifacts.summary.strategy), codec up \(job.uplinkCodec) down \(job.downlinkCodec)\(differences); "
             + "devices \(c.device.name), link \(c.link.name), datacenter \(c.datacenter.name), grid \(c.grid.name)"
     }
 

@@ -44,20 +44,21 @@ public struct SweepRow: Encodable, Sendable {
 public struct SweepTable {
     public var rows: [SweepRow]
     public var targetAccuracy: Double
-    public var downlinkCodec: CodecSpec
+    /// How every row sent the model to clients: the downlink codec, and whether as differences.
+    public var downlink: String
 
     /// Creates the comparison of `rows`.
-    public init(rows: [SweepRow], targetAccuracy: Double, downlinkCodec: CodecSpec) {
+    public init(rows: [SweepRow], targetAccuracy: Double, downlinkCodec: CodecSpec, downlinkDifferences: Bool = false) {
         self.rows = rows
         self.targetAccuracy = targetAccuracy
-        self.downlinkCodec = downlinkCodec
+        downlink = downlinkCodec.description + (downlinkDifferences ? " as differences" : "")
     }
 
     /// The table as Markdown.
     public var markdown: String {
         let baseline = rows.first { $0.codec == "none" }
         var lines = [
-            "Downlink codec: \(downlinkCodec). Uplink and downlink are bytes counted at the coordinator's sockets, framing included.",
+            "Downlink codec: \(downlink). Uplink and downlink are bytes counted at the coordinator's sockets, framing included.",
             "",
             "| codec | final accuracy | vs none (pp) | uplink bytes | uplink vs none | payload / float32 | downlink bytes | uplink bytes to \(String(format: "%.3f", targetAccuracy)) (round) | mean round s |",
             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -101,7 +102,7 @@ extension SweepTable {
             <style>body { font-family: sans-serif; max-width: 980px; margin: 2em auto; } table { border-collapse: collapse; font-size: 13px; }
             th, td { border: 1px solid #ccc; padding: 3px 7px; text-align: right; } th:first-child, td:first-child { text-align: left; }</style>
             </head><body><h1>FedWatt codec sweep</h1>
-            <p>Downlink codec \(escape(downlinkCodec.description)); target accuracy \(String(format: "%.3f", targetAccuracy)). Bytes are counted at the coordinator's sockets.</p>
+            <p>Downlink codec \(escape(downlink)); target accuracy \(String(format: "%.3f", targetAccuracy)). Bytes are counted at the coordinator's sockets.</p>
             \(table.html)
             \(chart)
             </body></html>

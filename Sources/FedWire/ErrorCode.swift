@@ -19,6 +19,7 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case unknownProfile = 16
     case authenticationFailed = 17
     case frameTimeout = 18
+    case unknownBaseModel = 19
     case internalError = 99
 
     public var description: String {
@@ -41,6 +42,7 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
         case .unknownProfile: return "unknown device or link profile"
         case .authenticationFailed: return "authentication failed"
         case .frameTimeout: return "frame not completed in time"
+        case .unknownBaseModel: return "unknown base model"
         case .internalError: return "internal error"
         }
     }

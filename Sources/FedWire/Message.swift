@@ -83,15 +83,25 @@ public struct RoundStart: Sendable, Equatable {
     public var deadlineMilliseconds: UInt32
     /// Learning rate for this round's local SGD.
     public var learningRate: Float
-    /// The global model.
+    /// The number the coordinator gives the model this message leaves the client holding.
+    public var modelVersion: UInt32
+    /// 0 when `model` is the whole model; otherwise `model` is the difference from the model of
+    /// this version, which the client holds from an earlier RoundStart.
+    public var baseVersion: UInt32
+    /// The global model, or its difference from the base version's.
     public var model: EncodedTensor
 
     /// Creates a RoundStart message.
-    public init(round: UInt32, localEpochs: UInt32, deadlineMilliseconds: UInt32, learningRate: Float, model: EncodedTensor) {
+    public init(
+        round: UInt32, localEpochs: UInt32, deadlineMilliseconds: UInt32, learningRate: Float, modelVersion: UInt32 = 0,
+        baseVersion: UInt32 = 0, model: EncodedTensor
+    ) {
         self.round = round
         self.localEpochs = localEpochs
         self.deadlineMilliseconds = deadlineMilliseconds
         self.learningRate = learningRate
+        self.modelVersion = modelVersion
+        self.baseVersion = baseVersion
         self.model = model
     }
 }

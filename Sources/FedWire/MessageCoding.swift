@@ -42,6 +42,8 @@ extension Message {
                 localEpochs: try payload.readWire(UInt32.self, "local epochs"),
                 deadlineMilliseconds: try payload.readWire(UInt32.self, "deadline"),
                 learningRate: Float(bitPattern: try payload.readWire(UInt32.self, "learning rate")),
+                modelVersion: try payload.readWire(UInt32.self, "model version"),
+                baseVersion: try payload.readWire(UInt32.self, "base version"),
                 model: try payload.readWireTensor()))
         case .update:
             self = .update(Update(
@@ -68,7 +70,7 @@ extension Message {
 
     private var estimatedPayloadSize: Int {
         switch self {
-        case .roundStart(let start): return 32 + start.model.bytes.count
+        case .roundStart(let start): return 40 + start.model.bytes.count
         case .update(let update): return 56 + update.delta.bytes.count
         case .welcome(let welcome): return welcome.jobJSON.utf8.count
         default: return 64
@@ -91,6 +93,8 @@ extension Message {
             buffer.writeInteger(start.localEpochs, endianness: .little)
             buffer.writeInteger(start.deadlineMilliseconds, endianness: .little)
             buffer.writeInteger(start.learningRate.bitPattern, endianness: .little)
+            buffer.writeInteger(start.modelVersion, endianness: .little)
+            buffer.writeInteger(start.baseVersion, endianness: .little)
             buffer.writeWireTensor(start.model)
         case .update(let update):
             buffer.writeInteger(update.round, endianness: .little)

@@ -87,6 +87,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
             dataDirectory: data.dataDirectory, clipNorm: federation.clipNorm, profiles: profiles, grid: try profiles.grid(energy.grid))
         var resumable = configuration
         resumable.resume = resume
+        resumable.downlinkDeltas = federation.downlinkDelta
         if let secrets {
             resumable.secrets = try ClientSecrets(file: secrets)
         } else if let fleetSecretFile {
@@ -99,7 +100,8 @@ struct FedWattCoordinator: AsyncParsableCommand {
             budget: InboundBudget(limit: inboundBufferMegabytes << 20, frameTimeout: .seconds(Int64(federation.roundTimeout.rounded(.up)))))
         say("listening on \(host):\(server.port)")
         say("job: \(job.model) (\(job.model.parameterCount) parameters), \(federation.strategy.rawValue), "
-            + "\(federation.rounds) rounds, \(clientCount) clients, partition \(job.partition), codec up \(job.uplinkCodec) down \(job.downlinkCodec), "
+            + "\(federation.rounds) rounds, \(clientCount) clients, partition \(job.partition), codec up \(job.uplinkCodec) down \(job.downlinkCodec)"
+            + (federation.downlinkDelta ? " as differences" : "") + ", "
             + "waiting for \(minClients)")
         do {
             let summary = try await coordinator.run()

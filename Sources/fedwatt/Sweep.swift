@@ -51,7 +51,9 @@ struct Sweep: AsyncParsableCommand {
             let seconds = try await job.simulation(federation: federation).run(out: directory)
             rows.append(try SweepRow(codec: spec, directory: directory, targetAccuracy: targetAccuracy, wholeSeconds: seconds))
         }
-        let table = SweepTable(rows: rows, targetAccuracy: targetAccuracy, downlinkCodec: job.federation.downlinkCodec)
+        let table = SweepTable(
+            rows: rows, targetAccuracy: targetAccuracy, downlinkCodec: job.federation.downlinkCodec,
+            downlinkDifferences: job.federation.downlinkDelta)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try table.markdown.write(toFile: (out as NSString).appendingPathComponent("sweep.md"), atomically: true, encoding: .utf8)
         try table.html.write(toFile: (out as NSString).appendingPathComponent("sweep.html"), atomically: true, encoding: .utf8)

@@ -1,4 +1,5 @@
 import FedClient
+import FedCodec
 import FedCoordinator
 import FedData
 import FedEnergy
@@ -19,7 +20,8 @@ struct LoopbackJob {
         clients: Int, rounds: Int, minClients: Int? = nil, minCompletion: Int? = nil, roundTimeout: Double = 30,
         maxRoundAttempts: Int = 3, port: Int = 0, strategy: any AggregationStrategy = FedAvg(), clipNorm: Float? = nil,
         localEpochs: Int = 1, secrets: ClientSecrets? = nil, tls: TLSRole? = nil,
-        budget: InboundBudget? = InboundBudget(limit: 64 << 20, frameTimeout: .seconds(30))
+        budget: InboundBudget? = InboundBudget(limit: 64 << 20, frameTimeout: .seconds(30)),
+        downlinkCodec: CodecSpec = .none, downlinkDeltas: Bool = false
     ) async throws {
         var settings = DatasetSource.SyntheticSettings()
         settings.features = 32
@@ -30,7 +32,7 @@ struct LoopbackJob {
         job = FederatedJob(
             dataset: .synthetic(settings), model: .mlp(inputs: 32, hidden: [16], classes: 5),
             sgd: SGDConfiguration(learningRate: 0.1, batchSize: 16), localEpochs: localEpochs, partition: .iid,
-            clientCount: clients, seed: 7)
+            clientCount: clients, seed: 7, downlinkCodec: downlinkCodec)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-loopback-\(UUID())")
         configuration = CoordinatorConfiguration(
             job: job, rounds: rounds, minClients: minClients ?? clients, minCompletion: minCompletion ?? clients,
@@ -38,6 +40,7 @@ struct LoopbackJob {
             profiles: try EnergyProfiles.shipped(), grid: try EnergyProfiles.shipped().grid("world"))
         var configured = configuration
         configured.secrets = secrets
+        configured.downlinkDeltas = downlinkDeltas
         configuration = configured
         var logger = Logger(label: "fedwatt.coordinator")
         logger.logLevel = .warning

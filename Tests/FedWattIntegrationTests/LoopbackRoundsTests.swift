@@ -1,4 +1,4 @@
-import FedClient
+@testable import FedClient
 import FedCodec
 import FedCoordinator
 import FedEnergy
@@ -36,7 +36,7 @@ import Testing
         // Rounds: each round's bytes are its frames exactly (16 bytes of framing per frame).
         let parameters = setup.job.model.parameterCount
         let update = 16 + 49 + 4 * parameters
-        let roundStart = 16 + 25 + 4 * parameters
+        let roundStart = 16 + 33 + 4 * parameters
         let ack = 16 + 4
         for record in records {
             for client in record.clients {
@@ -127,5 +127,56 @@ import Testing
         #expect(try await client.value == 2)
         await setup.cleanUp()
         #expect(summary.roundsCompleted == 2)
+    }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct DownlinkDifferenceTests {
+    /// With --downlink-delta, round 1 sends the whole model and later rounds send differences from
+    /// it: the clients' copies stay in step (every update is accepted), the downlink shrinks, and the
+    /// job learns as well as with whole models under the same codec.
+    @Test func differencesAfterTheFirstRoundShrinkTheDownlinkAndTheJobStillLearns() async throws {
+        func run(deltas: Bool) async throws -> [RoundRecord] {
+            let setup = try await LoopbackJob(clients: 4, rounds: 4, downlinkCodec: try CodecSpec(parsing: "int8+zlib"), downlinkDeltas: deltas)
+            let clients = (0..<4).map { id in Task { try await setup.client(id, port: setup.server.port).run() } }
+            _ = try await setup.coordinator.run()
+            for client in clients { try await client.value }
+            let records = try setup.ledger()
+            await setup.cleanUp()
+            return records
+        }
+        let whole = try await run(deltas: false)
+        let differences = try await run(deltas: true)
+        #expect(differences.allSatisfy { $0.status == .completed && $0.completed == [0, 1, 2, 3] })
+        #expect(whole.flatMap(\.clients).allSatisfy { $0.downlinkDifference == false })
+        #expect(differences[0].clients.allSatisfy { $0.downlinkDifference == false })
+        #expect(differences.dropFirst().flatMap(\.clients).allSatisfy { $0.downlinkDifference == true })
+        // The first round is the same whole model either way; after it, differences are smaller.
+        #expect(differences[0].clients.map(\.bytesWritten) == whole[0].clients.map(\.bytesWritten))
+        for (withDifferences, withWhole) in zip(differences.dropFirst(), whole.dropFirst()) {
+            for (a, b) in zip(withDifferences.clients, withWhole.clients) { #expect(a.bytesWritten < b.bytesWritten) }
+        }
+        #expect(abs(differences.last!.testAccuracy - whole.last!.testAccuracy) < 0.03)
+    }
+
+    /// A client refuses a difference from a model version it does not hold, with error 19.
+    @Test func aDifferenceFromAModelTheClientLacksIsRefused() async throws {
+        let setup = try await LoopbackJob(clients: 1, rounds: 1)
+        await setup.cleanUp()
+        let workspace = try LocalWorkspace(job: setup.job, clientID: 0, dataDirectory: "")
+        let count = setup.job.model.parameterCount
+        func start(version: UInt32, base: UInt32) -> RoundStart {
+            RoundStart(
+                round: version, localEpochs: 1, deadlineMilliseconds: 1000, learningRate: 0.1, modelVersion: version, baseVersion: base,
+                model: TensorCodec.encode([Float](repeating: 0.01, count: count)))
+        }
+        #expect(throws: WireError.self) { try workspace.runRound(start(version: 1, base: 7)) }
+        _ = try workspace.runRound(start(version: 1, base: 0))
+        _ = try workspace.runRound(start(version: 2, base: 1))
+        do {
+            _ = try workspace.runRound(start(version: 3, base: 1))
+            Issue.record("a difference from version 1 was applied to version 2")
+        } catch let error as WireError {
+            #expect(error.code == .unknownBaseModel)
+        }
     }
 }
