@@ -28,6 +28,9 @@ let messages: [(String, Message)] = [
     ("error", .error(ProtocolError(code: .wrongShape, text: "tensor declares 3 values"))),
     ("bye", .bye(Bye(reason: "job complete"))),
     ("roundstart", .roundStart(RoundStart(round: 2, localEpochs: 1, deadlineMilliseconds: 1000, learningRate: 0.1, model: TensorCodec.encode(values)))),
+    ("roundstart-difference", .roundStart(RoundStart(
+        round: 3, localEpochs: 1, deadlineMilliseconds: 1000, learningRate: 0.1, modelVersion: 3, baseVersion: 2,
+        model: TensorCodec.encode(values)))),
 ]
 for (name, message) in messages { try save("frame-" + name, Array(buffer: message.encodedFrame())) }
 let checkpoint = Checkpoint(header: .init(jobJSON: "{}", round: 3, attempt: 1, ledgerBytes: 100), global: Array(values[..<20]), strategyState: [])
