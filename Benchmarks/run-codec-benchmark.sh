@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash ../scripts/install-deps.sh
-swift build -c release --product codec-benchmark >/dev/null
+swift build -c release --quiet --product codec-benchmark
 .build/release/codec-benchmark "${1:-5}"

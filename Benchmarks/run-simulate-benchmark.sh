@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-swift build -c release >/dev/null
+swift build -c release --quiet
 bin=.build/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -5,13 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash ../scripts/install-deps.sh
-swift build -c release --product make-fuzz-corpus >/dev/null
+swift build -c release --quiet --product make-fuzz-corpus
 [ -n "$(ls -A Corpus 2>/dev/null)" ] || .build/release/make-fuzz-corpus Corpus
 # swiftc (6.3) hands only the last of several -sanitize= flags to its compile jobs, so SwiftPM's
 # "--sanitize=fuzzer --sanitize=address" builds the Swift code with ASan but without libFuzzer's
 # coverage counters (only the C targets get them). The combined flag, given last, restores both.
 swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
-    --product fuzz-decoders --scratch-path .build-fuzz >/dev/null
+    --quiet --product fuzz-decoders --scratch-path .build-fuzz
 mkdir -p .corpus-work
 .build-fuzz/release/fuzz-decoders .corpus-work Corpus -max_total_time="${1:-60}" -max_len=4096 -timeout=5 -print_final_stats=1 \
     -artifact_prefix=./crash-
