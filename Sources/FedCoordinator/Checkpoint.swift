@@ -19,13 +19,17 @@ public struct Checkpoint: Sendable, Equatable {
         public var attempt: Int
         /// Bytes of `ledger.jsonl` that belong to the rounds this checkpoint covers.
         public var ledgerBytes: Int
+        /// Each client's whole-connection byte totals so far, every connection it has had, for
+        /// `summary.json` after a resume (nil in checkpoints from before they were kept).
+        public var connectionBytes: [JobSummary.ClientBytes]?
 
         /// Creates a header.
-        public init(jobJSON: String, round: Int, attempt: Int, ledgerBytes: Int) {
+        public init(jobJSON: String, round: Int, attempt: Int, ledgerBytes: Int, connectionBytes: [JobSummary.ClientBytes]? = nil) {
             self.jobJSON = jobJSON
             self.round = round
             self.attempt = attempt
             self.ledgerBytes = ledgerBytes
+            self.connectionBytes = connectionBytes
         }
     }
 
@@ -43,7 +47,9 @@ public struct Checkpoint: Sendable, Equatable {
     public func encoded() throws -> [UInt8] {
         var writer = ByteWriter()
         writer.bytes = Self.magic
-        let headerJSON = try JSONEncoder().encode(header)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let headerJSON = try encoder.encode(header)
         writer.write(UInt32(1))
         writer.write(UInt32(headerJSON.count))
         writer.bytes.append(contentsOf: headerJSON)

@@ -125,6 +125,9 @@ public actor Coordinator {
             ledger = try LedgerWriter(directory: configuration.outputDirectory, keeping: checkpoint.header.ledgerBytes)
             let text = try String(contentsOfFile: ledger.path, encoding: .utf8)
             records = try text.split(separator: "\n").map { try JSONDecoder().decode(RoundRecord.self, from: Data($0.utf8)) }
+            for bytes in checkpoint.header.connectionBytes ?? [] {
+                retiredBytes[bytes.client] = ByteCounts(read: bytes.read, written: bytes.written)
+            }
             logger.info("resuming at round \(checkpoint.header.round) attempt \(checkpoint.header.attempt)")
         } else {
             ledger = try LedgerWriter(directory: configuration.outputDirectory)
@@ -340,6 +343,17 @@ public actor Coordinator {
         try await drop(client, reason: "disconnected")
     }
 
+    /// Each client's bytes over all its connections: the finished ones and the one open now.
+    private func connectionTotals() -> [JobSummary.ClientBytes] {
+        var totals = retiredBytes
+        for (client, entry) in registered {
+            let counts = entry.connection.counter.current
+            totals[client, default: ByteCounts()].read += counts.read
+            totals[client, default: ByteCounts()].written += counts.written
+        }
+        return totals.keys.sorted().map { JobSummary.ClientBytes(client: $0, read: totals[$0]!.read, written: totals[$0]!.written) }
+    }
+
     /// Adds a finished connection's bytes to its client's totals.
     private func retire(_ client: Int, _ connection: PeerConnection) {
         let counts = connection.counter.current
@@ -455,7 +469,9 @@ public actor Coordinator {
         }
         // The ledger line is on disk; now the state after it. A crash before this completes re-runs the round.
         try Checkpoint(
-            header: .init(jobJSON: jobJSON, round: self.round, attempt: attempt, ledgerBytes: ledger.length),
+            header: .init(
+                jobJSON: jobJSON, round: self.round, attempt: attempt, ledgerBytes: ledger.length,
+                connectionBytes: connectionTotals()),
             global: global, strategyState: strategy.state
         ).write(to: configuration.outputDirectory)
         guard attempt <= configuration.maxRoundAttempts else {
@@ -468,7 +484,6 @@ public actor Coordinator {
         let bye = Message.bye(Bye(reason: "job complete")).encodedFrame()
         let writes = registered.values.map { $0.connection.channel.writeAndFlush(bye) }
         for write in writes { try? await write.get() }
-        for (client, entry) in registered { retire(client, entry.connection) }
         let completed = records.filter { $0.status == .completed }
         let summary = JobSummary(
             job: configuration.job, strategy: strategy.name, rounds: configuration.rounds,
@@ -490,9 +505,7 @@ public actor Coordinator {
             communicationJoules: records.reduce(0) { $0 + $1.energy.communicationJoules },
             totalJoules: records.last?.energy.cumulativeJoules ?? 0,
             gramsCO2e: records.last?.energy.cumulativeGramsCO2e ?? 0,
-            connectionBytes: retiredBytes.keys.sorted().map {
-                JobSummary.ClientBytes(client: $0, read: retiredBytes[$0]!.read, written: retiredBytes[$0]!.written)
-            })
+            connectionBytes: connectionTotals())
         for entry in registered.values { entry.connection.close() }
         try ledger.close()
         _ = try writeJSON(summary, to: configuration.outputDirectory, name: "summary.json")

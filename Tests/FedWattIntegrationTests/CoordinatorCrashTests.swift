@@ -29,9 +29,18 @@ import Testing
         let secondLog = (try? String(contentsOf: out.appendingPathComponent("second.log"), encoding: .utf8)) ?? ""
         #expect(coordinator.terminationStatus == 0, "resumed coordinator said:\n\(secondLog)")
         #expect(clients.allSatisfy { $0.terminationStatus == 0 })
-        let rounds = try BuiltExecutables.ledger(out).filter { $0.status == .completed }.map(\.round)
-        #expect(rounds == Array(1...120))
+        let records = try BuiltExecutables.ledger(out)
+        #expect(records.filter { $0.status == .completed }.map(\.round) == Array(1...120))
         #expect(secondLog.contains("resuming at round"))
+        // The summary's connection totals carry on from the checkpoint: each client's cover at least
+        // every round's bytes in the ledger, those before the kill included.
+        let summary = try JSONDecoder().decode(JobSummary.self, from: Data(contentsOf: out.appendingPathComponent("summary.json")))
+        for client in 0..<2 {
+            let rounds = records.flatMap(\.clients).filter { $0.client == client }
+            let totals = try #require(summary.connectionBytes.first { $0.client == client })
+            #expect(totals.read >= rounds.reduce(0) { $0 + $1.bytesRead })
+            #expect(totals.written >= rounds.reduce(0) { $0 + $1.bytesWritten })
+        }
     }
 }
 
