@@ -108,7 +108,8 @@ public actor Coordinator {
         jobJSON = try job.jsonText()
         strategy = configuration.strategy
         global = job.model.initialParameters(seed: job.seed)
-        downlink = DownlinkEncoder(codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas)
+        downlink = DownlinkEncoder(
+            codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas, catchUpWhole: configuration.selection == .all)
         self.logger = logger
         self.onRecord = onRecord
         if configuration.resume, let checkpoint = try Checkpoint.latest(

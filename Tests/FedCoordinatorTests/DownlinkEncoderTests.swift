@@ -29,7 +29,7 @@ struct ClientCopy {
     }
 
     @Test func withoutDifferencesEveryoneGetsTheWholeModelUnderTheCodec() throws {
-        var encoder = DownlinkEncoder(codec: int8, sendsDifferences: false)
+        var encoder = DownlinkEncoder(codec: int8, sendsDifferences: false, catchUpWhole: true)
         var generator = SeededGenerator(seed: 1)
         let global = (0..<1000).map { Float($0) / 1000 }
         encoder.answered(0)
@@ -42,7 +42,7 @@ struct ClientCopy {
     }
 
     @Test func holdersGetTheDifferenceAndEveryCopyStaysTheReference() throws {
-        var encoder = DownlinkEncoder(codec: int8, sendsDifferences: true)
+        var encoder = DownlinkEncoder(codec: int8, sendsDifferences: true, catchUpWhole: true)
         var generator = SeededGenerator(seed: 2)
         var global = (0..<4096).map { _ in Float.random(in: -1...1, using: &generator) }
         var copies = [ClientCopy](repeating: ClientCopy(), count: 3)
@@ -76,8 +76,29 @@ struct ClientCopy {
         #expect(error < 0.03 / 127)
     }
 
+    @Test func withSampledClientsTheOthersGetTheCodedGlobalModelAndStayWithoutTheReference() throws {
+        var encoder = DownlinkEncoder(codec: int8, sendsDifferences: true, catchUpWhole: false)
+        var generator = SeededGenerator(seed: 4)
+        var global = (0..<512).map { _ in Float.random(in: -1...1, using: &generator) }
+        _ = try encoder.plan(global: global, selected: [0, 1], generator: &generator)
+        encoder.answered(0)
+        encoder.answered(1)
+        wander(&global, generator: &generator)
+        var plan = try encoder.plan(global: global, selected: [1, 2], generator: &generator)
+        // Client 1 holds the reference: a difference. Client 2 does not: the global model under
+        // the codec, as without differences, not a lossless copy of the reference.
+        #expect(plan.model(for: 1).base == 1)
+        #expect(plan.model(for: 2).base == 0 && plan.model(for: 2).tensor.codec != .float32)
+        #expect(plan.model(for: 2).sizes == TensorCodec.encode(global, spec: int8, generator: &generator).sizes)
+        encoder.answered(1)
+        encoder.answered(2)
+        // Client 2's copy is not the reference, so it gets a whole model again.
+        plan = try encoder.plan(global: global, selected: [1, 2], generator: &generator)
+        #expect(plan.model(for: 1).base == 2 && plan.model(for: 2).base == 0)
+    }
+
     @Test func aClientThatConnectedAnewGetsTheWholeModel() throws {
-        var encoder = DownlinkEncoder(codec: int8, sendsDifferences: true)
+        var encoder = DownlinkEncoder(codec: int8, sendsDifferences: true, catchUpWhole: true)
         var generator = SeededGenerator(seed: 3)
         let global = [Float](repeating: 0.5, count: 256)
         _ = try encoder.plan(global: global, selected: [0, 1], generator: &generator)
