@@ -55,9 +55,6 @@ public actor Coordinator {
         var device: DeviceProfile
         var link: LinkProfile
         var lastWrite: EventLoopFuture<Void>?
-        /// The model tensor it was sent: a difference, or the whole model.
-        var downlink: StageSizes
-        var gotDifference: Bool
     }
 
     /// What a round keeps of an accepted update once its delta is in the collector: the figures for
@@ -68,7 +65,7 @@ public actor Coordinator {
         var flops: Int
         var cpuSeconds: Double
         var encodeSeconds: Double
-        var payloadBytes: Int
+        /// Its sizes after each stage; `encoded` is the payload's length.
         var stages: StageSizes
         var decodeSeconds: Double
         var norm: Double
@@ -165,10 +162,7 @@ public actor Coordinator {
             try await handle(message, from: id)
         case .connection(let id, .refused(let error)):
             logger.warning("refused input from connection \(id): \(error)")
-            if let client = clientOfConnection[id] {
-                registered[client]?.ready = false
-                try await drop(client, reason: "rejected: \(error)")
-            }
+            if let client = clientOfConnection[id] { try await exclude(client, for: error) }
         case .connection(let id, .failed(let reason)):
             logger.info("connection \(id) failed: \(reason)")
         case .connection(let id, .closed):
@@ -253,7 +247,7 @@ public actor Coordinator {
     }
 
     private func handle(_ update: Update, from client: Int, connection: PeerConnection) async throws {
-        guard var round = current, round.participants[client] != nil else {
+        guard let round = current, round.participants[client] != nil else {
             return try await reject(WireError(.notSelected, "client \(client) has no round in progress"), client, connection)
         }
         guard Int(update.round) == round.round else {
@@ -273,28 +267,35 @@ public actor Coordinator {
             return try await reject(error, client, connection)
         }
         let norm = delta.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-        let clipped = configuration.clipNorm.map { norm > Double($0) } ?? false
-        if clipped, let limit = configuration.clipNorm {
+        var clipped = false
+        if let limit = configuration.clipNorm, norm > Double(limit) {
+            clipped = true
             let scale = Float(Double(limit) / norm)
             for i in delta.indices { delta[i] *= scale }
         }
-        round.collector.add(delta, weight: Double(update.sampleCount))
-        round.accepted[client] = AcceptedUpdate(
+        // Changed in place: a copy of the round would copy its model-sized sum for every update.
+        current!.collector.add(delta, weight: Double(update.sampleCount))
+        current!.accepted[client] = AcceptedUpdate(
             sampleCount: Int(update.sampleCount), trainLoss: update.trainLoss, flops: Int(update.flops), cpuSeconds: update.cpuSeconds,
-            encodeSeconds: update.encodeSeconds, payloadBytes: update.delta.bytes.count, stages: sizes,
-            decodeSeconds: decodingStart.duration(to: .now).inSeconds, norm: norm, clipped: clipped)
-        round.pending.remove(client)
+            encodeSeconds: update.encodeSeconds, stages: sizes, decodeSeconds: decodingStart.duration(to: .now).inSeconds, norm: norm,
+            clipped: clipped)
+        current!.pending.remove(client)
         downlink.answered(client)
-        round.participants[client]?.lastWrite = connection.channel.writeAndFlush(
+        current!.participants[client]?.lastWrite = connection.channel.writeAndFlush(
             Message.ack(Ack(round: update.round)).encodedFrame(allocator: connection.channel.allocator))
-        current = round
-        if round.pending.isEmpty { try await closeRound() }
+        if current!.pending.isEmpty { try await closeRound() }
     }
 
     /// Refuses a registered client's input: an Error frame, the connection closed, the client out of
     /// the round in progress and of any round until it reconnects. Nothing it sent is kept.
     private func reject(_ error: WireError, _ client: Int, _ connection: PeerConnection) async throws {
         connection.refuse(error)
+        try await exclude(client, for: error)
+    }
+
+    /// Takes a client whose input was refused out of the round in progress, and out of any round
+    /// until it registers again.
+    private func exclude(_ client: Int, for error: WireError) async throws {
         registered[client]?.ready = false
         try await drop(client, reason: "rejected: \(error)")
     }
@@ -347,19 +348,13 @@ public actor Coordinator {
     /// Each client's bytes over all its connections: the finished ones and the one open now.
     private func connectionTotals() -> [JobSummary.ClientBytes] {
         var totals = retiredBytes
-        for (client, entry) in registered {
-            let counts = entry.connection.counter.current
-            totals[client, default: ByteCounts()].read += counts.read
-            totals[client, default: ByteCounts()].written += counts.written
-        }
+        for (client, entry) in registered { totals[client, default: ByteCounts()] += entry.connection.counter.current }
         return totals.keys.sorted().map { JobSummary.ClientBytes(client: $0, read: totals[$0]!.read, written: totals[$0]!.written) }
     }
 
     /// Adds a finished connection's bytes to its client's totals.
     private func retire(_ client: Int, _ connection: PeerConnection) {
-        let counts = connection.counter.current
-        retiredBytes[client, default: ByteCounts()].read += counts.read
-        retiredBytes[client, default: ByteCounts()].written += counts.written
+        retiredBytes[client, default: ByteCounts()] += connection.counter.current
     }
 
     // MARK: - Rounds
@@ -386,8 +381,7 @@ public actor Coordinator {
             frames[model.base] = frame
             participants[client] = Participant(
                 connection: entry.connection, bytesAtStart: entry.connection.counter.current, device: entry.device,
-                link: entry.link, lastWrite: entry.connection.channel.writeAndFlush(frame), downlink: model.sizes,
-                gotDifference: model.base != 0)
+                link: entry.link, lastWrite: entry.connection.channel.writeAndFlush(frame))
         }
         let (round, attempt, events) = (self.round, self.attempt, self.events)
         let timeout = configuration.roundTimeoutSeconds
@@ -422,16 +416,13 @@ public actor Coordinator {
             let bytes = participant.connection.counter.current - participant.bytesAtStart
             let update = round.accepted[client]
             let flops = update?.flops ?? 0
-            let computeSeconds = participant.device.computeSeconds(flops: flops)
-            let radio = participant.link.roundEnergy(
-                downloadBytes: bytes.written, uploadBytes: bytes.read, computeSeconds: computeSeconds)
             let energy = RoundRecord.ClientEnergy(
-                deviceComputeSeconds: computeSeconds, computeJoules: participant.device.computeJoules(flops: flops),
-                downlinkJoules: radio.downlinkJoules, uplinkJoules: radio.uplinkJoules, radioOverheadJoules: radio.overheadJoules,
-                radioBursts: radio.bursts)
+                device: participant.device, link: participant.link, flops: flops, downloadBytes: bytes.written, uploadBytes: bytes.read)
+            let sent = round.downlink.model(for: client)
             return RoundRecord.ClientRound(
                 client: client, device: participant.device.name, link: participant.link.name, bytesWritten: bytes.written,
-                bytesRead: bytes.read, downlinkStages: participant.downlink, downlinkDifference: participant.gotDifference, payloadBytes: update?.payloadBytes ?? 0, updateNorm: update?.norm,
+                bytesRead: bytes.read, downlinkStages: sent.sizes, downlinkDifference: sent.base != 0,
+                payloadBytes: update?.stages.encoded ?? 0, updateNorm: update?.norm,
                 clipped: update?.clipped ?? false, uplinkStages: update?.stages,
                 encodeSeconds: update?.encodeSeconds ?? 0, decodeSeconds: update?.decodeSeconds ?? 0,
                 samples: update?.sampleCount ?? 0,

@@ -4,7 +4,6 @@ struct DeltaCollector {
     let combination: DeltaCombination
     private var sum: DeltaAccumulator
     private var kept: [[Float]] = []
-    private var weights: [Double] = []
 
     init(combination: DeltaCombination, parameterCount: Int) {
         self.combination = combination
@@ -14,8 +13,7 @@ struct DeltaCollector {
     /// Adds a validated delta with its sample count.
     mutating func add(_ delta: [Float], weight: Double) {
         if combination.buffersUpdates {
-            kept.append(delta)
-            weights.append(weight)
+            kept.append(delta)  // the robust statistics weigh every client alike
         } else {
             sum.add(delta, weight: weight)
         }

@@ -131,3 +131,15 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var communicationJoules: Double { downlinkJoules + uplinkJoules + radioOverheadJoules }
     }
 }
+
+extension RoundRecord.ClientEnergy {
+    /// One client's round under `device` and `link`: training `flops`, then the round's socket bytes
+    /// over the radio (the ledger's figures, and the report's under every other link).
+    public init(device: DeviceProfile, link: LinkProfile, flops: Int, downloadBytes: Int, uploadBytes: Int) {
+        let computeSeconds = device.computeSeconds(flops: flops)
+        let radio = link.roundEnergy(downloadBytes: downloadBytes, uploadBytes: uploadBytes, computeSeconds: computeSeconds)
+        self.init(
+            deviceComputeSeconds: computeSeconds, computeJoules: device.computeJoules(flops: flops), downlinkJoules: radio.downlinkJoules,
+            uplinkJoules: radio.uplinkJoules, radioOverheadJoules: radio.overheadJoules, radioBursts: radio.bursts)
+    }
+}

@@ -75,22 +75,25 @@ public struct EnergyComparison: Sendable {
         link = try profiles.link(first.link)
         self.datacenter = try profiles.datacenter(datacenter)
         grid = try profiles.grid(artifacts.summary.grid)
-        federated = Self.federated(artifacts.records, device: device, link: link)
         let target = artifacts.summary.finalAccuracy
         let baseline = artifacts.baseline
         let reached = baseline.records.firstIndex { $0.testAccuracy >= target }
         let (dc, jobLink) = (self.datacenter, link)
-        centralizedSamePasses = Self.centralized(baseline, epochs: baseline.records.count, link: jobLink, datacenter: dc)
-        centralizedToTarget = reached.map { Self.centralized(baseline, epochs: $0 + 1, link: jobLink, datacenter: dc) }
         let records = artifacts.records
         let chosenDevice = device
         perLink = profiles.links.map {
             ($0, Self.federated(records, device: chosenDevice, link: $0),
              Self.centralized(baseline, epochs: baseline.records.count, link: $0, datacenter: dc))
         }
-        federatedBits = Double(artifacts.records.flatMap(\.clients).reduce(0) { $0 + $1.bytesRead + $1.bytesWritten }) * 8
-        centralizedBits = Double(baseline.rawUploadBytes.reduce(0, +)) * 8
-        let (federatedBytes, centralizedBytes) = (Int(federatedBits / 8), Int(centralizedBits / 8))
+        // The job's own link is one of the profiles' links: its entry is the comparison.
+        guard let jobEntry = perLink.first(where: { $0.link.name == jobLink.name }) else {
+            throw ReportError.inconsistent("link \(jobLink.name) is not among the profiles' links")
+        }
+        (federated, centralizedSamePasses) = (jobEntry.federated, jobEntry.centralized)
+        centralizedToTarget = reached.map { Self.centralized(baseline, epochs: $0 + 1, link: jobLink, datacenter: dc) }
+        let federatedBytes = records.flatMap(\.clients).reduce(0) { $0 + $1.bytesRead + $1.bytesWritten }
+        let centralizedBytes = baseline.rawUploadBytes.reduce(0, +)
+        (federatedBits, centralizedBits) = (Double(federatedBytes) * 8, Double(centralizedBytes) * 8)
         widerNetwork = profiles.widerNetwork.map { ($0.joules(bytes: federatedBytes), $0.joules(bytes: centralizedBytes)) }
     }
 
@@ -110,11 +113,11 @@ public struct EnergyComparison: Sendable {
         var energy = FederatedEnergy(computeJoules: 0, transferJoules: 0, overheadJoules: 0, cumulativeJoules: [])
         for record in records {
             for client in record.clients {
-                let computeSeconds = device.computeSeconds(flops: client.flops)
-                let radio = link.roundEnergy(downloadBytes: client.bytesWritten, uploadBytes: client.bytesRead, computeSeconds: computeSeconds)
-                energy.computeJoules += device.computeJoules(flops: client.flops)
-                energy.transferJoules += radio.downlinkJoules + radio.uplinkJoules
-                energy.overheadJoules += radio.overheadJoules
+                let round = RoundRecord.ClientEnergy(
+                    device: device, link: link, flops: client.flops, downloadBytes: client.bytesWritten, uploadBytes: client.bytesRead)
+                energy.computeJoules += round.computeJoules
+                energy.transferJoules += round.downlinkJoules + round.uplinkJoules
+                energy.overheadJoules += round.radioOverheadJoules
             }
             energy.cumulativeJoules.append(energy.totalJoules)
         }
@@ -140,11 +143,12 @@ public struct EnergyComparison: Sendable {
     public var verdict: String {
         let fed = federated.totalJoules
         let central = centralizedSamePasses.totalJoules
-        let (cheaper, dearer, ratio) = fed <= central ? ("Federated", "centralized", central / fed) : ("Centralized", "federated", fed / central)
+        let cheaper = cheaperSide(federated: fed, centralized: central)
         var text = String(
             format: "%@ training is %.1fx cheaper than %@ on %@ with %@ devices: %@ for federated against %@ for centralized "
                 + "(%d epochs: the same sample passes). ",
-            cheaper, ratio, dearer, link.name, device.name, joules(fed), joules(central), centralizedSamePasses.epochs)
+            cheaper.side.capitalized, cheaper.ratio, cheaper.side == "federated" ? "centralized" : "federated", link.name, device.name,
+            joules(fed), joules(central), centralizedSamePasses.epochs)
         text += String(
             format: "Federated energy is %.0f%% device compute and %.0f%% radio (%@ of it promotion and tail states); "
                 + "centralized is %@ of datacenter compute (PUE %.2f) and %@ for the devices to upload their raw data. ",
@@ -154,6 +158,11 @@ public struct EnergyComparison: Sendable {
             format: "On the %@ grid that is %.3f g against %.3f g CO2e.", grid.name, grid.grams(joules: fed), grid.grams(joules: central))
         return text
     }
+}
+
+/// The cheaper side, `federated` or `centralized` (federated on a tie), and how many times cheaper.
+func cheaperSide(federated: Double, centralized: Double) -> (side: String, ratio: Double) {
+    federated <= centralized ? ("federated", centralized / federated) : ("centralized", federated / centralized)
 }
 
 /// `12.3 J`, `4.56 kJ` or `7.89 MJ`.

@@ -47,9 +47,10 @@ extension EnergyComparison {
             header: ["link", "uplink efficiency", "federated compute", "federated radio", "federated total", "centralized total", "cheaper"],
             rows: perLink.map { entry in
                 let (fed, central) = (entry.federated.totalJoules, entry.centralized.totalJoules)
-                let cheaper = fed <= central ? String(format: "federated, %.1fx", central / fed) : String(format: "centralized, %.1fx", fed / central)
+                let cheaper = cheaperSide(federated: fed, centralized: central)
                 return [entry.link.name, String(format: "%.0f kbit/J", entry.link.bitsPerJoule(.up) / 1e3), joules(entry.federated.computeJoules),
-                        joules(entry.federated.communicationJoules), joules(fed), joules(central), cheaper]
+                        joules(entry.federated.communicationJoules), joules(fed), joules(central),
+                        String(format: "%@, %.1fx", cheaper.side, cheaper.ratio)]
             })
     }
 
@@ -96,9 +97,9 @@ extension EnergyComparison {
         guard let (federatedRange, centralizedRange) = widerNetwork, let network = artifacts.profiles.widerNetwork else { return nil }
         /// The cheaper side and by how much, with the network's energy at one end of its range.
         func cheaper(_ end: KeyPath<ClosedRange<Double>, Double>) -> (side: String, ratio: Double) {
-            let fed = federated.totalJoules + federatedRange[keyPath: end]
-            let central = centralizedSamePasses.totalJoules + centralizedRange[keyPath: end]
-            return fed <= central ? ("federated", central / fed) : ("centralized", fed / central)
+            cheaperSide(
+                federated: federated.totalJoules + federatedRange[keyPath: end],
+                centralized: centralizedSamePasses.totalJoules + centralizedRange[keyPath: end])
         }
         let (low, high) = (cheaper(\.lowerBound), cheaper(\.upperBound))
         let outcome = low.side == high.side
@@ -148,7 +149,7 @@ extension EnergyComparison {
     var breakEvenText: String {
         let savazzi = "Savazzi et al. (2021) find federated learning saves energy on links at or below 50 kbit/J."
         guard let efficiency = breakEvenBitsPerJoule else {
-            let winner = federated.totalJoules <= centralizedSamePasses.totalJoules ? "Federated" : "Centralized"
+            let winner = cheaperSide(federated: federated.totalJoules, centralized: centralizedSamePasses.totalJoules).side.capitalized
             return "\(winner) training is cheaper at every link efficiency for this job, holding compute and radio overheads fixed. \(savazzi)"
         }
         let above = cheaperAboveBreakEven

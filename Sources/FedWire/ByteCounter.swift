@@ -18,6 +18,12 @@ public struct ByteCounts: Sendable, Hashable, Codable {
     public static func - (later: ByteCounts, earlier: ByteCounts) -> ByteCounts {
         ByteCounts(read: later.read - earlier.read, written: later.written - earlier.written)
     }
+
+    /// Adds another connection's or reading's traffic.
+    public static func += (total: inout ByteCounts, more: ByteCounts) {
+        total.read += more.read
+        total.written += more.written
+    }
 }
 
 /// A thread-safe running total of a connection's bytes, read from any task.

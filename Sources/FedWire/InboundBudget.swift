@@ -68,13 +68,10 @@ public final class InboundBudget: Sendable {
     /// Takes a queued request back; if it was granted meanwhile, its `onGrant` has been or is being
     /// called, and the caller drops that charge when it comes.
     func withdraw(ticket: Int) {
-        let granted = state.withLockedValue { state -> [(Request, InboundCharge)] in
-            guard let index = state.waiting.firstIndex(where: { $0.ticket == ticket }) else { return [] }
-            state.waiting.remove(at: index)
-            // The head may have been waiting only behind this request.
-            return grantWaiting(&state)
+        // The head may have been waiting only behind this request.
+        changeThenGrant { state in
+            if let index = state.waiting.firstIndex(where: { $0.ticket == ticket }) { state.waiting.remove(at: index) }
         }
-        for (request, charge) in granted { request.onGrant(request.ticket, charge) }
     }
 
     /// Charges `bytes` whatever is held: for a frame already in memory, which the budget can only count.
@@ -84,23 +81,24 @@ public final class InboundBudget: Sendable {
     }
 
     fileprivate func release(_ bytes: Int) {
-        let granted = state.withLockedValue { state -> [(Request, InboundCharge)] in
-            state.held -= bytes
-            return grantWaiting(&state)
-        }
-        for (request, charge) in granted { request.onGrant(request.ticket, charge) }
+        changeThenGrant { $0.held -= bytes }
     }
 
-    /// Grants waiting requests from the head while they fit; the callers call their `onGrant` once
-    /// the lock is released.
-    private func grantWaiting(_ state: inout State) -> [(Request, InboundCharge)] {
-        var granted: [(Request, InboundCharge)] = []
-        while let head = state.waiting.first, fits(head.bytes, held: state.held) {
-            state.waiting.removeFirst()
-            state.held += head.bytes
-            granted.append((head, InboundCharge(budget: self, bytes: head.bytes)))
+    /// Applies `change`, grants waiting requests from the head while they fit, and calls their
+    /// `onGrant` once the lock is released. (At rest the head never fits: every change that frees
+    /// room comes through here.)
+    private func changeThenGrant(_ change: (inout State) -> Void) {
+        let granted = state.withLockedValue { state -> [(Request, InboundCharge)] in
+            change(&state)
+            var granted: [(Request, InboundCharge)] = []
+            while let head = state.waiting.first, fits(head.bytes, held: state.held) {
+                state.waiting.removeFirst()
+                state.held += head.bytes
+                granted.append((head, InboundCharge(budget: self, bytes: head.bytes)))
+            }
+            return granted
         }
-        return granted
+        for (request, charge) in granted { request.onGrant(request.ticket, charge) }
     }
 
     private func fits(_ bytes: Int, held: Int) -> Bool {

@@ -70,16 +70,16 @@ public enum StrategyName: String, Sendable, CaseIterable, Codable {
     public func make(
         serverLearningRate: Float?, mu: Float, beta1: Float, beta2: Float, tau: Float, trim: Double = 0.2, byzantine: Int = 2
     ) -> any AggregationStrategy {
+        let rate = serverLearningRate ?? 1
+        let adaptive = FedOpt(learningRate: serverLearningRate ?? FedOpt.defaultLearningRate, beta1: beta1, beta2: beta2, tau: tau)
         switch self {
-        case .fedavg: return FedAvg(serverLearningRate: serverLearningRate ?? 1)
-        case .fedprox: return FedProx(mu: mu, serverLearningRate: serverLearningRate ?? 1)
-        case .fedadam:
-            return FedAdam(optimizer: FedOpt(learningRate: serverLearningRate ?? FedOpt.defaultLearningRate, beta1: beta1, beta2: beta2, tau: tau))
-        case .fedyogi:
-            return FedYogi(optimizer: FedOpt(learningRate: serverLearningRate ?? FedOpt.defaultLearningRate, beta1: beta1, beta2: beta2, tau: tau))
-        case .median: return RobustAggregation(combination: .median, serverLearningRate: serverLearningRate ?? 1)
-        case .trimmedMean: return RobustAggregation(combination: .trimmedMean(fraction: trim), serverLearningRate: serverLearningRate ?? 1)
-        case .krum: return RobustAggregation(combination: .krum(byzantine: byzantine), serverLearningRate: serverLearningRate ?? 1)
+        case .fedavg: return FedAvg(serverLearningRate: rate)
+        case .fedprox: return FedProx(mu: mu, serverLearningRate: rate)
+        case .fedadam: return FedAdam(optimizer: adaptive)
+        case .fedyogi: return FedYogi(optimizer: adaptive)
+        case .median: return RobustAggregation(combination: .median, serverLearningRate: rate)
+        case .trimmedMean: return RobustAggregation(combination: .trimmedMean(fraction: trim), serverLearningRate: rate)
+        case .krum: return RobustAggregation(combination: .krum(byzantine: byzantine), serverLearningRate: rate)
         }
     }
 }

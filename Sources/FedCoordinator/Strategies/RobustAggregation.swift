@@ -26,7 +26,9 @@ public struct RobustAggregation: AggregationStrategy {
         }
     }
 
+    /// Moves the model by the combined delta, as FedAvg moves it by the mean.
     public mutating func apply(meanDelta: [Float], to global: inout [Float]) {
-        for i in global.indices { global[i] += serverLearningRate * meanDelta[i] }
+        var step = FedAvg(serverLearningRate: serverLearningRate)
+        step.apply(meanDelta: meanDelta, to: &global)
     }
 }
