@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "fedwatt",
             dependencies: [
-                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedReport", "FedZlib",
+                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedReport", "FedWire", "FedZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -60,17 +60,10 @@ struct FedWattClient: AsyncParsableCommand {
 
     func validate() throws {
         guard id >= 0 else { throw ValidationError("--id must not be negative") }
-        guard address != nil else { throw ValidationError("--coordinator must be HOST:PORT, e.g. 127.0.0.1:7000") }
+        guard hostAndPort(coordinator) != nil else { throw ValidationError("--coordinator must be HOST:PORT, e.g. 127.0.0.1:7000") }
         guard giveUpAfter > 0 else { throw ValidationError("--give-up-after must be positive") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard tlsCertificate == nil || tlsCA != nil else { throw ValidationError("--tls-cert needs --tls-ca (mutual TLS is TLS first)") }
-    }
-
-    private var address: (host: String, port: Int)? {
-        guard let colon = coordinator.lastIndex(of: ":"), let port = Int(coordinator[coordinator.index(after: colon)...]),
-            (1...65535).contains(port)
-        else { return nil }
-        return (String(coordinator[..<colon]), port)
     }
 
     /// The host as a TLS server name, or nil for an IP address (SNI carries names only).
@@ -83,13 +76,14 @@ struct FedWattClient: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "fedwatt.client.\(id)")
         logger.logLevel = .warning
+        let address = hostAndPort(coordinator)!  // checked in validate()
         let configuration = EdgeClientConfiguration(
-            host: address!.host, port: address!.port, clientID: id, device: device, link: link,
+            host: address.host, port: address.port, clientID: id, device: device, link: link,
             dataDirectory: FashionMNIST.directory(explicit: dataDirectory), giveUpAfterSeconds: giveUpAfter, attack: attack,
             secret: try secretFile.map(SecretFile.read),
             tls: try tlsCA.map {
                 try TLSRole.client(
-                    trustRootsPath: $0, serverName: tlsServerName ?? Self.hostName(address!.host), certificatePath: tlsCertificate,
+                    trustRootsPath: $0, serverName: tlsServerName ?? Self.hostName(address.host), certificatePath: tlsCertificate,
                     keyPath: tlsKey)
             })
         try await EdgeClient(configuration: configuration, logger: logger).run()

@@ -99,13 +99,7 @@ public struct FederationOptions: ParsableArguments {
     /// The updates a round needs with `clientCount` clients: the flag, or half the selected (rounded up).
     public func minimumCompletion(clientCount: Int) -> Int {
         if let minCompletion { return minCompletion }
-        let selected: Int
-        switch selection {
-        case .all: selected = clientCount
-        case .fraction(let f): selected = max(1, Int((f * Double(clientCount)).rounded(.up)))
-        case .count(let n): selected = min(n, clientCount)
-        }
-        return max(1, (selected + 1) / 2)
+        return max(1, (selection.count(available: clientCount) + 1) / 2)
     }
 
     /// The configured strategy.

@@ -121,8 +121,7 @@ public actor Coordinator {
             (round, attempt) = (checkpoint.header.round, checkpoint.header.attempt)
             // Lines after the checkpoint belong to a round that never finished checkpointing: it runs again.
             ledger = try LedgerWriter(directory: configuration.outputDirectory, keeping: checkpoint.header.ledgerBytes)
-            let text = try String(contentsOfFile: ledger.path, encoding: .utf8)
-            records = try text.split(separator: "\n").map { try JSONDecoder().decode(RoundRecord.self, from: Data($0.utf8)) }
+            records = try ledgerRecords(String(contentsOfFile: ledger.path, encoding: .utf8))
             for bytes in checkpoint.header.connectionBytes ?? [] {
                 retiredBytes[bytes.client] = ByteCounts(read: bytes.read, written: bytes.written)
             }
@@ -131,7 +130,7 @@ public actor Coordinator {
             ledger = try LedgerWriter(directory: configuration.outputDirectory)
         }
         // The constants this run accounts with, beside its ledger, so `fedwatt report` uses the same.
-        _ = try writeJSON(configuration.profiles, to: configuration.outputDirectory, name: "profiles.json")
+        try writeJSON(configuration.profiles, to: configuration.outputDirectory, name: "profiles.json")
         (stream, events) = AsyncStream.makeStream(of: CoordinatorEvent.self)
     }
 
@@ -500,7 +499,7 @@ public actor Coordinator {
             connectionBytes: connectionTotals())
         for entry in registered.values { entry.connection.close() }
         try ledger.close()
-        _ = try writeJSON(summary, to: configuration.outputDirectory, name: "summary.json")
+        try writeJSON(summary, to: configuration.outputDirectory, name: "summary.json")
         return summary
     }
 }

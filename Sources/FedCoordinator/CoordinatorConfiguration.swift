@@ -20,10 +20,8 @@ public struct CoordinatorConfiguration: Sendable {
     public var maxRoundAttempts: Int
     /// The server-side strategy.
     public var strategy: any AggregationStrategy
-    /// Folder for `ledger.jsonl` and `summary.json`.
+    /// Folder for `ledger.jsonl`, `summary.json`, `profiles.json` and the checkpoints.
     public var outputDirectory: String
-    /// Folder of the Fashion-MNIST files (the coordinator reads the test split).
-    public var dataDirectory: String?
     /// Deltas with a larger L2 norm are scaled down to it before aggregation (nil: no clipping).
     public var clipNorm: Float?
     /// Secrets clients must prove at Register (nil: any client id may join).
@@ -42,7 +40,7 @@ public struct CoordinatorConfiguration: Sendable {
     public init(
         job: FederatedJob, rounds: Int, minClients: Int, selection: ClientSelection = .all, minCompletion: Int = 1,
         roundTimeoutSeconds: Double = 60, maxRoundAttempts: Int = 3, strategy: any AggregationStrategy = FedAvg(),
-        outputDirectory: String, dataDirectory: String? = nil, clipNorm: Float? = nil, profiles: EnergyProfiles, grid: GridProfile
+        outputDirectory: String, clipNorm: Float? = nil, profiles: EnergyProfiles, grid: GridProfile
     ) {
         self.job = job
         self.rounds = rounds
@@ -53,7 +51,6 @@ public struct CoordinatorConfiguration: Sendable {
         self.maxRoundAttempts = maxRoundAttempts
         self.strategy = strategy
         self.outputDirectory = outputDirectory
-        self.dataDirectory = dataDirectory
         self.clipNorm = clipNorm
         self.profiles = profiles
         self.grid = grid

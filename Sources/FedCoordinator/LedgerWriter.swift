@@ -40,8 +40,15 @@ struct LedgerWriter {
     }
 }
 
-/// Writes `value` as pretty JSON to `directory/name`, atomically.
-func writeJSON(_ value: some Encodable, to directory: String, name: String) throws -> String {
+/// The records of a `ledger.jsonl` text, in order.
+public func ledgerRecords(_ text: String) throws -> [RoundRecord] {
+    let decoder = JSONDecoder()
+    return try text.split(separator: "\n").map { try decoder.decode(RoundRecord.self, from: Data($0.utf8)) }
+}
+
+/// Writes `value` as pretty JSON with sorted keys to `directory/name`, atomically; returns the path.
+@discardableResult
+public func writeJSON(_ value: some Encodable, to directory: String, name: String) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let path = (directory as NSString).appendingPathComponent(name)

@@ -1,3 +1,4 @@
+import FedCoordinator
 import FedLearning
 import Foundation
 
@@ -44,10 +45,6 @@ public struct BaselineRecord: Sendable, Codable {
     /// Writes `centralized.json` into `directory` atomically; returns its path.
     public func write(toDirectory directory: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let path = (directory as NSString).appendingPathComponent("centralized.json")
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
-        return path
+        return try writeJSON(self, to: directory, name: "centralized.json")
     }
 }

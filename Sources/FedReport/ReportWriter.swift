@@ -12,9 +12,7 @@ public enum ReportWriter {
         try html(comparison).write(to: folder.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
         try markdown(comparison).write(to: folder.appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
         try csv(comparison).write(to: folder.appendingPathComponent("rounds.csv"), atomically: true, encoding: .utf8)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(ComparisonNumbers(comparison)).write(to: folder.appendingPathComponent("report.json"), options: .atomic)
+        try writeJSON(ComparisonNumbers(comparison), to: comparison.artifacts.directory, name: "report.json")
         return folder.appendingPathComponent("report.html").path
     }
 

@@ -22,11 +22,8 @@ public struct RunArtifacts: Sendable {
 
     /// What the coordinator wrote: `summary.json` and the records of `ledger.jsonl`.
     public static func federatedRun(in directory: String) throws -> (JobSummary, [RoundRecord]) {
-        let decoder = JSONDecoder()
-        let summary = try decoder.decode(JobSummary.self, from: read("summary.json", in: directory))
-        let records = try String(decoding: read("ledger.jsonl", in: directory), as: UTF8.self).split(separator: "\n")
-            .map { try decoder.decode(RoundRecord.self, from: Data($0.utf8)) }
-        return (summary, records)
+        let summary = try JSONDecoder().decode(JobSummary.self, from: read("summary.json", in: directory))
+        return (summary, try ledgerRecords(String(decoding: read("ledger.jsonl", in: directory), as: UTF8.self)))
     }
 
     private static func read(_ name: String, in directory: String) throws -> Data {

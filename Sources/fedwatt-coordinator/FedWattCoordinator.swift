@@ -33,7 +33,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
     @Option(help: "Number of data shards, and so of valid client ids 0..<N (default: --min-clients).")
     var clients: Int?
 
-    @Option(help: "Output folder for ledger.jsonl, summary.json and checkpoints.")
+    @Option(help: "Output folder for ledger.jsonl, summary.json, profiles.json and checkpoints.")
     var out: String = "out/coordinator"
 
     @Flag(help: "Continue the job checkpointed in --out from its last completed round (same job flags).")
@@ -80,20 +80,19 @@ struct FedWattCoordinator: AsyncParsableCommand {
             dataset: data.dataset, model: model.architecture(features: features, classes: classes), sgd: training.sgd,
             localEpochs: federation.localEpochs, partition: federation.partition, clientCount: clientCount,
             seed: training.seed, uplinkCodec: federation.codec, downlinkCodec: federation.downlinkCodec)
-        let configuration = CoordinatorConfiguration(
+        var configuration = CoordinatorConfiguration(
             job: job, rounds: federation.rounds, minClients: minClients, selection: federation.selection,
             minCompletion: federation.minimumCompletion(clientCount: clientCount), roundTimeoutSeconds: federation.roundTimeout,
             maxRoundAttempts: federation.maxRoundAttempts, strategy: federation.makeStrategy(), outputDirectory: out,
-            dataDirectory: data.dataDirectory, clipNorm: federation.clipNorm, profiles: profiles, grid: try profiles.grid(energy.grid))
-        var resumable = configuration
-        resumable.resume = resume
-        resumable.downlinkDeltas = federation.downlinkDelta
+            clipNorm: federation.clipNorm, profiles: profiles, grid: try profiles.grid(energy.grid))
+        configuration.resume = resume
+        configuration.downlinkDeltas = federation.downlinkDelta
         if let secrets {
-            resumable.secrets = try ClientSecrets(file: secrets)
+            configuration.secrets = try ClientSecrets(file: secrets)
         } else if let fleetSecretFile {
-            resumable.secrets = ClientSecrets(fleet: try SecretFile.read(fleetSecretFile))
+            configuration.secrets = ClientSecrets(fleet: try SecretFile.read(fleetSecretFile))
         }
-        let coordinator = try Coordinator(configuration: resumable, testSet: testSet, onRecord: Self.printProgress)
+        let coordinator = try Coordinator(configuration: configuration, testSet: testSet, onRecord: Self.printProgress)
         let server = try await CoordinatorServer(
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events,
             tls: try tls.serverRole(clientTrustRootsPath: tlsClientCA),

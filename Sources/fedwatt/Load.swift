@@ -3,6 +3,7 @@ import FedClient
 import FedCommandLine
 import FedLearning
 import FedReport
+import FedWire
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -51,13 +52,15 @@ struct Load: AsyncParsableCommand {
         quiet.logLevel = .error
         let logger = quiet
         let secret = try job.fleetSecretFile.map(SecretFile.read)
+        // With --tls-cert the coordinator serves TLS: the clients trust its certificate, as in `simulate`.
+        let tls = try job.tls.files.map { try TLSRole.client(trustRootsPath: $0.certificate, serverName: nil) }
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             for id in 0..<job.clients {
                 let configuration = EdgeClientConfiguration(
                     host: "127.0.0.1", port: port, clientID: id, device: job.device, link: job.link,
                     dataDirectory: job.data.resolvedDirectory, giveUpAfterSeconds: 60, attack: id < job.attackers ? job.attack : nil,
-                    secret: secret)
+                    secret: secret, tls: tls)
                 tasks.addTask {
                     try await EdgeClient(configuration: configuration, logger: logger, group: group, trainingData: trainingData).run()
                 }

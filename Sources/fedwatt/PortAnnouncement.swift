@@ -1,3 +1,4 @@
+import FedCommandLine
 import NIOConcurrencyHelpers
 
 /// The port the coordinator announces in its "listening on HOST:PORT" line, awaited once.
@@ -6,9 +7,8 @@ final class PortAnnouncement: Sendable {
 
     /// Looks for the announcement in one line of the coordinator's output.
     func offer(_ line: String) {
-        guard line.hasPrefix("listening on "), let colon = line.lastIndex(of: ":"),
-            let port = Int(line[line.index(after: colon)...])
-        else { return }
+        let prefix = "listening on "
+        guard line.hasPrefix(prefix), let (_, port) = hostAndPort(line.dropFirst(prefix.count)) else { return }
         deliver(port)
     }
 

@@ -3,7 +3,6 @@ import FedCommandLine
 import FedLearning
 import FedReport
 import Foundation
-import Foundation
 
 /// `fedwatt simulate`: a whole federated job on this machine, one coordinator and N client processes.
 struct Simulate: AsyncParsableCommand {

@@ -10,10 +10,10 @@ struct Sweep: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the same federated job once per uplink codec and compare bytes and accuracy.",
         discussion: """
-            Runs `fedwatt simulate` once for each codec in --codecs (same seed, data, model and \
-            downlink codec), each into DIR/CODEC/, then writes DIR/sweep.md and DIR/sweep.json: final \
-            accuracy, uplink and downlink bytes, how many uplink bytes each needed to reach \
-            --target-accuracy, and the mean round time.
+            Runs the federated part of `fedwatt simulate` (no baseline, no report) once for each codec \
+            in --codecs (same seed, data, model and downlink), each into DIR/CODEC/, then writes \
+            DIR/sweep.md, DIR/sweep.html and DIR/sweep.json: final accuracy, uplink and downlink bytes, \
+            how many uplink bytes each needed to reach --target-accuracy, and the mean round time.
             """
     )
 
@@ -57,9 +57,7 @@ struct Sweep: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try table.markdown.write(toFile: (out as NSString).appendingPathComponent("sweep.md"), atomically: true, encoding: .utf8)
         try table.html.write(toFile: (out as NSString).appendingPathComponent("sweep.html"), atomically: true, encoding: .utf8)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(rows).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("sweep.json")), options: .atomic)
+        try writeJSON(rows, to: out, name: "sweep.json")
         say(table.markdown)
         say("wrote \(out)/sweep.md, sweep.html and sweep.json")
     }

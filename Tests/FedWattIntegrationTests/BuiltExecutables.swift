@@ -18,14 +18,19 @@ enum BuiltExecutables {
         return process
     }
 
+    /// The ledger's text in `out` so far ("" before it exists).
+    private static func ledgerText(_ out: URL) -> String {
+        (try? String(contentsOf: out.appendingPathComponent("ledger.jsonl"), encoding: .utf8)) ?? ""
+    }
+
     /// The lines of the ledger in `out` so far.
     static func ledgerLines(_ out: URL) -> [String] {
-        ((try? String(contentsOf: out.appendingPathComponent("ledger.jsonl"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        ledgerText(out).split(separator: "\n").map(String.init)
     }
 
     /// The ledger's records in `out` so far.
     static func ledger(_ out: URL) throws -> [RoundRecord] {
-        try ledgerLines(out).map { try JSONDecoder().decode(RoundRecord.self, from: Data($0.utf8)) }
+        try ledgerRecords(ledgerText(out))
     }
 
     /// Sends SIGKILL to `process` once `condition` holds (checked every millisecond for up to 30 s),

@@ -58,8 +58,7 @@ struct LoopbackJob {
 
     /// The ledger's records, in order.
     func ledger() throws -> [RoundRecord] {
-        let text = try String(contentsOf: directory.appendingPathComponent("ledger.jsonl"), encoding: .utf8)
-        return try text.split(separator: "\n").map { try JSONDecoder().decode(RoundRecord.self, from: Data($0.utf8)) }
+        try ledgerRecords(String(contentsOf: directory.appendingPathComponent("ledger.jsonl"), encoding: .utf8))
     }
 
     func cleanUp() async {
