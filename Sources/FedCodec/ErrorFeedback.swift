@@ -23,7 +23,4 @@ public struct ErrorFeedback: Sendable {
         for i in residual.indices { residual[i] = compensated[i] - decoded[i] }
         return encoded
     }
-
-    /// Forgets the held-back mass (a new job).
-    public mutating func reset() { residual = [] }
 }

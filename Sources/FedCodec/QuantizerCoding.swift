@@ -8,7 +8,7 @@ extension Quantizer {
         case .fp16:
             for value in values { writer.write(Float16(min(max(value, -65_504), 65_504)).bitPattern) }
         case .int8(let block, let stochastic):
-            let size = block == 0 ? max(values.count, 1) : block
+            let size = Self.int8BlockLength(block, count: values.count)
             let blocks = stride(from: 0, to: values.count, by: size).map { $0..<min($0 + size, values.count) }
             let scales = blocks.map { range in values[range].reduce(Float(0)) { max($0, $1.magnitude) } / 127 }
             for scale in scales { writer.write(scale) }
@@ -53,7 +53,7 @@ extension Quantizer {
         case .fp16:
             for _ in 0..<count { values.append(Float(Float16(bitPattern: try reader.read(UInt16.self, "fp16 value")))) }
         case .int8(let block, _):
-            let size = block == 0 ? max(count, 1) : block
+            let size = Self.int8BlockLength(block, count: count)
             let blockCount = (count + size - 1) / size
             guard reader.remaining >= blockCount * 4 + count else { throw CodecError.truncated("int8 scales and values") }
             let scales = try (0..<blockCount).map { _ in try Self.checkedScale(reader.readFloat("int8 scale")) }
@@ -80,13 +80,16 @@ extension Quantizer {
         return values
     }
 
+    /// Values per int8 scale: `block`, or all `count` values in one block when `block` is 0.
+    static func int8BlockLength(_ block: Int, count: Int) -> Int { block == 0 ? max(count, 1) : block }
+
     /// Bytes the values section takes for `count` values (what ``encode(_:into:generator:)`` writes).
     func sectionSize(count: Int) -> Int {
         switch self {
         case .float32: return 4 * count
         case .fp16: return 2 * count
         case .int8(let block, _):
-            let size = block == 0 ? max(count, 1) : block
+            let size = Self.int8BlockLength(block, count: count)
             return 4 * ((count + size - 1) / size) + count
         case .qsgd: return 4 + count
         case .sign: return 4 + (count + 7) / 8

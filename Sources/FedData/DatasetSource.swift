@@ -29,7 +29,7 @@ public enum DatasetSource: Sendable, Hashable, LosslessStringConvertible, Codabl
         self = source
     }
 
-    /// Parses a source string, throwing ``DatasetError/invalidShape(_:)`` with what to type instead.
+    /// Parses a source string, throwing ``DatasetError/invalidSource(_:)`` with what to type instead.
     public init(parsing text: String) throws {
         if text == "fashion-mnist" {
             self = .fashionMNIST
@@ -39,7 +39,7 @@ public enum DatasetSource: Sendable, Hashable, LosslessStringConvertible, Codabl
             throw DatasetError.invalidSource(text)
         }
         var settings = SyntheticSettings()
-        for pair in text.dropFirst("synthetic:".count).split(separator: ",") where text != "synthetic" {
+        for pair in text.dropFirst("synthetic:".count).split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw DatasetError.invalidSource(text) }
             let (key, value) = (parts[0], parts[1])

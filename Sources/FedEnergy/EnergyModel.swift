@@ -32,16 +32,20 @@ extension LinkProfile {
         Double(bytes) * 8 / ((direction == .up ? upMbps : downMbps).value * 1e6)
     }
 
-    /// Joules to move `bytes`: `(a * t + beta)` mW for `bytes * 8 / (t * 10^6)` seconds.
-    public func transferJoules(bytes: Int, _ direction: Direction) -> Double {
+    /// Watts drawn while transferring in `direction`: `(a * t + beta)` mW at throughput `t`.
+    private func transferWatts(_ direction: Direction) -> Double {
         let (slope, throughput) = direction == .up ? (upMilliwattsPerMbps.value, upMbps.value) : (downMilliwattsPerMbps.value, downMbps.value)
-        return (slope * throughput + baseMilliwatts.value) * 1e-3 * transferSeconds(bytes: bytes, direction)
+        return (slope * throughput + baseMilliwatts.value) * 1e-3
+    }
+
+    /// Joules to move `bytes`: the transfer power for `bytes * 8 / (t * 10^6)` seconds.
+    public func transferJoules(bytes: Int, _ direction: Direction) -> Double {
+        transferWatts(direction) * transferSeconds(bytes: bytes, direction)
     }
 
     /// Bits moved per joule of transfer in `direction` (the link efficiency Savazzi et al. compare).
     public func bitsPerJoule(_ direction: Direction) -> Double {
-        let (slope, throughput) = direction == .up ? (upMilliwattsPerMbps.value, upMbps.value) : (downMilliwattsPerMbps.value, downMbps.value)
-        return throughput * 1e6 / ((slope * throughput + baseMilliwatts.value) * 1e-3)
+        (direction == .up ? upMbps : downMbps).value * 1e6 / transferWatts(direction)
     }
 
     /// Joules of one promotion into the active state.
@@ -89,7 +93,7 @@ extension DatacenterProfile {
 
 extension GridProfile {
     /// Grams of CO2-equivalent for `joules` of electricity from this grid.
-    public func grams(joules: Double) -> Double { joules / 3.6e6 * gramsCO2PerKWh.value }
+    public func grams(joules: Double) -> Double { kilowattHours(joules: joules) * gramsCO2PerKWh.value }
 }
 
 /// Joules in kilowatt-hours.

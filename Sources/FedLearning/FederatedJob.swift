@@ -68,11 +68,14 @@ public struct FederatedJob: Sendable, Hashable, Codable {
     /// The random stream of the stochastic rounding in client `id`'s (or, with id -1, the
     /// coordinator's) encoding in `round`.
     public func encodingGenerator(clientID: Int, round: Int) -> SeededGenerator {
-        SeededGenerator(seed: seed &+ UInt64(round) &* 0x9E37_79B9, stream: 0xC0DEC &+ UInt64(bitPattern: Int64(clientID)))
+        SeededGenerator(seed: roundSeed(round), stream: 0xC0DEC &+ UInt64(bitPattern: Int64(clientID)))
     }
 
     /// The random stream of client `id`'s local training in `round`.
     public func trainingGenerator(clientID: Int, round: Int) -> SeededGenerator {
-        SeededGenerator(seed: seed &+ UInt64(round) &* 0x9E37_79B9, stream: UInt64(clientID) &+ 1)
+        SeededGenerator(seed: roundSeed(round), stream: UInt64(clientID) &+ 1)
     }
+
+    /// The job seed mixed with a round number, shared by the round's random streams.
+    private func roundSeed(_ round: Int) -> UInt64 { seed &+ UInt64(round) &* 0x9E37_79B9 }
 }

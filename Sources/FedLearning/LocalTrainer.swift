@@ -26,6 +26,9 @@ public final class LocalTrainer {
     /// The step size used from the next step on; starts at the configuration's and follows a schedule if the caller sets it.
     public var learningRate: Float
     private let network: DenseNetwork
+    /// Plain SGD (no momentum, no proximal term) updates the weights inside the backward products.
+    private let fused: Bool
+    /// The batch's gradient on its own (empty when `fused`).
     private var gradient: [Float]
     private var velocity: [Float]
 
@@ -36,7 +39,8 @@ public final class LocalTrainer {
         self.configuration = configuration
         learningRate = configuration.learningRate
         network = DenseNetwork(architecture: architecture, capacity: configuration.batchSize)
-        gradient = [Float](repeating: 0, count: architecture.parameterCount)
+        fused = configuration.momentum == 0 && configuration.proximalMu == 0
+        gradient = fused ? [] : [Float](repeating: 0, count: architecture.parameterCount)
         velocity = configuration.momentum == 0 ? [] : [Float](repeating: 0, count: architecture.parameterCount)
     }
 
@@ -96,7 +100,6 @@ public final class LocalTrainer {
         let batch = network.loadInputs(from: dataset, indices: batchIndices)
         let base = batchIndices.startIndex
         let label: (Int) -> Int = { Int(dataset.labels[batchIndices[base + $0]]) }
-        let fused = configuration.momentum == 0 && configuration.proximalMu == 0
         let lossSum = parameters.withUnsafeMutableBufferPointer { weights in
             let result = network.forward(parameters: weights.baseAddress!, batch: batch, labels: label)
             if fused {
