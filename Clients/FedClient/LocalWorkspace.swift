@@ -44,7 +44,12 @@ final class LocalWorkspace {
         guard start.learningRate.isFinite, start.learningRate > 0, start.localEpochs > 0 else {
             throw WireError(.malformedPayload, "round \(start.round) asks for learning rate \(start.learningRate) and \(start.localEpochs) epochs")
         }
-        var global = try TensorCodec.decode(start.model, expectedCount: job.model.parameterCount)
+        var global: [Float]
+        do {
+            global = try TensorCodec.decode(start.model, expectedCount: job.model.parameterCount)
+        } catch let error as CodecError {
+            throw WireError(error)
+        }
         if start.baseVersion != 0 {
             guard let held = heldModel, held.version == start.baseVersion else {
                 throw WireError(
@@ -70,7 +75,7 @@ final class LocalWorkspace {
             ? errorFeedback.encode(parameters, spec: job.uplinkCodec, generator: &rounding).tensor
             : TensorCodec.encode(parameters, spec: job.uplinkCodec, generator: &rounding).tensor
         return Update(
-            round: start.round, sampleCount: UInt32(summary.samples / Int(start.localEpochs)), trainLoss: summary.meanLoss,
+            round: start.round, sampleCount: UInt32(sampleCount), trainLoss: summary.meanLoss,
             flops: UInt64(summary.flops), cpuSeconds: summary.cpuSeconds,
             encodeSeconds: encodingStart.duration(to: .now).inSeconds, delta: delta)
     }

@@ -280,8 +280,7 @@ public actor Coordinator {
             clipped: clipped)
         current!.pending.remove(client)
         downlink.answered(client)
-        current!.participants[client]?.lastWrite = connection.channel.writeAndFlush(
-            Message.ack(Ack(round: update.round)).encodedFrame(allocator: connection.channel.allocator))
+        current!.participants[client]?.lastWrite = connection.send(.ack(Ack(round: update.round)))
         if current!.pending.isEmpty { try await closeRound() }
     }
 
@@ -313,10 +312,7 @@ public actor Coordinator {
         do {
             (delta, sizes) = try TensorCodec.decodeWithSizes(update.delta, expectedCount: expected)
         } catch let error as CodecError {
-            switch error {
-            case .wrongValueCount: throw WireError(.wrongShape, error.description)
-            default: throw WireError(.badEncoding, error.description)
-            }
+            throw WireError(error)
         }
         if let bad = delta.firstIndex(where: { !$0.isFinite }) {
             throw WireError(.nonFiniteValues, "delta value \(bad) is \(delta[bad])")
@@ -380,7 +376,7 @@ public actor Coordinator {
             frames[model.base] = frame
             participants[client] = Participant(
                 connection: entry.connection, bytesAtStart: entry.connection.counter.current, device: entry.device,
-                link: entry.link, lastWrite: entry.connection.channel.writeAndFlush(frame))
+                link: entry.link, lastWrite: entry.connection.send(frame: frame))
         }
         let (round, attempt, events) = (self.round, self.attempt, self.events)
         let timeout = configuration.roundTimeoutSeconds
@@ -473,7 +469,7 @@ public actor Coordinator {
 
     private func finish() async throws -> JobSummary {
         let bye = Message.bye(Bye(reason: "job complete")).encodedFrame()
-        let writes = registered.values.map { $0.connection.channel.writeAndFlush(bye) }
+        let writes = registered.values.map { $0.connection.send(frame: bye) }
         for write in writes { try? await write.get() }
         let completed = records.filter { $0.status == .completed }
         let summary = JobSummary(

@@ -13,7 +13,7 @@ public final class CoordinatorServer: Sendable {
     public var port: Int { channel.localAddress?.port ?? 0 }
 
     /// Listens on `host:port` (port 0 picks a free one), refusing frame payloads over `maximumPayloadSize`.
-    /// With `tls`, every connection is TLS (see ``TLSRole/server(certificatePath:keyPath:)``). With
+    /// With `tls`, every connection is TLS (see ``TLSRole/server(certificatePath:keyPath:clientTrustRootsPath:)``). With
     /// `budget`, all connections together hold at most its limit of received frames until the
     /// coordinator has handled them (plus what one read brings in on a connection that must wait).
     public init(

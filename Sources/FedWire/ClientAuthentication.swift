@@ -8,6 +8,8 @@ import Foundation
 public enum ClientAuthentication {
     /// Bytes of the nonce the coordinator sends in Challenge.
     public static let nonceSize = 32
+    /// The fewest bytes a secret may have.
+    public static let minimumSecretBytes = 16
 
     /// A fresh random nonce from the system's secure generator.
     public static func makeNonce() -> [UInt8] {
@@ -51,7 +53,7 @@ public struct ClientSecrets: Sendable {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
             let parts = trimmed.split(separator: " ", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, parts[1].utf8.count >= 16 else { throw AuthenticationError.malformed(path, number + 1) }
+            guard parts.count == 2, parts[1].utf8.count >= ClientAuthentication.minimumSecretBytes else { throw AuthenticationError.malformed(path, number + 1) }
             if parts[0] == "*" {
                 fleet = Array(parts[1].utf8)
             } else if let id = UInt32(parts[0]) {
@@ -69,14 +71,20 @@ public struct ClientSecrets: Sendable {
 
 /// Why secrets could not be used.
 public enum AuthenticationError: Error, CustomStringConvertible {
+    /// The file cannot be read.
     case unreadable(String)
+    /// A line of a secrets file is not `ID SECRET` or `* SECRET` with a long enough secret.
     case malformed(String, Int)
+    /// A one-secret file holds fewer than the minimum bytes.
+    case tooShort(String)
 
     public var description: String {
+        let minimum = ClientAuthentication.minimumSecretBytes
         switch self {
         case .unreadable(let path): return "cannot read the secrets file \(path)"
         case .malformed(let path, let line):
-            return "\(path) line \(line): write `ID SECRET` or `* SECRET`, with a secret of at least 16 characters"
+            return "\(path) line \(line): write `ID SECRET` or `* SECRET`, with a secret of at least \(minimum) characters"
+        case .tooShort(let path): return "the secret in \(path) is shorter than \(minimum) characters"
         }
     }
 }

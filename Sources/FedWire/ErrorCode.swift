@@ -1,3 +1,5 @@
+import FedCodec
+
 /// Why a peer's input was refused: the code travels in the Error frame, the same value the
 /// receiving code throws, so logs on both sides agree.
 public enum ErrorCode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
@@ -62,4 +64,15 @@ public struct WireError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(code): \(detail)" }
+}
+
+extension WireError {
+    /// The refusal of a tensor the codec would not decode: `wrongShape` for a value count other
+    /// than the model's, `badEncoding` for anything else.
+    public init(_ error: CodecError) {
+        switch error {
+        case .wrongValueCount: self.init(.wrongShape, error.description)
+        default: self.init(.badEncoding, error.description)
+        }
+    }
 }

@@ -8,7 +8,8 @@ import NIOCore
 /// - Challenge: nonce (UInt16 byte count, bytes)
 /// - Register: client id UInt32, device string, link string, proof (UInt16 byte count, bytes)
 /// - Welcome: job JSON (the rest of the payload, UTF-8)
-/// - RoundStart: round UInt32, local epochs UInt32, deadline ms UInt32, learning rate Float32, model tensor
+/// - RoundStart: round UInt32, local epochs UInt32, deadline ms UInt32, learning rate Float32,
+///   model version UInt32, base version UInt32, model tensor
 /// - Update: round UInt32, samples UInt32, train loss Float64, FLOPs UInt64, CPU-seconds Float64,
 ///   encode seconds Float64, delta tensor
 /// - Ack: round UInt32
@@ -139,14 +140,7 @@ extension ByteBuffer {
     }
 
     mutating func readWireString(_ field: String) throws -> String {
-        let length = Int(try readWire(UInt16.self, "\(field) length"))
-        guard let bytes = readBytes(length: length) else {
-            throw WireError(.malformedPayload, "\(field) declares \(length) bytes; \(readableBytes) remain")
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw WireError(.malformedPayload, "\(field) is not valid UTF-8")
-        }
-        return text
+        try Self.utf8(readWireBytes(field), field)
     }
 
     mutating func readWireBytes(_ field: String) throws -> [UInt8] {
@@ -158,7 +152,10 @@ extension ByteBuffer {
     }
 
     mutating func readWireRest(_ field: String) throws -> String {
-        let bytes = readBytes(length: readableBytes) ?? []
+        try Self.utf8(readBytes(length: readableBytes) ?? [], field)
+    }
+
+    private static func utf8(_ bytes: [UInt8], _ field: String) throws -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw WireError(.malformedPayload, "\(field) is not valid UTF-8")
         }
@@ -177,9 +174,7 @@ extension ByteBuffer {
     }
 
     mutating func writeWireString(_ text: String) {
-        let bytes = Array(text.utf8.prefix(Int(UInt16.max)))
-        writeInteger(UInt16(bytes.count), endianness: .little)
-        writeBytes(bytes)
+        writeWireBytes(Array(text.utf8))
     }
 
     mutating func writeWireBytes(_ bytes: [UInt8]) {

@@ -10,20 +10,23 @@ public struct PeerConnection: Sendable {
     /// Bytes this connection carried, counted at the socket.
     public let counter: ByteCounter
 
-    /// Wraps a channel whose pipeline was set up by ``configureFedWirePipeline(channel:counter:maximumPayloadSize:onEvent:)``.
+    /// Wraps a channel whose pipeline was set up by ``configureFedWirePipeline(channel:counter:maximumPayloadSize:tls:budget:onEvent:)``.
     public init(channel: Channel, counter: ByteCounter) {
         self.channel = channel
         self.counter = counter
     }
 
-    /// Sends a message.
-    public func send(_ message: Message) {
+    /// Sends a message; the future completes once the socket has taken it.
+    @discardableResult
+    public func send(_ message: Message) -> EventLoopFuture<Void> {
         send(frame: message.encodedFrame(allocator: channel.allocator))
     }
 
-    /// Sends an already encoded frame (one encoding shared by many connections).
-    public func send(frame: ByteBuffer) {
-        channel.writeAndFlush(frame, promise: nil)
+    /// Sends an already encoded frame (one encoding shared by many connections); the future
+    /// completes once the socket has taken it.
+    @discardableResult
+    public func send(frame: ByteBuffer) -> EventLoopFuture<Void> {
+        channel.writeAndFlush(frame)
     }
 
     /// Sends an Error frame for `error`, then closes the connection once it is written.
