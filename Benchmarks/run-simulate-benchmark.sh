@@ -10,7 +10,7 @@
 #    beside it: the coordinator's peak RSS (target: at most 60 MiB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh time python3  # /usr/bin/time -v and the summary arithmetic
 swift build -c release --quiet
 bin=.build/release
 work=$(mktemp -d)

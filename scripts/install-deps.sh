@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages FedWatt builds, tests and runs with; does nothing when they are present.
+# Installs the Debian packages FedWatt builds, tests and runs with, plus any named as arguments (a
+# script's own tools); does nothing when they are present.
+# Usage: bash scripts/install-deps.sh [EXTRA-PACKAGE ...]
 set -euo pipefail
-packages=(zlib1g-dev libopenblas-dev pkg-config dataset-fashion-mnist openssl)
+packages=(zlib1g-dev libopenblas-dev pkg-config dataset-fashion-mnist openssl "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -20,7 +20,7 @@ import Testing
         // Missing and wrong proofs are refused.
         for proof in [[], ClientAuthentication.proof(secret: Array("not the secret at all".utf8), nonce: [1], clientID: 1)] {
             let stranger = try RawConnection(port: port)
-                        register(stranger, proof: proof)
+            register(stranger, proof: proof)
             guard case .error(let refusal) = try await stranger.receiveMessage() else { Issue.record("no Error frame"); return }
             #expect(refusal.code == .authenticationFailed)
         }
@@ -33,7 +33,7 @@ import Testing
         register(honest, proof: proof)
         guard case .welcome = try await honest.receiveMessage() else { Issue.record("no Welcome"); return }
         let replay = try RawConnection(port: port)
-                register(replay, proof: proof)
+        register(replay, proof: proof)
         guard case .error(let refusal) = try await replay.receiveMessage() else { Issue.record("no Error frame"); return }
         #expect(refusal.code == .authenticationFailed)
 

@@ -14,9 +14,7 @@ import Testing
         let port = setup.server.port
         let job = Task { try await setup.coordinator.run() }
         var silent: RawConnection? = try RawConnection(port: port)
-        silent!.send(Array(buffer: Message.register(Register(clientID: 2, device: "rpi4", link: "wifi")).encodedFrame()))
-        _ = try await silent!.receiveMessage()
-        silent!.send(Array(buffer: Message.ack(Ack(round: 0)).encodedFrame()))
+        _ = try await silent!.joinReady(as: 2)
         let honest = (0..<2).map { id in Task { try await setup.client(id, port: port).run() } }
         guard case .roundStart = try await silent!.receiveMessage() else { Issue.record("no RoundStart"); return }
         // Say nothing. Once round 1 is in the ledger, hang up and come back as a real client under the
@@ -41,9 +39,7 @@ import Testing
         let port = setup.server.port
         let job = Task { try await setup.coordinator.run() }
         var vanishing: RawConnection? = try RawConnection(port: port)
-        vanishing!.send(Array(buffer: Message.register(Register(clientID: 2, device: "rpi4", link: "wifi")).encodedFrame()))
-        _ = try await vanishing!.receiveMessage()
-        vanishing!.send(Array(buffer: Message.ack(Ack(round: 0)).encodedFrame()))
+        _ = try await vanishing!.joinReady(as: 2)
         let honest = (0..<2).map { id in Task { try await setup.client(id, port: port).run() } }
         guard case .roundStart = try await vanishing!.receiveMessage() else { Issue.record("no RoundStart"); return }
         vanishing = nil  // the socket closes mid-round

@@ -42,9 +42,7 @@ import Testing
 
         // Client 2 registers, declares itself ready, and answers its RoundStart with 5 values.
         let rogue = try RawConnection(port: port)
-        rogue.send(Array(buffer: Message.register(Register(clientID: 2, device: "rpi4", link: "wifi")).encodedFrame()))
-        guard case .welcome = try await rogue.receiveMessage() else { Issue.record("no Welcome"); return }
-        rogue.send(Array(buffer: Message.ack(Ack(round: 0)).encodedFrame()))
+        guard case .welcome = try await rogue.joinReady(as: 2) else { Issue.record("no Welcome"); return }
         let good = (0..<2).map { id in Task { try await setup.client(id, port: port).run() } }
         guard case .roundStart(let start) = try await rogue.receiveMessage() else { Issue.record("no RoundStart"); return }
         let wrongShape = Message.update(Update(
@@ -69,9 +67,7 @@ import Testing
         let setup = try await LoopbackJob(clients: 1, rounds: 1, minCompletion: 1)
         let job = Task { try await setup.coordinator.run() }
         let rogue = try RawConnection(port: setup.server.port)
-        rogue.send(Array(buffer: Message.register(Register(clientID: 0, device: "rpi4", link: "wifi")).encodedFrame()))
-        _ = try await rogue.receiveMessage()
-        rogue.send(Array(buffer: Message.ack(Ack(round: 0)).encodedFrame()))
+        _ = try await rogue.joinReady(as: 0)
         guard case .roundStart(let start) = try await rogue.receiveMessage() else { Issue.record("no RoundStart"); return }
         var values = try TensorCodec.decode(start.model, expectedCount: setup.job.model.parameterCount)
         values[3] = .nan
@@ -100,9 +96,7 @@ import Testing
     /// Registers `id` on a raw connection, declares it ready, and waits for its RoundStart.
     func readyRogue(_ id: UInt32, port: Int) async throws -> (RawConnection, RoundStart)? {
         let rogue = try RawConnection(port: port)
-        rogue.send(Array(buffer: Message.register(Register(clientID: id, device: "rpi4", link: "wifi")).encodedFrame()))
-        _ = try await rogue.receiveMessage()
-        rogue.send(Array(buffer: Message.ack(Ack(round: 0)).encodedFrame()))
+        _ = try await rogue.joinReady(as: id)
         guard case .roundStart(let start) = try await rogue.receiveMessage() else { return nil }
         return (rogue, start)
     }

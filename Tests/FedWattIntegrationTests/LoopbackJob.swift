@@ -17,8 +17,7 @@ struct LoopbackJob {
     let directory: URL
 
     init(
-        clients: Int, rounds: Int, minClients: Int? = nil, minCompletion: Int? = nil, roundTimeout: Double = 30,
-        maxRoundAttempts: Int = 3, port: Int = 0, strategy: any AggregationStrategy = FedAvg(), clipNorm: Float? = nil,
+        clients: Int, rounds: Int, minCompletion: Int? = nil, roundTimeout: Double = 30, port: Int = 0, strategy: any AggregationStrategy = FedAvg(), clipNorm: Float? = nil,
         localEpochs: Int = 1, secrets: ClientSecrets? = nil, tls: TLSRole? = nil,
         budget: InboundBudget? = InboundBudget(limit: 64 << 20, frameTimeout: .seconds(30)),
         downlinkCodec: CodecSpec = .none, downlinkDeltas: Bool = false
@@ -34,14 +33,12 @@ struct LoopbackJob {
             sgd: SGDConfiguration(learningRate: 0.1, batchSize: 16), localEpochs: localEpochs, partition: .iid,
             clientCount: clients, seed: 7, downlinkCodec: downlinkCodec)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-loopback-\(UUID())")
+        let profiles = try EnergyProfiles.shipped()
         configuration = CoordinatorConfiguration(
-            job: job, rounds: rounds, minClients: minClients ?? clients, minCompletion: minCompletion ?? clients,
-            roundTimeoutSeconds: roundTimeout, maxRoundAttempts: maxRoundAttempts, strategy: strategy, outputDirectory: directory.path, clipNorm: clipNorm,
-            profiles: try EnergyProfiles.shipped(), grid: try EnergyProfiles.shipped().grid("world"))
-        var configured = configuration
-        configured.secrets = secrets
-        configured.downlinkDeltas = downlinkDeltas
-        configuration = configured
+            job: job, rounds: rounds, minClients: clients, minCompletion: minCompletion ?? clients, roundTimeoutSeconds: roundTimeout,
+            strategy: strategy, outputDirectory: directory.path, clipNorm: clipNorm, profiles: profiles, grid: try profiles.grid("world"))
+        configuration.secrets = secrets
+        configuration.downlinkDeltas = downlinkDeltas
         var logger = Logger(label: "fedwatt.coordinator")
         logger.logLevel = .warning
         coordinator = try Coordinator(configuration: configuration, testSet: try job.dataset.load(.test), logger: logger)

@@ -50,6 +50,15 @@ final class RawConnection: @unchecked Sendable {
         return bytes
     }
 
+    /// Registers as client `id` (an rpi4 on wifi, no proof), then declares itself ready (Ack 0) and
+    /// returns the coordinator's answer to the Register (Welcome, or an Error).
+    func joinReady(as id: UInt32) async throws -> Message? {
+        send(Array(buffer: Message.register(Register(clientID: id, device: "rpi4", link: "wifi")).encodedFrame()))
+        let answer = try await receiveMessage()
+        send(Array(buffer: Message.ack(Ack(round: 0)).encodedFrame()))
+        return answer
+    }
+
     /// Runs a blocking socket call on a Dispatch thread.
     private func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
@@ -93,12 +102,15 @@ final class RawConnection: @unchecked Sendable {
 
     private func receiveMessageNow() throws -> Message? {
         guard let header = receive(Frame.headerSize) else { return nil }
+        guard Array(header[0..<4]) == Frame.magic, let type = MessageType(rawValue: header[5]) else {
+            throw WireError(.badMagic, "the peer sent \(header) where a FedWatt frame header belongs")
+        }
         let length = Int(header[8]) | Int(header[9]) << 8 | Int(header[10]) << 16 | Int(header[11]) << 24
         guard let rest = receive(length + Frame.trailerSize) else { return nil }
         var buffer = ByteBuffer(bytes: header + rest)
         buffer.moveReaderIndex(forwardBy: Frame.headerSize)
         let payload = buffer.readSlice(length: length)!
-        return try Message(frame: Frame(type: MessageType(rawValue: header[5])!, payload: payload))
+        return try Message(frame: Frame(type: type, payload: payload))
     }
 }
 
@@ -119,18 +131,9 @@ final class CountingProxy: @unchecked Sendable {
     /// Listens on a free port and relays each connection to `127.0.0.1:targetPort`.
     init(targetPort: Int) {
         let listeningSocket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = loopbackAddress(port: 0)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listeningSocket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        port = bindToFreeLoopbackPort(listeningSocket)
         listen(listeningSocket, 64)
-        var bound = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &bound) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listeningSocket, $0, &length) }
-        }
         listener = listeningSocket
-        port = Int(UInt16(bigEndian: bound.sin_port))
         Thread.detachNewThread { [self] in
             while true {
                 let client = accept(listeningSocket, nil, nil)
@@ -175,6 +178,22 @@ final class CountingProxy: @unchecked Sendable {
         while lock.withLock({ finishedPumps }) < 2 * connections, Date() < deadline { usleep(10_000) }
         return lock.withLock { (toTarget, fromTarget) }
     }
+}
+
+/// Binds `descriptor` to 127.0.0.1 on a port the kernel picks, and returns that port.
+func bindToFreeLoopbackPort(_ descriptor: Int32) -> Int {
+    var address = loopbackAddress(port: 0)
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// A port nothing listens on right now (the kernel's choice for a socket bound to port 0).
+func freePort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    return bindToFreeLoopbackPort(descriptor)
 }
 
 /// 127.0.0.1 at `port` as a socket address.
