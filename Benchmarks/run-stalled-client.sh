@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a client that stops reading, and a client whose link goes down for 30 s, cost a round: each
 # round's host time and drops from the ledger, with --round-timeout as the deadline.
-# Usage: bash Benchmarks/run-stalled-client.sh   (as root: the outage uses a network namespace)
+# Usage: bash Benchmarks/run-stalled-client.sh [debug|release]   (default release; as root: the outage
+# uses a network namespace)
 #
 # 1. Stopped reader: two clients; once round 1 is in the ledger, client 1 is stopped (SIGSTOP), so it
 #    neither answers nor reads, and its socket fills with RoundStarts (a 6.4 MB model, --hidden 2048).
@@ -10,8 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh iproute2
-swift build -c release --quiet
-bin=.build/release
+configuration="${1:-release}"
+swift build -c "$configuration" --quiet
+bin=".build/$configuration"
 out=$(mktemp -d)
 pids=()
 cleanup() {

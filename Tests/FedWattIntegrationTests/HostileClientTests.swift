@@ -9,7 +9,7 @@ import Testing
 
 /// Attacks by one registered client, each driven over a real socket as the attacker would: none may
 /// stall the job, crash the coordinator or change the model the honest clients produce.
-@Suite(.timeLimit(.minutes(1))) struct HostileClientTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct HostileClientTests {
     /// A crafted Update and the refusal it must get.
     struct CraftedUpdate: CustomTestStringConvertible, Sendable {
         var name: String

@@ -51,10 +51,10 @@ struct LoopbackJob {
             budget: budget, strangers: strangers)
     }
 
-    /// An edge client for this job reaching the coordinator on `port`.
-    func client(_ id: Int, port: Int, attack: ClientAttack? = nil) -> EdgeClient {
+    /// An edge client for this job reaching the coordinator on `port`, proving `secret` if given.
+    func client(_ id: Int, port: Int, attack: ClientAttack? = nil, secret: [UInt8]? = nil) -> EdgeClient {
         EdgeClient(configuration: EdgeClientConfiguration(
-            host: "127.0.0.1", port: port, clientID: id, giveUpAfterSeconds: 10, attack: attack))
+            host: "127.0.0.1", port: port, clientID: id, giveUpAfterSeconds: 10, attack: attack, secret: secret))
     }
 
     /// What an honest client `id` would claim in an Update of this job: its shard's samples and the

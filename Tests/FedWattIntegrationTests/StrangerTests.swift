@@ -1,4 +1,3 @@
-import FedClient
 import FedCoordinator
 import FedWire
 import Foundation
@@ -27,12 +26,7 @@ import Testing
         while strangers.budget.heldBytes < 40 * 3000 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(members.heldBytes == 0)
 
-        let honest = (0..<2).map { id in
-            Task {
-                try await EdgeClient(configuration: EdgeClientConfiguration(
-                    host: "127.0.0.1", port: port, clientID: id, giveUpAfterSeconds: 10, secret: fleet)).run()
-            }
-        }
+        let honest = (0..<2).map { id in Task { try await setup.client(id, port: port, secret: fleet).run() } }
         let summary = try await job.value
         for client in honest { try await client.value }
         #expect(summary.roundsCompleted == 2)
