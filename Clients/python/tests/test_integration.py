@@ -1,0 +1,66 @@
+"""Real jobs on 127.0.0.1: the Swift ``fedwatt-coordinator`` with the Python client beside two Swift
+``fedwatt-client`` processes. The Swift executables are built (debug) if needed; set
+``FEDWATT_BIN_DIR`` to a folder holding them to skip the build."""
+
+import importlib.util
+import os
+import pathlib
+
+import pytest
+
+from conftest import REPO_ROOT
+from fedwatt_client.testing import LocalJob, swift_binaries
+
+DATASET = "synthetic:features=64,classes=10,train=3000,test=500,noise=90,seed=3"
+JOB_SECONDS = 120
+
+
+@pytest.fixture(scope="module")
+def binaries():
+    if os.environ.get("FEDWATT_BIN_DIR"):
+        return pathlib.Path(os.environ["FEDWATT_BIN_DIR"])
+    return swift_binaries(REPO_ROOT)
+
+
+EXAMPLES = REPO_ROOT / "Clients" / "python" / "examples"
+EXAMPLE = f"{EXAMPLES / 'numpy_softmax.py'}:SoftmaxClient"
+
+
+def test_python_client_beside_swift_clients_with_int8_zlib_both_ways_and_secrets(binaries, tmp_path):
+    secrets = tmp_path / "secrets"
+    secrets.write_text("# client 0 is the Python client\n0 python-client-secret-0123\n* fleet-secret-for-swift-clients\n")
+    (tmp_path / "python.secret").write_text("  python-client-secret-0123\n")
+    (tmp_path / "fleet.secret").write_text("fleet-secret-for-swift-clients\n")
+    rounds = 3
+    with LocalJob(binaries, tmp_path / "out", [
+            "--min-clients", "3", "--rounds", str(rounds), "--model", "softmax", "--dataset", DATASET, "--seed", "3",
+            "--codec", "int8+zlib", "--downlink-codec", "int8+zlib", "--secrets", str(secrets), "--round-timeout", "60"]) as job:
+        python = job.start_python_client(0, EXAMPLE, "--secret-file", str(tmp_path / "python.secret"))
+        for client_id in (1, 2):
+            job.start_swift_client(client_id, "--secret-file", str(tmp_path / "fleet.secret"))
+        assert job.wait(JOB_SECONDS) == 0, (job.out / "coordinator.log").read_text()
+        assert python.wait(30) == 0, (job.out / "python-client-0.log").read_text()
+        ledger = job.ledger()
+    completed = [record for record in ledger if record["status"] == "completed"]
+    assert [record["round"] for record in completed] == list(range(1, rounds + 1))
+    for record in completed:
+        assert sorted(record["completed"]) == [0, 1, 2], record["dropped"]
+        python_entry = next(client for client in record["clients"] if client["client"] == 0)
+        assert python_entry["samples"] == 1000
+        assert python_entry["flops"] > 0
+        # int8 values, deflated: well under the 4 bytes a value of float32, both ways.
+        assert python_entry["uplinkStages"]["encoded"] < python_entry["uplinkStages"]["raw"] / 3
+        assert python_entry["downlinkStages"]["encoded"] < python_entry["downlinkStages"]["raw"] / 3
+    assert completed[-1]["testAccuracy"] > completed[0]["testAccuracy"] - 0.05
+
+
+def test_numpy_example_reproduces_a_swift_clients_training_loss(binaries, tmp_path):
+    spec = importlib.util.spec_from_file_location("compare_with_swift", EXAMPLES / "compare_with_swift.py")
+    compare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compare)
+    swift, python = compare.compare_training_losses(
+        binaries, tmp_path, ["--rounds", "3", "--model", "softmax", "--dataset", DATASET, "--seed", "3", "--round-timeout", "60"],
+        EXAMPLE, clients=3, timeout=JOB_SECONDS)
+    assert sorted(swift) == sorted(python) == [1, 2, 3]
+    for round_number in swift:
+        assert abs(swift[round_number] - python[round_number]) < 1e-4, (round_number, swift, python)
