@@ -1,18 +1,23 @@
-"""Real jobs on 127.0.0.1: the Swift ``fedwatt-coordinator`` with the Python client beside two Swift
-``fedwatt-client`` processes. The Swift executables are built (debug) if needed; set
-``FEDWATT_BIN_DIR`` to a folder holding them to skip the build."""
+"""Real jobs on 127.0.0.1: the Swift ``fedwatt-coordinator`` with the Python client beside Swift
+``fedwatt-client`` processes, with compressed deltas both ways and secrets, and over mutual TLS.
+The Swift executables are built (debug) if needed; set ``FEDWATT_BIN_DIR`` to a folder holding them
+to skip the build."""
 
 import importlib.util
 import os
 import pathlib
+import subprocess
 
 import pytest
 
+import fedwatt_client
 from conftest import REPO_ROOT
 from fedwatt_client.testing import LocalJob, swift_binaries
 
 DATASET = "synthetic:features=64,classes=10,train=3000,test=500,noise=90,seed=3"
 JOB_SECONDS = 120
+EXAMPLES = REPO_ROOT / "Clients" / "python" / "examples"
+EXAMPLE = f"{EXAMPLES / 'numpy_softmax.py'}:SoftmaxClient"
 
 
 @pytest.fixture(scope="module")
@@ -20,10 +25,6 @@ def binaries():
     if os.environ.get("FEDWATT_BIN_DIR"):
         return pathlib.Path(os.environ["FEDWATT_BIN_DIR"])
     return swift_binaries(REPO_ROOT)
-
-
-EXAMPLES = REPO_ROOT / "Clients" / "python" / "examples"
-EXAMPLE = f"{EXAMPLES / 'numpy_softmax.py'}:SoftmaxClient"
 
 
 def test_python_client_beside_swift_clients_with_int8_zlib_both_ways_and_secrets(binaries, tmp_path):
@@ -64,3 +65,30 @@ def test_numpy_example_reproduces_a_swift_clients_training_loss(binaries, tmp_pa
     assert sorted(swift) == sorted(python) == [1, 2, 3]
     for round_number in swift:
         assert abs(swift[round_number] - python[round_number]) < 1e-4, (round_number, swift, python)
+
+
+def make_certificate(folder, name):
+    """A self-signed certificate for localhost and 127.0.0.1, from Debian's openssl."""
+    certificate, key = folder / f"{name}.pem", folder / f"{name}-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", str(key), "-out", str(certificate), "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True, timeout=30)
+    return str(certificate), str(key)
+
+
+def test_python_client_over_mutual_tls_and_refused_without_a_fleet_certificate(binaries, tmp_path):
+    coordinator_certificate, coordinator_key = make_certificate(tmp_path, "coordinator")
+    fleet_certificate, fleet_key = make_certificate(tmp_path, "fleet")
+    with LocalJob(binaries, tmp_path / "out", [
+            "--min-clients", "2", "--rounds", "2", "--model", "softmax", "--dataset", DATASET, "--round-timeout", "60",
+            "--tls-cert", coordinator_certificate, "--tls-key", coordinator_key, "--tls-client-ca", fleet_certificate]) as job:
+        with pytest.raises(fedwatt_client.CoordinatorUnreachable):
+            fedwatt_client.run(job.address, 0, fedwatt_client.Client(), tls_ca=coordinator_certificate, give_up_after=1,
+                               initial_backoff=0.05)
+        tls = ["--tls-ca", coordinator_certificate, "--tls-cert", fleet_certificate, "--tls-key", fleet_key]
+        python = job.start_python_client(0, EXAMPLE, *tls)
+        job.start_swift_client(1, *tls)
+        assert job.wait(JOB_SECONDS) == 0, (job.out / "coordinator.log").read_text()
+        assert python.wait(30) == 0, (job.out / "python-client-0.log").read_text()
+        ledger = job.ledger()
+    assert [sorted(record["completed"]) for record in ledger] == [[0, 1], [0, 1]]
