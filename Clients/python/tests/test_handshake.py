@@ -167,3 +167,30 @@ def test_job_json_keeps_unknown_keys_and_parses_codecs():
     job = fedwatt_client.Job.from_json(json.dumps(JOB))
     assert job.uplink_codec == CodecSpec.parse("int8+zlib") and job.layer_sizes == [4, 3]
     assert job.raw["futureKey"] == "ignored"
+
+
+def test_a_job_it_cannot_parse_gets_error_6_and_stops():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    seen = {}
+
+    def coordinator():
+        conn, _ = listener.accept()
+        send(conn, Challenge(bytes(32)))
+        receive(conn)
+        send(conn, Welcome('{"clientCount": "not a job"'))
+        seen["refusal"] = receive(conn)
+        conn.close()
+
+    thread = threading.Thread(target=coordinator, daemon=True)
+    thread.start()
+    try:
+        fedwatt_client.run(f"127.0.0.1:{listener.getsockname()[1]}", 0, AddOne(), give_up_after=5)
+    except fedwatt_client.JobUnusable:
+        pass
+    else:
+        raise AssertionError("run accepted a malformed job")
+    thread.join(5)
+    listener.close()
+    assert isinstance(seen["refusal"], Error) and seen["refusal"].code == 6

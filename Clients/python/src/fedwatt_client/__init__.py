@@ -19,12 +19,12 @@ from .dataset import Dataset, load_dataset, load_fashion_mnist
 from .error_codes import ErrorCode, WireError
 from .job import Job
 from .partitioner import PartitionError, Partitioner, PartitionSpec
-from .runner import CoordinatorUnreachable, RunResult, run
+from .runner import CoordinatorUnreachable, JobUnusable, RunResult, run
 from .seeded_generator import SeededGenerator
 from .shard import load_shard, shard_indices
 
 __all__ = [
-    "Client", "CodecError", "CodecSpec", "CoordinatorUnreachable", "Dataset", "ErrorCode", "Job", "PartitionError",
-    "PartitionSpec", "Partitioner", "RunResult", "SeededGenerator", "WireError", "load_dataset", "load_fashion_mnist",
-    "load_shard", "run", "shard_indices",
+    "Client", "CodecError", "CodecSpec", "CoordinatorUnreachable", "Dataset", "ErrorCode", "Job", "JobUnusable",
+    "PartitionError", "PartitionSpec", "Partitioner", "RunResult", "SeededGenerator", "WireError", "load_dataset",
+    "load_fashion_mnist", "load_shard", "run", "shard_indices",
 ]

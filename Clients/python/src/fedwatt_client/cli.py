@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from .runner import CoordinatorUnreachable, run
+from .runner import CoordinatorUnreachable, JobUnusable, run
 
 
 def load_client_class(reference):
@@ -63,7 +63,7 @@ def main(argv=None):
         result = run(args.coordinator, args.id, client, device=args.device, link=args.link, secret_file=args.secret_file,
                      tls_ca=args.tls_ca, tls_cert=args.tls_cert, tls_key=args.tls_key, tls_server_name=args.tls_server_name,
                      give_up_after=args.give_up_after)
-    except CoordinatorUnreachable as error:
+    except (CoordinatorUnreachable, JobUnusable) as error:
         print(f"fedwatt-py-client: {error}", file=sys.stderr)
         return 1
     print(f"client {args.id}: bye ({result.bye_reason}); {result.rounds_accepted} of {result.rounds_answered} updates accepted")

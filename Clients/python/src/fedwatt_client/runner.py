@@ -26,6 +26,11 @@ class CoordinatorUnreachable(Exception):
     """No contact with the coordinator for longer than the give-up time."""
 
 
+class JobUnusable(Exception):
+    """The job in Welcome cannot run here (malformed JSON, or ``Client.setup`` failed): the client
+    has answered error 6 or 99 and stops."""
+
+
 @dataclass
 class RunResult:
     """What a finished :func:`run` did."""
@@ -70,9 +75,13 @@ def run(coordinator, client_id, client, *, device="rpi4", link="wifi", secret=No
     message with Error (the coordinator closes the connection after any Error a client sends), it
     reconnects with exponential backoff (``initial_backoff`` doubling to ``maximum_backoff``, with
     jitter) and raises :class:`CoordinatorUnreachable` after ``give_up_after`` seconds without
-    contact. The held model and error-feedback residual survive reconnections to the same job.
+    contact. The held model and error-feedback residual survive reconnections to the same job. A
+    job it cannot use raises :class:`JobUnusable` after answering error 6 (malformed job) or 99
+    (``client.setup`` failed).
     """
     host, port = parse_address(coordinator)
+    if (tls_cert is None) != (tls_key is None) or (tls_cert is not None and tls_ca is None):
+        raise ValueError("mutual TLS needs tls_ca, tls_cert and tls_key together")
     if secret is None and secret_file is not None:
         secret = read_secret_file(secret_file)
     tls = tls_context(tls_ca, tls_cert, tls_key, tls_server_name, host) if tls_ca else None
@@ -120,9 +129,17 @@ def _serve(connection, client_id, client, device, link, secret, state, result):
                 connection.send(Register(client_id, device, link, proof(secret, message.nonce, client_id) if secret else b""))
                 registered = True
             elif isinstance(message, Welcome):
-                job = Job.from_json(message.job_json)
+                try:
+                    job = Job.from_json(message.job_json)
+                except (ValueError, KeyError, TypeError) as error:
+                    connection.refuse(WireError(ErrorCode.MALFORMED_PAYLOAD, f"cannot use the job: {error!r}"))
+                    raise JobUnusable(f"cannot use the job: {error!r}") from error
                 if state is None or not state.job.same_job(job):
-                    client.setup(job, client_id)
+                    try:
+                        client.setup(job, client_id)
+                    except Exception as error:
+                        connection.refuse(WireError(ErrorCode.INTERNAL_ERROR, f"client {client_id} cannot prepare: {error}"))
+                        raise JobUnusable(f"client {client_id} cannot prepare the job: {error}") from error
                     state = _JobState(job)
                 connection.send(Ack(0))
             elif isinstance(message, RoundStart):
