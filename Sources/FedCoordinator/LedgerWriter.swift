@@ -30,8 +30,14 @@ struct LedgerWriter {
     mutating func append(_ record: some Encodable) throws {
         var line = try encoder.encode(record)
         line.append(0x0A)
-        try handle.write(contentsOf: line)
-        try handle.synchronize()
+        do {
+            try handle.write(contentsOf: line)
+            try handle.synchronize()
+        } catch {
+            throw CocoaError(.fileWriteUnknown, userInfo: [
+                NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "cannot append to \(path): \(error.localizedDescription)",
+            ])
+        }
         length += line.count
     }
 
