@@ -3,8 +3,9 @@ its Fashion-MNIST shard, beside Swift clients.
 
 The flat parameter vector is FedWatt's layout (each layer's ``inputs x outputs`` weights row-major,
 then its biases); ``torch.nn.Linear`` keeps ``outputs x inputs``, so weights are transposed on the
-way in and out. FLOPs are counted with ``torch.utils.flop_counter.FlopCounterMode`` when this torch
-has it (matrix products only), else with FedWatt's analytic count (docs/ARCHITECTURE.md).
+way in and out. The Update reports FedWatt's analytic FLOP count (docs/ARCHITECTURE.md), which the
+coordinator checks for its own models (within 1%, else error 22). Each round also prints the count of
+``torch.utils.flop_counter.FlopCounterMode`` when this torch has one (matrix products only).
 
     fedwatt-py-client --coordinator 127.0.0.1:7000 --id 0 --client Clients/python/examples/pytorch/torch_mlp.py:TorchMLPClient
 """
@@ -93,8 +94,11 @@ class TorchMLPClient(fedwatt_client.Client):
                     loss_sum += float(cross_entropy) * len(batch)
                     samples += len(batch)
                     batches += 1
-        flops = counter.get_total_flops() if counter else training_flops(job.layer_sizes, samples, batches, sgd)
-        return self._flat(), len(self.labels), int(flops), {"loss": loss_sum / samples}
+        flops = training_flops(job.layer_sizes, samples, batches, sgd)
+        if counter:
+            print(f"client {self.client_id} round {job.round}: FlopCounterMode {counter.get_total_flops()}, analytic {flops}",
+                  flush=True)
+        return self._flat(), len(self.labels), flops, {"loss": loss_sum / samples}
 
     def evaluate(self, parameters, job):
         """Mean loss and accuracy of the global model on the 10,000 test images."""
