@@ -2,15 +2,7 @@
 
 import pathlib
 
-import pytest
-
 #: The FedWatt repository root (Clients/python/tests/../../..).
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[3]
 #: The committed fixtures.
 FIXTURES = pathlib.Path(__file__).resolve().parent / "fixtures"
-
-
-@pytest.fixture
-def repo_root():
-    """The FedWatt repository root."""
-    return REPO_ROOT

@@ -11,6 +11,7 @@ class ByteReader:
     """A cursor over ``data``; every read names its field so a refusal says where it failed."""
 
     def __init__(self, data, offset=0):
+        """Reads ``data`` (bytes-like) from ``offset`` on."""
         self.data = memoryview(bytes(data)) if not isinstance(data, memoryview) else data
         self.offset = offset
 
