@@ -35,16 +35,17 @@ import Testing
 
     @Test func everyVectorLineIsWhatThisBuildComputes() throws {
         let print = ProcessInfo.processInfo.environment["FEDWATT_PRINT_DATA_VECTORS"] != nil
-        var datasets: [String: Dataset] = [:]
+        var labels: [String: [UInt8]] = [:]
         for line in try Self.vectorLines() {
-            let computed = try Self.recompute(line, datasets: &datasets)
+            let computed = try Self.recompute(line, labels: &labels)
             if print { Swift.print(computed) }
             #expect(computed == line)
         }
     }
 
     /// The line with the same parameters (its leading fields), with the values this build draws.
-    static func recompute(_ line: String, datasets: inout [String: Dataset]) throws -> String {
+    /// `labels` caches each dataset's training labels between lines.
+    static func recompute(_ line: String, labels: inout [String: [UInt8]]) throws -> String {
         let f = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         func generator(_ seed: String, _ stream: String) -> SeededGenerator {
             stream == "-" ? SeededGenerator(seed: UInt64(seed)!) : SeededGenerator(seed: UInt64(seed)!, stream: UInt64(stream.dropFirst(2), radix: 16)!)
@@ -71,10 +72,10 @@ import Testing
             return (f[0...3] + g.nextDirichlet(alpha: Double(f[2])!, count: Int(f[3])!).map(bits)).joined(separator: " ")
         case "partition":
             // partition DATASET SPEC CLIENTS SEED  SIZE/CRC ... (CRC-32 of the sorted indices as UInt32 LE)
-            if datasets[f[1]] == nil { datasets[f[1]] = try DatasetSource(parsing: f[1]).load(.train) }
-            let labels = datasets[f[1]]!.labels
+            let source = try DatasetSource(parsing: f[1])
+            if labels[f[1]] == nil { labels[f[1]] = try source.loadLabels(.train) }
             let shards = try Partitioner(spec: PartitionSpec(parsing: f[2]), clientCount: Int(f[3])!, seed: UInt64(f[4])!)
-                .shards(labels: labels, classCount: datasets[f[1]]!.classCount)
+                .shards(labels: labels[f[1]]!, classCount: source.shape.classes)
             let pairs = shards.map { "\($0.count)/\(hex32(crc(of: $0)))" }
             return (f[0...4] + pairs).joined(separator: " ")
         case "synthetic":
