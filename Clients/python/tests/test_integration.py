@@ -27,7 +27,7 @@ def binaries():
     return swift_binaries(REPO_ROOT)
 
 
-def test_python_client_beside_swift_clients_with_int8_zlib_both_ways_and_secrets(binaries, tmp_path):
+def test_python_client_beside_swift_clients_with_int8_zlib_both_ways_differences_and_secrets(binaries, tmp_path):
     secrets = tmp_path / "secrets"
     secrets.write_text("# client 0 is the Python client\n0 python-client-secret-0123\n* fleet-secret-for-swift-clients\n")
     (tmp_path / "python.secret").write_text("  python-client-secret-0123\n")
@@ -35,7 +35,8 @@ def test_python_client_beside_swift_clients_with_int8_zlib_both_ways_and_secrets
     rounds = 3
     with LocalJob(binaries, tmp_path / "out", [
             "--min-clients", "3", "--rounds", str(rounds), "--model", "softmax", "--dataset", DATASET, "--seed", "3",
-            "--codec", "int8+zlib", "--downlink-codec", "int8+zlib", "--secrets", str(secrets), "--round-timeout", "60"]) as job:
+            "--codec", "int8+zlib", "--downlink-codec", "int8+zlib", "--downlink-delta", "--secrets", str(secrets),
+            "--round-timeout", "60"]) as job:
         python = job.start_python_client(0, EXAMPLE, "--secret-file", str(tmp_path / "python.secret"))
         for client_id in (1, 2):
             job.start_swift_client(client_id, "--secret-file", str(tmp_path / "fleet.secret"))
@@ -52,6 +53,8 @@ def test_python_client_beside_swift_clients_with_int8_zlib_both_ways_and_secrets
         # int8 values, deflated: well under the 4 bytes a value of float32, both ways.
         assert python_entry["uplinkStages"]["encoded"] < python_entry["uplinkStages"]["raw"] / 3
         assert python_entry["downlinkStages"]["encoded"] < python_entry["downlinkStages"]["raw"] / 3
+        # After the first round the Python client is sent differences from the model it holds.
+        assert python_entry["downlinkDifference"] == (record["round"] > 1)
     assert completed[-1]["testAccuracy"] > completed[0]["testAccuracy"] - 0.05
 
 
