@@ -7,6 +7,7 @@ import importlib.util
 import os
 import pathlib
 import subprocess
+import time
 
 import pytest
 
@@ -95,3 +96,21 @@ def test_python_client_over_mutual_tls_and_refused_without_a_fleet_certificate(b
         assert python.wait(30) == 0, (job.out / "python-client-0.log").read_text()
         ledger = job.ledger()
     assert [sorted(record["completed"]) for record in ledger] == [[0, 1], [0, 1]]
+
+
+def test_python_client_reconnects_to_a_coordinator_resumed_after_a_crash(binaries, tmp_path):
+    rounds = 40
+    with LocalJob(binaries, tmp_path / "out", ["--min-clients", "2", "--rounds", str(rounds), "--model", "softmax",
+                                               "--dataset", DATASET, "--round-timeout", "60"]) as job:
+        python = job.start_python_client(0, EXAMPLE, "--give-up-after", "30")
+        job.start_swift_client(1, "--give-up-after", "30")
+        deadline = time.monotonic() + JOB_SECONDS
+        while len(job.ledger()) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        job.restart_coordinator_after_crash()
+        assert len(job.ledger()) < rounds, "the crash must land mid-run"
+        assert job.wait(JOB_SECONDS) == 0, (job.out / "coordinator.log").read_text()
+        assert python.wait(30) == 0, (job.out / "python-client-0.log").read_text()
+        ledger = job.ledger()
+    assert sorted(record["round"] for record in ledger if record["status"] == "completed") == list(range(1, rounds + 1))
+    assert 0 in ledger[-1]["completed"]

@@ -39,13 +39,25 @@ class LocalJob:
         self.out = pathlib.Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
         self.children = []
+        self.coordinator_arguments = list(coordinator_arguments)
+        self.startup_timeout = startup_timeout
         self._coordinator_log = open(self.out / "coordinator.log", "w")
+        self._start_coordinator("0", [])
+
+    def _start_coordinator(self, port, extra):
         self.coordinator = subprocess.Popen(
-            [str(self.binaries / "fedwatt-coordinator"), "--port", "0", "--out", str(self.out), *coordinator_arguments],
-            stdout=subprocess.PIPE, stderr=self._coordinator_log, text=True)
+            [str(self.binaries / "fedwatt-coordinator"), "--port", port, "--out", str(self.out), *self.coordinator_arguments,
+             *extra], stdout=subprocess.PIPE, stderr=self._coordinator_log, text=True)
         self.children.append(self.coordinator)
-        self.address = self._await_port(startup_timeout)
-        threading.Thread(target=self._drain, daemon=True).start()
+        self.address = self._await_port(self.startup_timeout)
+        threading.Thread(target=self._drain, args=(self.coordinator,), daemon=True).start()
+
+    def restart_coordinator_after_crash(self):
+        """SIGKILLs the coordinator and starts it again with ``--resume`` on the same port, as after a
+        crash: the clients must reconnect by themselves."""
+        self.coordinator.kill()
+        self.coordinator.wait()
+        self._start_coordinator(self.address.rpartition(":")[2], ["--resume"])
 
     def _await_port(self, timeout):
         deadline = time.monotonic() + timeout
@@ -58,9 +70,9 @@ class LocalJob:
         self.close()
         raise RuntimeError(f"the coordinator did not announce its port; see {self.out / 'coordinator.log'}")
 
-    def _drain(self):
-        with open(self.out / "coordinator.out", "w") as log:
-            for line in self.coordinator.stdout:
+    def _drain(self, coordinator):
+        with open(self.out / "coordinator.out", "a") as log:
+            for line in coordinator.stdout:
                 log.write(line)
 
     def start_swift_client(self, client_id, *arguments):
