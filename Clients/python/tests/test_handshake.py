@@ -40,6 +40,9 @@ class AddOne(fedwatt_client.Client):
         self.seen.append((job.round, parameters.copy(), job.learning_rate))
         return parameters + 1, len(self.shard), 1234, {"loss": 0.5}
 
+    def evaluate(self, parameters, job):
+        return float(parameters.sum()), 0.25, 10
+
 
 def send(conn, message):
     conn.sendall(encode_frame(message.TYPE, encode_payload(message)))
@@ -124,6 +127,8 @@ def test_session_with_proof_differences_error_19_and_bye():
     assert isinstance(seen["update2"], Update) and seen["update2"].round == 2
     assert result.bye_reason == "job complete"
     assert result.connections == 2 and result.rounds_answered == 2 and result.rounds_accepted == 2
+    # evaluate scored each global model the client trained from.
+    assert result.evaluations == [(1, float(whole.sum()), 0.25, 10), (2, float((whole + 0.5).sum()), 0.25, 10)]
 
 
 def test_gives_up_when_nothing_listens():
