@@ -1,4 +1,5 @@
 import FedCodec
+import FedLedger
 import FedZlib
 import Foundation
 

@@ -2,6 +2,7 @@ import FedCodec
 import FedData
 import FedEnergy
 import FedLearning
+import FedLedger
 import FedWire
 import Foundation
 import Logging

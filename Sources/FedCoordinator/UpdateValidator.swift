@@ -5,38 +5,50 @@ import FedWire
 /// The coordinator's checks on an Update: every number from the wire is range-checked before it is
 /// converted or used, and the delta is decoded and checked whole, so nothing a client sends can trap
 /// a conversion, make an aggregate or a ledger figure non-finite, or poison the global model.
-struct UpdateValidator {
+public struct UpdateValidator: Sendable {
     /// The job the update belongs to (its model, local epochs and batch size give the FLOP count).
-    let job: FederatedJob
+    public let job: FederatedJob
     /// Each client's shard size, which caps the samples it may claim (and so its aggregation weight).
-    let shardSizes: [Int]
+    public let shardSizes: [Int]
+
+    /// A validator for `job`, whose clients hold shards of `shardSizes` samples (client 0 first).
+    public init(job: FederatedJob, shardSizes: [Int]) {
+        self.job = job
+        self.shardSizes = shardSizes
+    }
 
     /// The largest train loss magnitude accepted: far above any real cross-entropy, low enough that
     /// no sample-weighted sum over a fleet can overflow.
-    static let maximumTrainLoss = 1e6
+    public static let maximumTrainLoss = 1e6
     /// The largest CPU or encoding time accepted, in seconds (about 115 days).
-    static let maximumSeconds = 1e7
+    public static let maximumSeconds = 1e7
     /// The largest delta value magnitude accepted: far above a real step, low enough that the model
     /// and its evaluation stay finite.
-    static let maximumDeltaMagnitude: Float = 1e4
+    public static let maximumDeltaMagnitude: Float = 1e4
     /// How far the reported FLOPs may be from the model's analytic count.
-    static let flopsTolerance = 0.01
+    public static let flopsTolerance = 0.01
 
     /// An update that passed every check, its numbers converted.
-    struct Accepted {
-        var sampleCount: Int
-        var trainLoss: Double
-        var flops: Int
-        var cpuSeconds: Double
-        var encodeSeconds: Double
-        var delta: [Float]
+    public struct Accepted: Sendable {
+        /// The samples behind the delta: its aggregation weight, at most the client's shard.
+        public var sampleCount: Int
+        /// The client's mean training loss.
+        public var trainLoss: Double
+        /// The client's FLOPs, within the tolerance of the model's analytic count.
+        public var flops: Int
+        /// The client's training CPU-seconds.
+        public var cpuSeconds: Double
+        /// The client's encoding seconds.
+        public var encodeSeconds: Double
+        /// The decoded delta: the model's length, every value finite and bounded.
+        public var delta: [Float]
         /// The delta's sizes after each stage; `encoded` is the payload's length.
-        var sizes: StageSizes
+        public var sizes: StageSizes
     }
 
     /// Checks `update` from `client` (a registered id, below the job's client count), or throws the
     /// refusal naming the first field that is wrong.
-    func validate(_ update: Update, from client: Int) throws(WireError) -> Accepted {
+    public func validate(_ update: Update, from client: Int) throws(WireError) -> Accepted {
         guard update.sampleCount > 0 else { throw WireError(.malformedPayload, "update with 0 samples") }
         let samples = Int(update.sampleCount)
         guard samples <= shardSizes[client] else {

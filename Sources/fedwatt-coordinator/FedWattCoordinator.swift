@@ -3,6 +3,7 @@ import FedCommandLine
 import FedCoordinator
 import FedData
 import FedLearning
+import FedLedger
 import FedWire
 import Foundation
 import Logging

@@ -1,4 +1,5 @@
 import FedCoordinator
+import FedLedger
 import Foundation
 
 /// The package's executables as built beside this test bundle, started as child processes.

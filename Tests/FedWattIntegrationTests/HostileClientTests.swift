@@ -1,6 +1,7 @@
 import FedCodec
 import FedCoordinator
 import FedLearning
+import FedLedger
 import FedWire
 import Foundation
 import NIOCore

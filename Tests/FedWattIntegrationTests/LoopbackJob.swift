@@ -3,8 +3,9 @@ import FedCodec
 import FedCoordinator
 import FedData
 import FedEnergy
-import FedWire
 import FedLearning
+import FedLedger
+import FedWire
 import Foundation
 import Logging
 
