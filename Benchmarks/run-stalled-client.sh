@@ -6,6 +6,7 @@
 #
 # 1. Stopped reader: two clients; once round 1 is in the ledger, client 1 is stopped (SIGSTOP), so it
 #    neither answers nor reads, and its socket fills with RoundStarts (a 6.4 MB model, --hidden 2048).
+#    After round 4 it is continued (SIGCONT): it finds its connection closed, reconnects and rejoins.
 # 2. Link outage: client 1 runs in a network namespace joined by a veth pair (10.77.0.1/10.77.0.2,
 #    made here and removed at the end); once round 1 is in the ledger, the link is down for 30 s.
 set -euo pipefail
@@ -60,6 +61,8 @@ stopped=$!
 pids+=($stopped)
 wait_for_round "$out/stopped" 1
 kill -STOP "$stopped"
+wait_for_round "$out/stopped" 4
+kill -CONT "$stopped"
 wait "$coordinator"
 report "$out/stopped" 5
 

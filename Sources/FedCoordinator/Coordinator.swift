@@ -409,11 +409,13 @@ public actor Coordinator {
         // Every byte of the round has left (or failed to leave) the socket before it is counted, or
         // the round's deadline (and a moment for the last Ack) has passed: a client that stopped
         // reading is then cut off with what its socket took, and dropped if it was still pending.
+        // Every write is put under the deadline before any is awaited, so a write that completed long
+        // ago is never mistaken for one the deadline cut off.
         let writesDue = max(round.closesBy, .now() + Self.lastWriteGrace)
-        for (client, participant) in round.participants {
-            guard let write = participant.lastWrite, try await participant.connection.settle(write, by: writesDue).get() == false else {
-                continue
-            }
+        let settling = round.participants.compactMap { client, participant in
+            participant.lastWrite.map { (client, participant.connection.settle($0, by: writesDue)) }
+        }
+        for (client, settled) in settling where try await settled.get() == false {
             logger.warning("client \(client) did not take round \(round.round)'s frames by its deadline; connection closed")
         }
         let completed = round.accepted.count >= max(1, configuration.minCompletion)
@@ -488,9 +490,9 @@ public actor Coordinator {
 
     private func finish() async throws -> JobSummary {
         let bye = Message.bye(Bye(reason: "job complete")).encodedFrame()
-        let writes = registered.values.map { ($0.connection, $0.connection.send(frame: bye)) }
         let due = NIODeadline.now() + PeerConnection.refusalGrace
-        for (connection, write) in writes { _ = try? await connection.settle(write, by: due).get() }
+        let writes = registered.values.map { $0.connection.settle($0.connection.send(frame: bye), by: due) }
+        for write in writes { _ = try? await write.get() }
         let completed = records.filter { $0.status == .completed }
         let summary = JobSummary(
             job: configuration.job, strategy: strategy.name, rounds: configuration.rounds,

@@ -52,7 +52,8 @@ public struct PeerConnection: Sendable {
     }
 
     /// Whether `write` completes by `deadline`. If it has not, the connection is closed, which drops
-    /// whatever the socket has not taken, so a peer that stops reading holds nothing past it.
+    /// whatever the socket has not taken, so a peer that stops reading holds nothing past it. Give a
+    /// deadline still ahead: one already past may close the connection before a finished write is seen.
     public func settle(_ write: EventLoopFuture<Void>, by deadline: NIODeadline) -> EventLoopFuture<Bool> {
         let channel = self.channel
         let promise = channel.eventLoop.makePromise(of: Bool.self)
