@@ -46,10 +46,7 @@ public struct FederatedJob: Sendable, Hashable, Codable {
         try sgd.validate()
         guard localEpochs > 0 else { throw TrainingError.invalidConfiguration("local epochs \(localEpochs) must be positive") }
         guard clientCount > 0 else { throw TrainingError.invalidConfiguration("client count \(clientCount) must be positive") }
-        let (features, classes) = dataset.shape
-        guard model.inputCount == features, model.classCount == classes else {
-            throw TrainingError.shapeMismatch("model \(model) does not fit \(dataset): \(features) features, \(classes) classes")
-        }
+        try model.validate(sampleShape: dataset.sampleShape, classCount: dataset.classCount)
     }
 
     /// The job as the JSON text a Welcome message carries.

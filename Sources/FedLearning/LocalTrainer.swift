@@ -25,7 +25,7 @@ public final class LocalTrainer {
     public let configuration: SGDConfiguration
     /// The step size used from the next step on; starts at the configuration's and follows a schedule if the caller sets it.
     public var learningRate: Float
-    private let network: DenseNetwork
+    private let network: Network
     /// Plain SGD (no momentum, no proximal term) updates the weights inside the backward products.
     private let fused: Bool
     /// The batch's gradient on its own (empty when `fused`).
@@ -38,7 +38,7 @@ public final class LocalTrainer {
         self.architecture = architecture
         self.configuration = configuration
         learningRate = configuration.learningRate
-        network = DenseNetwork(architecture: architecture, capacity: configuration.batchSize)
+        network = Network(architecture: architecture, capacity: configuration.batchSize)
         fused = configuration.momentum == 0 && configuration.proximalMu == 0
         gradient = fused ? [] : [Float](repeating: 0, count: architecture.parameterCount)
         velocity = configuration.momentum == 0 ? [] : [Float](repeating: 0, count: architecture.parameterCount)
