@@ -102,38 +102,4 @@ import Testing
         }
         #expect(oneSided * 10 <= probes.count, "\(oneSided) of \(probes.count) parameters matched only a one-sided difference")
     }
-
-    let tiny = try! ModelArchitecture(inputShape: SampleShape(height: 8, width: 8, channels: 1), layers: [
-        .convolution(kernel: 3, filters: 4, padding: .same), .relu, .maxPool, .flatten, .dense(outputs: 4),
-    ])
-    let task = SyntheticTask(sampleShape: SampleShape(height: 8, width: 8, channels: 1), classCount: 4, noise: 80, seed: 3)
-
-    @Test func tinyCNNLearnsSyntheticImages() throws {
-        let (train, test) = (task.makeDataset(count: 800, seed: 4), task.makeDataset(count: 400, seed: 5))
-        var parameters = tiny.initialParameters(seed: 6)
-        let before = try tiny.evaluate(parameters: parameters, on: test)
-        let trainer = try LocalTrainer(architecture: tiny, configuration: SGDConfiguration(learningRate: 0.1, batchSize: 16))
-        var generator = SeededGenerator(seed: 7)
-        let summary = try trainer.train(parameters: &parameters, on: train, epochs: 3, generator: &generator)
-        let after = try tiny.evaluate(parameters: parameters, on: test)
-        #expect(before.accuracy < 0.5)
-        #expect(after.accuracy > 0.9)
-        #expect(after.loss < before.loss)
-        #expect(summary.flops == tiny.trainingFLOPs(samples: 2_400, batches: 150, configuration: trainer.configuration))
-    }
-
-    /// The SGD step folded into a convolution's products equals the explicit step.
-    @Test func oneFusedStepEqualsTheExplicitGradientStep() throws {
-        let batch = task.makeDataset(count: 16, seed: 9)
-        let trainer = try LocalTrainer(architecture: tiny, configuration: SGDConfiguration(learningRate: 0.5, batchSize: 16, weightDecay: 0.01))
-        let start = tiny.initialParameters(seed: 4)
-        let (_, gradient) = try trainer.lossAndGradient(
-            parameters: start, inputs: batch.pixels.map { Float($0) / 255 }, labels: batch.labels.map(Int.init))
-        var parameters = start
-        var generator = SeededGenerator(seed: 5)
-        _ = try trainer.train(parameters: &parameters, on: batch, epochs: 1, generator: &generator)
-        for i in parameters.indices {
-            #expect(abs(parameters[i] - (start[i] - 0.5 * (gradient[i] + 0.01 * start[i]))) <= 1e-5, "parameter \(i)")
-        }
-    }
 }
