@@ -1,18 +1,24 @@
 import FedData
 
 /// A convolution's passes through im2col: each output pixel's `kernel x kernel x channels` patch
-/// becomes a row, and one ``LinearMap`` product over every row of the batch gives every filter's
+/// becomes a row, and one ``LinearMap`` product over the rows of several samples gives every filter's
 /// response at once. The backward pass takes the patches' gradient with the transposed product and
-/// adds each back where the patch came from (col2im).
+/// adds each back where the patch came from (col2im), then gathers the patches again for the weight
+/// gradient. The batch goes through in chunks of samples whose patches fit in
+/// ``chunkPatchValues``, so that they stay in cache between the gathering and the product.
 final class ConvolutionKernel: LayerKernel {
+    /// At most this many patch values (4 MiB) per chunk, or one sample's if that is more.
+    static let chunkPatchValues = 1 << 20
     private let input: SampleShape
     private let output: SampleShape
     private let kernel: Int
     private let padding: Int
     private let map: LinearMap
-    /// The batch's patches, a row per output pixel, kept from the forward pass for the weight gradient.
+    /// Samples per chunk.
+    private let chunk: Int
+    /// One chunk's patches, a row per output pixel.
     private let patches: UnsafeMutablePointer<Float>
-    /// The patches' gradient; allocated only when the layer passes a gradient back to its input.
+    /// One chunk's patch gradient; allocated only when the layer passes a gradient back to its input.
     private let patchGradient: UnsafeMutablePointer<Float>?
 
     /// Scratch memory for batches of up to `capacity`; `passesGradientBack` when a layer before this
@@ -23,9 +29,10 @@ final class ConvolutionKernel: LayerKernel {
         self.kernel = kernel
         self.padding = padding == .same ? (kernel - 1) / 2 : 0
         map = LinearMap(inputs: kernel * kernel * input.channels, outputs: output.channels)
-        let patchValues = capacity * output.height * output.width * map.inputs
-        patches = .allocateZeroed(patchValues)
-        patchGradient = passesGradientBack ? .allocateZeroed(patchValues) : nil
+        let samplePatchValues = output.height * output.width * map.inputs
+        chunk = max(1, min(capacity, Self.chunkPatchValues / samplePatchValues))
+        patches = .allocateZeroed(chunk * samplePatchValues)
+        patchGradient = passesGradientBack ? .allocateZeroed(chunk * samplePatchValues) : nil
     }
 
     deinit {
@@ -36,14 +43,11 @@ final class ConvolutionKernel: LayerKernel {
     var inPlace: Bool { false }
 
     func forward(input values: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, parameters: UnsafePointer<Float>, batch: Int) {
-        forEachPatchRun(batch: batch) { patchOffset, inputOffset, count in
-            if let inputOffset {
-                (patches + patchOffset).update(from: values + inputOffset, count: count)
-            } else {
-                (patches + patchOffset).update(repeating: 0, count: count)
-            }
+        for first in stride(from: 0, to: batch, by: chunk) {
+            let samples = min(chunk, batch - first)
+            gatherPatches(from: values, samples: first..<(first + samples))
+            map.forward(rows: samples * pixels, input: patches, parameters: parameters, output: output + first * self.output.featureCount)
         }
-        map.forward(rows: batch * self.output.height * self.output.width, input: patches, parameters: parameters, output: output)
     }
 
     func backward(
@@ -51,27 +55,52 @@ final class ConvolutionKernel: LayerKernel {
         inputGradient: UnsafeMutablePointer<Float>?, parameters: UnsafePointer<Float>,
         target: UnsafeMutablePointer<Float>, scale: Float, keep: Float, batch: Int
     ) {
-        let rows = batch * self.output.height * self.output.width
+        // Every input gradient first: they need the weights as they were before the step.
         if let inputGradient, let patchGradient {
-            map.inputGradient(rows: rows, outputGradient: outputGradient, parameters: parameters, into: patchGradient)
             inputGradient.update(repeating: 0, count: batch * self.input.featureCount)
-            forEachPatchRun(batch: batch) { patchOffset, inputOffset, count in
-                guard let inputOffset else { return }
-                let (source, destination) = (patchGradient + patchOffset, inputGradient + inputOffset)
-                for i in 0..<count { destination[i] += source[i] }
+            for first in stride(from: 0, to: batch, by: chunk) {
+                let samples = min(chunk, batch - first)
+                map.inputGradient(
+                    rows: samples * pixels, outputGradient: outputGradient + first * self.output.featureCount,
+                    parameters: parameters, into: patchGradient)
+                forEachPatchRun(samples: first..<(first + samples)) { patchOffset, inputOffset, count in
+                    guard let inputOffset else { return }
+                    let (source, destination) = (patchGradient + patchOffset, inputGradient + inputOffset)
+                    for i in 0..<count { destination[i] += source[i] }
+                }
             }
         }
-        map.foldParameterGradient(rows: rows, input: patches, outputGradient: outputGradient, into: target, scale: scale, keep: keep)
+        for first in stride(from: 0, to: batch, by: chunk) {
+            let samples = min(chunk, batch - first)
+            if batch > chunk { gatherPatches(from: input, samples: first..<(first + samples)) }
+            map.foldParameterGradient(
+                rows: samples * pixels, input: patches, outputGradient: outputGradient + first * self.output.featureCount,
+                into: target, scale: scale, keep: first == 0 ? keep : 1)
+        }
     }
 
-    /// Walks the batch's patches in row order as runs of values that are contiguous in both the
-    /// patch rows and the input: one kernel row's pixels that fall inside the input (their channels
-    /// side by side), and the padding around them (`inputOffset` nil: zeros).
-    private func forEachPatchRun(batch: Int, _ body: (_ patchOffset: Int, _ inputOffset: Int?, _ count: Int) -> Void) {
+    /// Output pixels per sample.
+    private var pixels: Int { output.height * output.width }
+
+    /// Copies the patches of `samples` of the batch in `values` into ``patches``, zeros for the padding.
+    private func gatherPatches(from values: UnsafePointer<Float>, samples: Range<Int>) {
+        forEachPatchRun(samples: samples) { patchOffset, inputOffset, count in
+            if let inputOffset {
+                (patches + patchOffset).update(from: values + inputOffset, count: count)
+            } else {
+                (patches + patchOffset).update(repeating: 0, count: count)
+            }
+        }
+    }
+
+    /// Walks the patches of `samples` in row order as runs of values that are contiguous in both the
+    /// chunk's patch rows and the batch's input: one kernel row's pixels that fall inside the input
+    /// (their channels side by side), and the padding around them (`inputOffset` nil: zeros).
+    private func forEachPatchRun(samples: Range<Int>, _ body: (_ patchOffset: Int, _ inputOffset: Int?, _ count: Int) -> Void) {
         let (height, width, channels) = (input.height, input.width, input.channels)
         let rowLength = kernel * channels
         var patchOffset = 0
-        for sample in 0..<batch {
+        for sample in samples {
             let sampleOffset = sample * input.featureCount
             for y in 0..<output.height {
                 for x in 0..<output.width {

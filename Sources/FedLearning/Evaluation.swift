@@ -11,16 +11,8 @@ public struct Evaluation: Sendable, Hashable, Codable {
 }
 
 public extension ModelArchitecture {
-    /// Samples per forward pass during evaluation: 250, large enough that the products run near
-    /// peak speed, or as many as keep a convolution's patches within 8 Mi values (32 MiB).
-    var evaluationBatchSize: Int {
-        let patchValues = layers.indices.map { index -> Int in
-            guard case .convolution(let kernel, _, _) = layers[index] else { return 0 }
-            let output = shapes[index]
-            return output.height * output.width * kernel * kernel * inputShape(ofLayer: index).channels
-        }.max()!
-        return patchValues == 0 ? 250 : max(1, min(250, (8 << 20) / patchValues))
-    }
+    /// Samples per forward pass during evaluation: large enough that the products run near peak speed.
+    static let evaluationBatchSize = 250
 
     /// Accuracy and mean loss of `parameters` on every sample of `dataset`.
     func evaluate(parameters: [Float], on dataset: Dataset) throws -> Evaluation {
@@ -28,12 +20,12 @@ public extension ModelArchitecture {
         guard parameters.count == parameterCount else {
             throw TrainingError.shapeMismatch("\(parameters.count) parameters for \(self) (\(parameterCount))")
         }
-        let network = Network(architecture: self, capacity: evaluationBatchSize, trainable: false)
+        let network = Network(architecture: self, capacity: Self.evaluationBatchSize, trainable: false)
         var lossSum = 0.0
         var correct = 0
         parameters.withUnsafeBufferPointer { weights in
-            for start in stride(from: 0, to: dataset.count, by: evaluationBatchSize) {
-                let range = start..<min(start + evaluationBatchSize, dataset.count)
+            for start in stride(from: 0, to: dataset.count, by: Self.evaluationBatchSize) {
+                let range = start..<min(start + Self.evaluationBatchSize, dataset.count)
                 let batch = network.loadInputs(from: dataset, indices: range)
                 let result = network.forward(parameters: weights.baseAddress!, batch: batch) { Int(dataset.labels[start + $0]) }
                 lossSum += result.lossSum

@@ -102,4 +102,35 @@ import Testing
         }
         #expect(oneSided * 10 <= probes.count, "\(oneSided) of \(probes.count) parameters matched only a one-sided difference")
     }
+
+    /// Eight 28x28 samples go through the CNN's second convolution in chunks (6 and 2): the batch's
+    /// gradient must be the mean of two 4-sample batches' (one chunk each), and one fused SGD step
+    /// over the chunks the explicit step.
+    @Test func chunkedConvolutionMatchesWholeBatches() throws {
+        let cnn = try ModelArchitecture.fedAvgCNN(input: fashion, classes: 10)
+        var generator = SeededGenerator(seed: 8)
+        let inputs = (0..<(8 * cnn.inputCount)).map { _ in Float(generator.nextUnit()) }
+        let labels = [0, 1, 2, 3, 4, 5, 6, 7]
+        let start = cnn.initialParameters(seed: 2)
+        let trainer = try LocalTrainer(architecture: cnn, configuration: SGDConfiguration(learningRate: 0.1, batchSize: 8))
+        let whole = try trainer.lossAndGradient(parameters: start, inputs: inputs, labels: labels)
+        let half = 4 * cnn.inputCount
+        let first = try trainer.lossAndGradient(parameters: start, inputs: Array(inputs[..<half]), labels: Array(labels[..<4]))
+        let second = try trainer.lossAndGradient(parameters: start, inputs: Array(inputs[half...]), labels: Array(labels[4...]))
+        #expect(abs(whole.loss - (first.loss + second.loss) / 2) < 1e-5)
+        let scale = whole.gradient.map(abs).max()!
+        for i in start.indices {
+            #expect(abs(whole.gradient[i] - (first.gradient[i] + second.gradient[i]) / 2) <= 1e-5 * scale, "parameter \(i)")
+        }
+        let batch = try Dataset(
+            sampleShape: fashion, classCount: 10, pixels: inputs.map { UInt8(($0 * 255).rounded(.down)) }, labels: labels.map(UInt8.init))
+        let scaled = batch.pixels.map { Float($0) / 255 }
+        let gradient = try trainer.lossAndGradient(parameters: start, inputs: scaled, labels: labels).gradient
+        var parameters = start
+        var order = SeededGenerator(seed: 1)
+        _ = try trainer.train(parameters: &parameters, on: batch, epochs: 1, generator: &order)
+        for i in start.indices {
+            #expect(abs(parameters[i] - (start[i] - 0.1 * gradient[i])) <= 1e-5, "parameter \(i)")
+        }
+    }
 }
