@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "FedCodec", targets: ["FedCodec"]),
         .library(name: "FedEnergy", targets: ["FedEnergy"]),
         .library(name: "FedWire", targets: ["FedWire"]),
+        .library(name: "FedLedger", targets: ["FedLedger"]),
         .library(name: "FedCoordinator", targets: ["FedCoordinator"]),
         .library(name: "FedClient", targets: ["FedClient"]),
         .library(name: "FedReport", targets: ["FedReport"]),
@@ -36,6 +37,8 @@ let package = Package(
         .target(name: "FedLearning", dependencies: ["FedData", "FedCodec", "CBLAS"]),
         .target(name: "FedCodec", dependencies: ["FedZlib"]),
         .target(name: "FedEnergy", resources: [.copy("Resources/profiles.json")]),
+        // The ledger's records and files: what the coordinator writes and the report reads, no I/O stack.
+        .target(name: "FedLedger", dependencies: ["FedCodec", "FedEnergy", "FedLearning"]),
         .target(
             name: "FedWire",
             dependencies: [
@@ -51,7 +54,7 @@ let package = Package(
         .target(
             name: "FedCoordinator",
             dependencies: [
-                "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedWire",
+                "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -70,7 +73,7 @@ let package = Package(
             path: "Clients/FedClient"
         ),
 
-        .target(name: "FedReport", dependencies: ["FedCoordinator", "FedEnergy", "FedLearning"]),
+        .target(name: "FedReport", dependencies: ["FedCodec", "FedEnergy", "FedLearning", "FedLedger"]),
         .target(
             name: "FedCommandLine",
             dependencies: [
@@ -83,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "fedwatt",
             dependencies: [
-                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedReport", "FedWire", "FedZlib",
+                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedLedger", "FedReport", "FedWire", "FedZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -93,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "fedwatt-coordinator",
             dependencies: [
-                "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedWire",
+                "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedLedger", "FedWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -120,13 +123,13 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator", "FedCodec", "FedData"]),
+        .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator", "FedCodec", "FedData", "FedLedger"]),
         .testTarget(name: "FedCodecTests", dependencies: ["FedCodec", "FedData", "FedZlib"]),
         .testTarget(name: "FedEnergyTests", dependencies: ["FedEnergy"]),
         .testTarget(
             name: "FedWattIntegrationTests",
             dependencies: [
-                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedReport", "FedWire",
+                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedReport", "FedWire",
                 "fedwatt", "fedwatt-coordinator", "fedwatt-client",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -23,6 +23,19 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "fuzz-updates",
+            dependencies: [
+                .product(name: "FedWire", package: "FedWatt"),
+                .product(name: "FedCodec", package: "FedWatt"),
+                .product(name: "FedCoordinator", package: "FedWatt"),
+                .product(name: "FedData", package: "FedWatt"),
+                .product(name: "FedLearning", package: "FedWatt"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
             name: "make-fuzz-corpus",
             dependencies: [
                 .product(name: "FedWire", package: "FedWatt"),

@@ -1,4 +1,5 @@
 import FedCodec
+import FedLedger
 import FedZlib
 import Foundation
 
@@ -22,14 +23,20 @@ public struct Checkpoint: Sendable, Equatable {
         /// Each client's whole-connection byte totals so far, every connection it has had, for
         /// `summary.json` after a resume (nil in checkpoints from before they were kept).
         public var connectionBytes: [JobSummary.ClientBytes]?
+        /// The strategy, its parameters and clipping (nil in checkpoints from before they were kept).
+        public var aggregation: AggregationRule?
 
         /// Creates a header.
-        public init(jobJSON: String, round: Int, attempt: Int, ledgerBytes: Int, connectionBytes: [JobSummary.ClientBytes]? = nil) {
+        public init(
+            jobJSON: String, round: Int, attempt: Int, ledgerBytes: Int, connectionBytes: [JobSummary.ClientBytes]? = nil,
+            aggregation: AggregationRule? = nil
+        ) {
             self.jobJSON = jobJSON
             self.round = round
             self.attempt = attempt
             self.ledgerBytes = ledgerBytes
             self.connectionBytes = connectionBytes
+            self.aggregation = aggregation
         }
     }
 
@@ -103,13 +110,18 @@ public struct Checkpoint: Sendable, Equatable {
         let previous = folder.appendingPathComponent(Self.previousFileName)
         let temporary = folder.appendingPathComponent(Self.fileName + ".tmp")
         let data = Data(try encoded())
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw CheckpointError.io("cannot create \(temporary.path)")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw CheckpointError.io("cannot create \(temporary.path): \(String(cString: strerror(errno)))") }
+        do {
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+        } catch {
+            // A full disk: say which file, and leave no partial checkpoint behind.
+            try? FileManager.default.removeItem(at: temporary)
+            throw CheckpointError.io("cannot write \(temporary.path): \(error.localizedDescription)")
         }
-        let handle = try FileHandle(forWritingTo: temporary)
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-        try handle.close()
         if FileManager.default.fileExists(atPath: current.path) {
             _ = rename(current.path, previous.path)
         }

@@ -2,6 +2,7 @@ import FedCodec
 import FedData
 import FedEnergy
 import FedLearning
+import FedLedger
 import FedWire
 import Foundation
 import Logging
@@ -21,6 +22,8 @@ public actor Coordinator {
     private let configuration: CoordinatorConfiguration
     private let testSet: Dataset
     private let jobJSON: String
+    private let validator: UpdateValidator
+    private let aggregation: AggregationRule
     private var strategy: any AggregationStrategy
     private var global: [Float]
     private let logger: Logger
@@ -47,6 +50,15 @@ public actor Coordinator {
         var link: LinkProfile
         /// Set when the client has acknowledged the Welcome (Ack round 0): its data is loaded.
         var ready = false
+        /// The RoundStarts sent on this connection that its client has not answered yet, oldest
+        /// first: a client answers each with one Update, in order, so each Update is paired with the
+        /// round attempt it belongs to, and one for an attempt that has closed is known to be late.
+        var unanswered: [RoundAttempt] = []
+    }
+
+    private struct RoundAttempt: Equatable {
+        var round: Int
+        var attempt: Int
     }
 
     private struct Participant {
@@ -84,15 +96,18 @@ public actor Coordinator {
         var downlink: DownlinkEncoder.Plan
         var started: ContinuousClock.Instant
         var deadline: Task<Void, Never>
+        /// The round's deadline on the event loops' clock: no write of the round is waited for past it.
+        var closesBy: NIODeadline
     }
 
     /// Prepares a job: loads nothing, writes an empty ledger in the output directory.
     ///
-    /// `onRecord` is called after each round attempt with its record and the rounds asked for
-    /// (the live progress line).
+    /// `trainingLabels` are the training set's labels, from which the coordinator derives each
+    /// client's shard size, as the clients do. `onRecord` is called after each round attempt with its
+    /// record and the rounds asked for (the live progress line).
     public init(
-        configuration: CoordinatorConfiguration, testSet: Dataset, logger: Logger = Logger(label: "fedwatt.coordinator"),
-        onRecord: @escaping @Sendable (RoundRecord, Int) -> Void = { _, _ in }
+        configuration: CoordinatorConfiguration, testSet: Dataset, trainingLabels: [UInt8],
+        logger: Logger = Logger(label: "fedwatt.coordinator"), onRecord: @escaping @Sendable (RoundRecord, Int) -> Void = { _, _ in }
     ) throws {
         var job = configuration.job
         job.sgd.proximalMu = configuration.strategy.proximalMu
@@ -103,6 +118,8 @@ public actor Coordinator {
         self.configuration = configuration
         self.testSet = testSet
         jobJSON = try job.jsonText()
+        validator = UpdateValidator(job: job, shardSizes: try job.shardSizes(trainingLabels: trainingLabels))
+        aggregation = AggregationRule(strategy: configuration.strategy, clipNorm: configuration.clipNorm)
         strategy = configuration.strategy
         global = job.model.initialParameters(seed: job.seed)
         downlink = DownlinkEncoder(
@@ -114,6 +131,10 @@ public actor Coordinator {
         {
             guard checkpoint.header.jobJSON == jobJSON else {
                 throw CheckpointError.mismatch("the flags describe another job than the one checkpointed in \(configuration.outputDirectory)")
+            }
+            if let checkpointed = checkpoint.header.aggregation, checkpointed != aggregation {
+                throw CheckpointError.mismatch(
+                    "the job in \(configuration.outputDirectory) aggregates with \(checkpointed); the flags ask for \(aggregation)")
             }
             guard checkpoint.global.count == global.count else { throw CheckpointError.mismatch("the checkpoint's model has another size") }
             global = checkpoint.global
@@ -241,43 +262,52 @@ public actor Coordinator {
         registered[client] = RegisteredClient(connectionID: id, connection: connection, device: device, link: link)
         clientOfConnection[id] = client
         downlink.forget(client)
+        connection.admit()
         connection.send(.welcome(Welcome(jobJSON: jobJSON)))
         logger.debug("client \(client) registered (device \(register.device), link \(register.link)); \(registered.count) connected")
     }
 
     private func handle(_ update: Update, from client: Int, connection: PeerConnection) async throws {
-        guard let round = current, round.participants[client] != nil else {
-            return try await reject(WireError(.notSelected, "client \(client) has no round in progress"), client, connection)
-        }
-        guard Int(update.round) == round.round else {
+        // The RoundStart this Update answers: the oldest one the client has not answered.
+        guard let answered = registered[client]?.unanswered.first else {
+            let duplicate = current?.accepted[client] != nil && Int(update.round) == current?.round
             return try await reject(
-                WireError(.wrongRound, "update for round \(update.round); the round in progress is \(round.round)"), client, connection)
+                duplicate
+                    ? WireError(.duplicateUpdate, "client \(client) already sent its update for round \(update.round)")
+                    : WireError(.notSelected, "client \(client) has no round in progress"),
+                client, connection)
         }
-        guard round.pending.contains(client) else {
+        registered[client]?.unanswered.removeFirst()
+        guard Int(update.round) == answered.round else {
             return try await reject(
-                WireError(.duplicateUpdate, "client \(client) already sent its update for round \(round.round)"), client, connection)
+                WireError(.wrongRound, "update for round \(update.round); the RoundStart it answers is round \(answered.round)"), client,
+                connection)
+        }
+        guard let round = current, round.round == answered.round, round.attempt == answered.attempt, round.pending.contains(client) else {
+            // An honest client that was too slow: its round attempt has closed. It stays for the next.
+            logger.info("client \(client)'s update for round \(answered.round) attempt \(answered.attempt) came after it closed; dropped")
+            return
         }
         let decodingStart = ContinuousClock.now
-        var delta: [Float]
-        let sizes: StageSizes
+        var accepted: UpdateValidator.Accepted
         do {
-            (delta, sizes) = try validatedDelta(update)
-        } catch let error as WireError {
+            accepted = try validator.validate(update, from: client)
+        } catch {
             return try await reject(error, client, connection)
         }
-        let norm = delta.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let norm = accepted.delta.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         var clipped = false
         if let limit = configuration.clipNorm, norm > Double(limit) {
             clipped = true
             let scale = Float(Double(limit) / norm)
-            for i in delta.indices { delta[i] *= scale }
+            for i in accepted.delta.indices { accepted.delta[i] *= scale }
         }
         // Changed in place: a copy of the round would copy its model-sized sum for every update.
-        current!.collector.add(delta, weight: Double(update.sampleCount))
+        current!.collector.add(accepted.delta, weight: Double(accepted.sampleCount))
         current!.accepted[client] = AcceptedUpdate(
-            sampleCount: Int(update.sampleCount), trainLoss: update.trainLoss, flops: Int(update.flops), cpuSeconds: update.cpuSeconds,
-            encodeSeconds: update.encodeSeconds, stages: sizes, decodeSeconds: decodingStart.duration(to: .now).inSeconds, norm: norm,
-            clipped: clipped)
+            sampleCount: accepted.sampleCount, trainLoss: accepted.trainLoss, flops: accepted.flops, cpuSeconds: accepted.cpuSeconds,
+            encodeSeconds: accepted.encodeSeconds, stages: accepted.sizes, decodeSeconds: decodingStart.duration(to: .now).inSeconds,
+            norm: norm, clipped: clipped)
         current!.pending.remove(client)
         downlink.answered(client)
         current!.participants[client]?.lastWrite = connection.send(.ack(Ack(round: update.round)))
@@ -296,28 +326,6 @@ public actor Coordinator {
     private func exclude(_ client: Int, for error: WireError) async throws {
         registered[client]?.ready = false
         try await drop(client, reason: "rejected: \(error)")
-    }
-
-    /// Decodes and checks an update completely before anything is folded in.
-    private func validatedDelta(_ update: Update) throws -> (values: [Float], sizes: StageSizes) {
-        guard update.sampleCount > 0 else { throw WireError(.malformedPayload, "update with 0 samples") }
-        guard update.trainLoss.isFinite, update.cpuSeconds.isFinite, update.cpuSeconds >= 0, update.encodeSeconds.isFinite,
-            update.encodeSeconds >= 0
-        else {
-            throw WireError(.nonFiniteValues, "train loss \(update.trainLoss) or CPU-seconds \(update.cpuSeconds) is not a finite number")
-        }
-        let expected = configuration.job.model.parameterCount
-        let delta: [Float]
-        let sizes: StageSizes
-        do {
-            (delta, sizes) = try TensorCodec.decodeWithSizes(update.delta, expectedCount: expected)
-        } catch let error as CodecError {
-            throw WireError(error)
-        }
-        if let bad = delta.firstIndex(where: { !$0.isFinite }) {
-            throw WireError(.nonFiniteValues, "delta value \(bad) is \(delta[bad])")
-        }
-        return (delta, sizes)
     }
 
     private func drop(_ client: Int, reason: String) async throws {
@@ -377,6 +385,7 @@ public actor Coordinator {
             participants[client] = Participant(
                 connection: entry.connection, bytesAtStart: entry.connection.counter.current, device: entry.device,
                 link: entry.link, lastWrite: entry.connection.send(frame: frame))
+            registered[client]!.unanswered.append(RoundAttempt(round: self.round, attempt: attempt))
         }
         let (round, attempt, events) = (self.round, self.attempt, self.events)
         let timeout = configuration.roundTimeoutSeconds
@@ -387,16 +396,26 @@ public actor Coordinator {
         current = RoundInProgress(
             round: round, attempt: attempt, selected: selected, pending: Set(selected), participants: participants,
             accepted: [:], dropped: [:], collector: DeltaCollector(combination: strategy.combination, parameterCount: global.count),
-            downlink: plan, started: now,
-            deadline: deadline)
+            downlink: plan, started: now, deadline: deadline, closesBy: .now() + .nanoseconds(Int64(timeout * 1e9)))
     }
+
+    /// How long past the round's deadline its last writes (an Ack just sent) may take.
+    static let lastWriteGrace = TimeAmount.milliseconds(500)
 
     private func closeRound() async throws {
         guard let round = current else { return }
         current = nil
         round.deadline.cancel()
-        // Every byte of the round has left (or failed to leave) the socket before it is counted.
-        for participant in round.participants.values { try? await participant.lastWrite?.get() }
+        // Every byte of the round has left (or failed to leave) the socket before it is counted, or
+        // the round's deadline (and a moment for the last Ack) has passed: a client that stopped
+        // reading is then cut off with what its socket took, and dropped if it was still pending.
+        let writesDue = max(round.closesBy, .now() + Self.lastWriteGrace)
+        for (client, participant) in round.participants {
+            guard let write = participant.lastWrite, try await participant.connection.settle(write, by: writesDue).get() == false else {
+                continue
+            }
+            logger.warning("client \(client) did not take round \(round.round)'s frames by its deadline; connection closed")
+        }
         let completed = round.accepted.count >= max(1, configuration.minCompletion)
         if completed, let meanDelta = round.collector.combined() {
             strategy.apply(meanDelta: meanDelta, to: &global)
@@ -458,7 +477,7 @@ public actor Coordinator {
         try Checkpoint(
             header: .init(
                 jobJSON: jobJSON, round: self.round, attempt: attempt, ledgerBytes: ledger.length,
-                connectionBytes: connectionTotals()),
+                connectionBytes: connectionTotals(), aggregation: aggregation),
             global: global, strategyState: strategy.state
         ).write(to: configuration.outputDirectory)
         guard attempt <= configuration.maxRoundAttempts else {
@@ -469,8 +488,9 @@ public actor Coordinator {
 
     private func finish() async throws -> JobSummary {
         let bye = Message.bye(Bye(reason: "job complete")).encodedFrame()
-        let writes = registered.values.map { $0.connection.send(frame: bye) }
-        for write in writes { try? await write.get() }
+        let writes = registered.values.map { ($0.connection, $0.connection.send(frame: bye)) }
+        let due = NIODeadline.now() + PeerConnection.refusalGrace
+        for (connection, write) in writes { _ = try? await connection.settle(write, by: due).get() }
         let completed = records.filter { $0.status == .completed }
         let summary = JobSummary(
             job: configuration.job, strategy: strategy.name, rounds: configuration.rounds,

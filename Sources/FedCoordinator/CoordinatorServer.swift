@@ -1,4 +1,5 @@
 import FedWire
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -12,19 +13,41 @@ public final class CoordinatorServer: Sendable {
     /// The port actually bound (useful with port 0).
     public var port: Int { channel.localAddress?.port ?? 0 }
 
+    /// How long accepting pauses when the process is out of file descriptors.
+    public static let acceptBackoff = TimeAmount.milliseconds(250)
+
     /// Listens on `host:port` (port 0 picks a free one), refusing frame payloads over `maximumPayloadSize`.
     /// With `tls`, every connection is TLS (see ``TLSRole/server(certificatePath:keyPath:clientTrustRootsPath:)``). With
     /// `budget`, all connections together hold at most its limit of received frames until the
     /// coordinator has handled them (plus what one read brings in on a connection that must wait).
+    /// With `strangers`, a connection is held to those limits until the coordinator admits its
+    /// client, and closed if that does not happen in time.
+    ///
+    /// When accepting fails (out of file descriptors), accepting pauses for ``acceptBackoff`` instead
+    /// of spinning, and the first such failure is logged; the connections already open carry on.
     public init(
         host: String, port: Int, maximumPayloadSize: Int, events: AsyncStream<CoordinatorEvent>.Continuation,
-        tls: TLSRole? = nil, budget: InboundBudget? = nil
+        tls: TLSRole? = nil, budget: InboundBudget? = nil, strangers: StrangerLimits? = nil,
+        logger: Logger = Logger(label: "fedwatt.coordinator")
     ) async throws {
         // One event loop: the coordinator's work is in its round loop, not in I/O.
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let nextID = NIOLockedValueBox(0)
+        let acceptFailureLogged = NIOLockedValueBox(false)
         do {
             channel = try await ServerBootstrap(group: group)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler { error in
+                            if !acceptFailureLogged.withLockedValue({ logged in defer { logged = true }; return logged }) {
+                                let limit = OpenFileLimit.current()
+                                logger.error(
+                                    "cannot accept connections: \(error) (open-file limit \(limit.soft), hard \(limit.hard)); pausing accepts for \(Self.acceptBackoff.nanoseconds / 1_000_000) ms at a time while connected clients carry on")
+                            }
+                            return Self.acceptBackoff
+                        })
+                    }
+                }
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -39,7 +62,8 @@ public final class CoordinatorServer: Sendable {
                     let counter = ByteCounter()
                     return channel.eventLoop.makeCompletedFuture {
                         try configureFedWirePipeline(
-                            channel: channel, counter: counter, maximumPayloadSize: maximumPayloadSize, tls: tls, budget: budget
+                            channel: channel, counter: counter, maximumPayloadSize: maximumPayloadSize, tls: tls, budget: budget,
+                            strangers: strangers
                         ) {
                             events.yield(.connection(id, $0))
                         }

@@ -97,6 +97,14 @@ public enum DatasetSource: Sendable, Hashable, LosslessStringConvertible, Codabl
         }
     }
 
+    /// One split's labels alone: for Fashion-MNIST only the labels file is read.
+    public func loadLabels(_ split: FashionMNIST.Split, directory: String = FashionMNIST.directory()) throws -> [UInt8] {
+        switch self {
+        case .fashionMNIST: return try FashionMNIST.loadLabels(split, from: directory)
+        case .synthetic: return try load(split, directory: directory).labels
+        }
+    }
+
     /// The shape of each sample, known without loading the data.
     public var sampleShape: SampleShape {
         switch self {

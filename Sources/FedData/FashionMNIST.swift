@@ -52,6 +52,16 @@ public enum FashionMNIST {
         }
     }
 
+    /// Loads only one split's labels from `directory` (what a partition needs, without the images).
+    public static func loadLabels(_ split: Split, from directory: String = directory()) throws -> [UInt8] {
+        let path = try locate("\(split.fileStem)-labels-idx1-ubyte", in: directory)
+        let labels = try IDXFile.read(path: path)
+        guard labels.dimensions.count == 1 else {
+            throw IDXError(file: path, problem: .unexpectedShape("\(labels.dimensions.count) dimensions, expected 1"))
+        }
+        return labels.data
+    }
+
     private static func locate(_ name: String, in directory: String) throws -> String {
         for candidate in ["\(directory)/\(name).gz", "\(directory)/\(name)"]
         where FileManager.default.fileExists(atPath: candidate) {

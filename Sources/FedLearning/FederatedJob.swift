@@ -49,6 +49,19 @@ public struct FederatedJob: Sendable, Hashable, Codable {
         try model.validate(sampleShape: dataset.sampleShape, classCount: dataset.classCount)
     }
 
+    /// Each client's shard size, client 0 first, from the training set's labels: what every client
+    /// derives for itself, so the coordinator knows how many samples each may claim.
+    public func shardSizes(trainingLabels: [UInt8]) throws -> [Int] {
+        try Partitioner(spec: partition, clientCount: clientCount, seed: seed)
+            .shards(labels: trainingLabels, classCount: dataset.classCount).map(\.count)
+    }
+
+    /// Analytic FLOPs of one client's local training on `samples` samples: what an honest client reports.
+    public func localTrainingFLOPs(samples: Int) -> Int {
+        let batchesPerEpoch = (samples + sgd.batchSize - 1) / sgd.batchSize
+        return model.trainingFLOPs(samples: samples * localEpochs, batches: batchesPerEpoch * localEpochs, configuration: sgd)
+    }
+
     /// The job as the JSON text a Welcome message carries.
     public func jsonText() throws -> String {
         let encoder = JSONEncoder()

@@ -1,5 +1,5 @@
-import FedCoordinator
 import FedLearning
+import FedLedger
 import Foundation
 
 /// The content of `centralized.json`: the centralized baseline's job and its per-epoch records, as

@@ -1,5 +1,5 @@
-import FedCoordinator
 import FedEnergy
+import FedLedger
 import Foundation
 
 /// The federated run's energy under one link profile, recomputed from the ledger's counted FLOPs

@@ -1,4 +1,4 @@
-import FedCoordinator
+import FedLedger
 import FedEnergy
 import Foundation
 

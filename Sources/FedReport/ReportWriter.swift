@@ -1,5 +1,5 @@
-import FedCoordinator
 import FedEnergy
+import FedLedger
 import Foundation
 
 /// Writes a run's report into its folder: `report.html` (self-contained, inline SVG), `report.md`,

@@ -1,5 +1,5 @@
-import FedCoordinator
 import FedEnergy
+import FedLedger
 import Foundation
 
 /// Everything a run left in its folder that the report reads: the ledger, the summary, the

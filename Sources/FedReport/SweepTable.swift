@@ -1,5 +1,5 @@
 import FedCodec
-import FedCoordinator
+import FedLedger
 import Foundation
 
 /// One codec's outcome in a sweep, read back from its run's ledger and summary.

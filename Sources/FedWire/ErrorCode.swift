@@ -22,6 +22,9 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case authenticationFailed = 17
     case frameTimeout = 18
     case unknownBaseModel = 19
+    case handshakeTimeout = 20
+    case valueOutOfRange = 21
+    case flopsMismatch = 22
     case internalError = 99
 
     public var description: String {
@@ -45,6 +48,9 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
         case .authenticationFailed: return "authentication failed"
         case .frameTimeout: return "frame not completed in time"
         case .unknownBaseModel: return "unknown base model"
+        case .handshakeTimeout: return "not registered in time"
+        case .valueOutOfRange: return "value out of range"
+        case .flopsMismatch: return "FLOPs do not match the model"
         case .internalError: return "internal error"
         }
     }

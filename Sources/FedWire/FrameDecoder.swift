@@ -4,28 +4,31 @@ import NIOCore
 /// Cuts the inbound byte stream into ``Frame``s, refusing anything malformed as early as it can:
 /// the header is checked (magic, version, type, flags, and the length against `maximumPayloadSize`)
 /// as soon as its 12 bytes are in, before a byte of payload is buffered. With a ``FrameReadGate``,
-/// each frame asks the ``InboundBudget`` for its room as soon as its header is valid.
+/// each frame asks the ``InboundBudget`` for its room as soon as its header is valid. The maximum
+/// is the connection's current one: a stranger's until the peer is admitted (``StrangerLimits``).
 public struct FrameDecoder: ByteToMessageDecoder {
     public typealias InboundOut = Frame
 
-    /// The largest payload accepted.
-    public let maximumPayloadSize: Int
+    private let limits: FrameLimits
     private let gate: FrameReadGate?
     /// Whether the gate has been told of the frame whose header is at the reader index.
     private var announced = false
 
     /// Creates a decoder that refuses payloads over `maximumPayloadSize` bytes.
     public init(maximumPayloadSize: Int) {
-        self.init(maximumPayloadSize: maximumPayloadSize, gate: nil)
+        self.init(limits: FrameLimits(maximumPayloadSize: maximumPayloadSize, budget: nil), gate: nil)
     }
 
-    init(maximumPayloadSize: Int, gate: FrameReadGate?) {
-        self.maximumPayloadSize = maximumPayloadSize
+    init(limits: FrameLimits, gate: FrameReadGate?) {
+        self.limits = limits
         self.gate = gate
     }
 
+    /// The largest payload accepted now.
+    public var maximumPayloadSize: Int { limits.maximumPayloadSize }
+
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let (type, flags, length) = try Self.parseHeader(buffer, maximumPayloadSize: maximumPayloadSize) else {
+        guard let (type, flags, length) = try Self.parseHeader(buffer, maximumPayloadSize: limits.maximumPayloadSize) else {
             return .needMoreData
         }
         let total = Frame.headerSize + length + Frame.trailerSize

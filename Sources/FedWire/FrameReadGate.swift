@@ -1,15 +1,29 @@
 import NIOCore
 
-/// One connection's door to the ``InboundBudget``: the ``FrameDecoder`` asks it for room when a
-/// frame's header arrives, and while the request waits the gate holds back the channel's reads, so
-/// the rest of the frame stays in the socket. The charge of each complete frame is handed, with its
-/// message, to whoever handles it (``ConnectionEvent/message(_:_:)``).
+/// One connection's door: it admits the peer, and it is the connection's way to the ``InboundBudget``.
+///
+/// - Until ``PeerConnection/admit()`` sends ``AdmitPeer`` down the pipeline, the connection applies
+///   the ``StrangerLimits`` (if any): their frame size and budget, and the handshake deadline, at
+///   which a peer that has not sent a whole frame yet is refused with ``ErrorCode/handshakeTimeout``
+///   (its first frame, a Register, gets the peer admitted or refused and closed by the coordinator).
+///   Admission switches it to the member limits.
+/// - The ``FrameDecoder`` asks the gate for room when a frame's header arrives, and while the request
+///   waits the gate holds back the channel's reads, so the rest of the frame stays in the socket.
+///   The charge of each complete frame is handed, with its message, to whoever handles it
+///   (``ConnectionEvent/message(_:_:)``).
 ///
 /// Event-loop confined, like every handler; grants from other threads hop onto the loop.
 final class FrameReadGate: ChannelOutboundHandler {
     typealias OutboundIn = ByteBuffer
 
-    private let budget: InboundBudget
+    /// The limits the decoder and this gate apply now.
+    let limits: FrameLimits
+    /// The limits after admission.
+    private let memberLimits: (maximumPayloadSize: Int, budget: InboundBudget?)
+    private let handshakeTimeout: TimeAmount?
+    private var handshakeDeadline: Scheduled<Void>?
+    /// The budget the frame being read is charged to (the connection's budget when it began).
+    private var budget: InboundBudget?
     private var context: ChannelHandlerContext?
     /// The queued request for the frame being read, if its room has not been granted yet.
     private var ticket: Int?
@@ -20,21 +34,37 @@ final class FrameReadGate: ChannelOutboundHandler {
     private var readHeld = false
     private var timeout: Scheduled<Void>?
 
-    init(budget: InboundBudget) {
-        self.budget = budget
+    /// A gate applying `strangers` until the peer is admitted (from the start, without them).
+    init(maximumPayloadSize: Int, budget: InboundBudget?, strangers: StrangerLimits?) {
+        memberLimits = (maximumPayloadSize, budget)
+        limits = FrameLimits(
+            maximumPayloadSize: strangers?.maximumPayloadSize ?? maximumPayloadSize, budget: strangers?.budget ?? budget)
+        handshakeTimeout = strangers?.handshakeTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        guard let handshakeTimeout else { return }
+        let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+        handshakeDeadline = context.eventLoop.scheduleTask(in: handshakeTimeout) { loop.value.handshakeTimedOut() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        if let ticket { budget.withdraw(ticket: ticket) }
+        if let ticket { budget?.withdraw(ticket: ticket) }
         ticket = nil
         charge = nil
         completed = nil
         timeout?.cancel()
+        handshakeDeadline?.cancel()
         self.context = nil
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is AdmitPeer else { return context.triggerUserOutboundEvent(event, promise: promise) }
+        handshakeDeadline?.cancel()
+        handshakeDeadline = nil
+        (limits.maximumPayloadSize, limits.budget) = memberLimits
+        promise?.succeed()
     }
 
     func read(context: ChannelHandlerContext) {
@@ -48,6 +78,8 @@ final class FrameReadGate: ChannelOutboundHandler {
     /// A frame of `bytes` (header to checksum) has begun: asks the budget for its room.
     func frameStarted(bytes: Int) {
         guard charge == nil, ticket == nil, let context else { return }
+        budget = limits.budget
+        guard let budget else { return }
         let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         switch budget.request(bytes, onGrant: { ticket, charge in
@@ -61,7 +93,11 @@ final class FrameReadGate: ChannelOutboundHandler {
     /// The frame begun last is complete. If its room was never granted (its bytes came in before the
     /// reads stopped), it is charged now: it is in memory either way.
     func frameCompleted(bytes: Int) {
-        if charge == nil {
+        // The peer has said its first whole message (a Register, or anything the coordinator will
+        // refuse and close on): from here the coordinator decides, however busy it is.
+        handshakeDeadline?.cancel()
+        handshakeDeadline = nil
+        if charge == nil, let budget {
             // A grant already on its way finds no ticket when it lands, and is dropped.
             if let ticket { budget.withdraw(ticket: ticket) }
             ticket = nil
@@ -91,15 +127,21 @@ final class FrameReadGate: ChannelOutboundHandler {
 
     private func hold(_ charge: InboundCharge) {
         self.charge = charge
-        guard let context else { return }
+        guard let context, let budget else { return }
         let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
         timeout = context.eventLoop.scheduleTask(in: budget.frameTimeout) { loop.value.frameTimedOut() }
     }
 
     private func frameTimedOut() {
-        guard let context, let charge else { return }
-        let seconds = Double(budget.frameTimeout.nanoseconds) / 1e9
-        context.fireErrorCaught(WireError(.frameTimeout, "a frame of \(charge.bytes) bytes did not arrive whole within \(seconds) s"))
+        guard let context, let charge, let budget else { return }
+        context.fireErrorCaught(WireError(
+            .frameTimeout, "a frame of \(charge.bytes) bytes did not arrive whole within \(budget.frameTimeout.seconds) s"))
+    }
+
+    private func handshakeTimedOut() {
+        guard let context, let handshakeTimeout else { return }
+        context.fireErrorCaught(WireError(
+            .handshakeTimeout, "the connection sent no whole Register within \(handshakeTimeout.seconds) s"))
     }
 
     private func resumeReading() {
@@ -107,4 +149,9 @@ final class FrameReadGate: ChannelOutboundHandler {
         readHeld = false
         context.read()
     }
+}
+
+extension TimeAmount {
+    /// The amount in seconds.
+    var seconds: Double { Double(nanoseconds) / 1e9 }
 }

@@ -10,7 +10,7 @@ public struct PeerConnection: Sendable {
     /// Bytes this connection carried, counted at the socket.
     public let counter: ByteCounter
 
-    /// Wraps a channel whose pipeline was set up by ``configureFedWirePipeline(channel:counter:maximumPayloadSize:tls:budget:onEvent:)``.
+    /// Wraps a channel whose pipeline was set up by ``configureFedWirePipeline(channel:counter:maximumPayloadSize:tls:budget:strangers:onEvent:)``.
     public init(channel: Channel, counter: ByteCounter) {
         self.channel = channel
         self.counter = counter
@@ -29,11 +29,42 @@ public struct PeerConnection: Sendable {
         channel.writeAndFlush(frame)
     }
 
-    /// Sends an Error frame for `error`, then closes the connection once it is written.
+    /// How long a refused peer has to take its Error frame before the connection closes anyway.
+    public static let refusalGrace = TimeAmount.seconds(1)
+
+    /// Sends an Error frame for `error`, then closes the connection once it is written, or after
+    /// ``refusalGrace`` if the peer does not read it.
     public func refuse(_ error: WireError) {
         let frame = Message.error(ProtocolError(code: error.code, text: error.detail)).encodedFrame(allocator: channel.allocator)
         let channel = self.channel
-        channel.writeAndFlush(frame).whenComplete { _ in channel.close(promise: nil) }
+        let closing = channel.eventLoop.scheduleTask(in: Self.refusalGrace) { channel.close(promise: nil) }
+        channel.writeAndFlush(frame).whenComplete { _ in
+            closing.cancel()
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Lifts the ``StrangerLimits`` the connection was set up with: from now on the peer's frames
+    /// may be as large as a member's and are charged to the members' budget, and the handshake
+    /// deadline is off. Call it before sending the Welcome, so the peer's next frame finds it done.
+    public func admit() {
+        channel.triggerUserOutboundEvent(AdmitPeer(), promise: nil)
+    }
+
+    /// Whether `write` completes by `deadline`. If it has not, the connection is closed, which drops
+    /// whatever the socket has not taken, so a peer that stops reading holds nothing past it.
+    public func settle(_ write: EventLoopFuture<Void>, by deadline: NIODeadline) -> EventLoopFuture<Bool> {
+        let channel = self.channel
+        let promise = channel.eventLoop.makePromise(of: Bool.self)
+        let expiry = channel.eventLoop.scheduleTask(deadline: deadline) {
+            promise.succeed(false)  // a promise already completed by the write ignores this
+            channel.close(promise: nil)
+        }
+        write.hop(to: channel.eventLoop).whenComplete { _ in
+            expiry.cancel()
+            promise.succeed(true)
+        }
+        return promise.futureResult
     }
 
     /// Closes the connection.
@@ -63,16 +94,16 @@ public final class ConnectionEventHandler: ChannelInboundHandler {
 
     private let onEvent: @Sendable (ConnectionEvent) -> Void
     private let counter: ByteCounter
-    private let gate: FrameReadGate?
+    private let gate: FrameReadGate
 
-    init(counter: ByteCounter, gate: FrameReadGate?, onEvent: @escaping @Sendable (ConnectionEvent) -> Void) {
+    init(counter: ByteCounter, gate: FrameReadGate, onEvent: @escaping @Sendable (ConnectionEvent) -> Void) {
         self.counter = counter
         self.gate = gate
         self.onEvent = onEvent
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        onEvent(.message(unwrapInboundIn(data), gate?.takeCompletedCharge()))
+        onEvent(.message(unwrapInboundIn(data), gate.takeCompletedCharge()))
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -99,10 +130,11 @@ public final class ConnectionEventHandler: ChannelInboundHandler {
 /// Installs FedWatt's handlers on a new channel: byte counting (at the socket, so TLS records are
 /// counted as sent), TLS when `tls` is given, framing (payloads over `maximumPayloadSize` refused
 /// from their header; with `budget`, each frame waits for its room before more is read), message
-/// decoding, and events to `onEvent`.
+/// decoding, and events to `onEvent`. With `strangers`, those limits apply instead until the peer
+/// is admitted (``PeerConnection/admit()``), and a peer not admitted in time is refused.
 public func configureFedWirePipeline(
     channel: Channel, counter: ByteCounter, maximumPayloadSize: Int, tls: TLSRole? = nil, budget: InboundBudget? = nil,
-    onEvent: @escaping @Sendable (ConnectionEvent) -> Void
+    strangers: StrangerLimits? = nil, onEvent: @escaping @Sendable (ConnectionEvent) -> Void
 ) throws {
     let pipeline = channel.pipeline.syncOperations
     try pipeline.addHandler(ByteCountingHandler(counter: counter))
@@ -111,9 +143,9 @@ public func configureFedWirePipeline(
     case .client(let context, let name): try pipeline.addHandler(try NIOSSLClientHandler(context: context, serverHostname: name))
     case nil: break
     }
-    let gate = budget.map(FrameReadGate.init)
-    if let gate { try pipeline.addHandler(gate) }
-    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumPayloadSize: maximumPayloadSize, gate: gate)))
+    let gate = FrameReadGate(maximumPayloadSize: maximumPayloadSize, budget: budget, strangers: strangers)
+    try pipeline.addHandler(gate)
+    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: gate.limits, gate: gate)))
     try pipeline.addHandler(MessageDecodingHandler())
     try pipeline.addHandler(ConnectionEventHandler(counter: counter, gate: gate, onEvent: onEvent))
 }

@@ -3,6 +3,7 @@ import FedCommandLine
 import FedCoordinator
 import FedData
 import FedLearning
+import FedLedger
 import FedWire
 import Foundation
 import Logging
@@ -50,6 +51,11 @@ struct FedWattCoordinator: AsyncParsableCommand {
         help: "MiB of received frames all connections may hold before the coordinator has handled them; past it, reads wait (TCP backpressure).")
     var inboundBufferMegabytes: Int = 64
 
+    @Option(
+        name: .customLong("handshake-timeout"),
+        help: "Seconds a new connection may take to send its whole Register before it is refused and closed.")
+    var handshakeTimeout: Double = 10
+
     @OptionGroup var tls: TLSServerOptions
 
     @Option(
@@ -69,12 +75,14 @@ struct FedWattCoordinator: AsyncParsableCommand {
         guard inboundBufferMegabytes > 0 else { throw ValidationError("--inbound-buffer-mb must be at least 1, e.g. --inbound-buffer-mb 64") }
         guard (clients ?? minClients) >= minClients else { throw ValidationError("--clients must be at least --min-clients") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        guard handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be positive, e.g. --handshake-timeout 10") }
     }
 
     func run() async throws {
         let clientCount = clients ?? minClients
         let profiles = try energy.profiles()
         let testSet = try data.dataset.load(.test, directory: data.resolvedDirectory)
+        let trainingLabels = try data.dataset.loadLabels(.train, directory: data.resolvedDirectory)
         let job = FederatedJob(
             dataset: data.dataset, model: try model.architecture(sample: data.dataset.sampleShape, classes: data.dataset.classCount), sgd: training.sgd,
             localEpochs: federation.localEpochs, partition: federation.partition, clientCount: clientCount,
@@ -91,12 +99,20 @@ struct FedWattCoordinator: AsyncParsableCommand {
         } else if let fleetSecretFile {
             configuration.secrets = ClientSecrets(fleet: try SecretFile.read(fleetSecretFile))
         }
-        let coordinator = try Coordinator(configuration: configuration, testSet: testSet, onRecord: Self.printProgress)
+        let coordinator = try Coordinator(
+            configuration: configuration, testSet: testSet, trainingLabels: trainingLabels, onRecord: Self.printProgress)
+        // Every connection holds a descriptor: take all the system allows this process.
+        let descriptors = OpenFileLimit.raiseToHardLimit()
         let server = try await CoordinatorServer(
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events,
             tls: try tls.serverRole(clientTrustRootsPath: tlsClientCA),
-            budget: InboundBudget(limit: inboundBufferMegabytes << 20, frameTimeout: .seconds(Int64(federation.roundTimeout.rounded(.up)))))
+            budget: InboundBudget(limit: inboundBufferMegabytes << 20, frameTimeout: .seconds(Int64(federation.roundTimeout.rounded(.up)))),
+            strangers: StrangerLimits(handshakeTimeout: .nanoseconds(Int64(handshakeTimeout * 1e9))))
         say("listening on \(host):\(server.port)")
+        say("open-file limit: \(descriptors)")
+        if descriptors < UInt64(2 * clientCount + 64) {
+            say("warning: the open-file limit is \(descriptors), and \(clientCount) clients need one each; raise the hard limit (ulimit -Hn)")
+        }
         say("job: \(job.model) (\(job.model.parameterCount) parameters), \(federation.strategy.rawValue), "
             + "\(federation.rounds) rounds, \(clientCount) clients, partition \(job.partition), codec up \(job.uplinkCodec) down \(job.downlinkCodec)"
             + (federation.downlinkDelta ? " as differences" : "") + ", "

@@ -2,6 +2,7 @@ import FedCommandLine
 import FedCoordinator
 import FedData
 import FedLearning
+import FedLedger
 import FedReport
 import FedZlib
 import Foundation

@@ -2,6 +2,7 @@ import ArgumentParser
 import FedCodec
 import FedCommandLine
 import FedCoordinator
+import FedLedger
 import FedReport
 import Foundation
 

@@ -29,6 +29,25 @@ import Testing
         }
     }
 
+    /// A full disk (the temporary file leads to /dev/full): the error names the file, and no partial
+    /// temporary file is left behind; the checkpoint written before is untouched.
+    @Test func aFullDiskNamesTheFileAndLeavesNoTemporaryBehind() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try checkpoint.write(to: directory)
+        let temporary = (directory as NSString).appendingPathComponent(Checkpoint.fileName + ".tmp")
+        try FileManager.default.createSymbolicLink(atPath: temporary, withDestinationPath: "/dev/full")
+        var next = checkpoint
+        next.header.round = 5
+        #expect {
+            try next.write(to: directory)
+        } throws: { error in
+            "\(error)".contains(temporary) && "\(error)".contains("space")
+        }
+        #expect(!FileManager.default.fileExists(atPath: temporary) && (try? FileManager.default.destinationOfSymbolicLink(atPath: temporary)) == nil)
+        #expect(try Checkpoint.latest(in: directory) == checkpoint)
+    }
+
     @Test func aCorruptLatestFallsBackToThePreviousAndSaysSo() throws {
         let directory = try folder()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -38,12 +38,7 @@ import Testing
         #expect(refusal.code == .authenticationFailed)
 
         // Real clients holding the secret run the job (client 1 takes over from the raw socket).
-        let clients = (0..<2).map { id in
-            Task {
-                try await EdgeClient(configuration: EdgeClientConfiguration(
-                    host: "127.0.0.1", port: port, clientID: id, giveUpAfterSeconds: 10, secret: fleet)).run()
-            }
-        }
+        let clients = (0..<2).map { id in Task { try await setup.client(id, port: port, secret: fleet).run() } }
         let summary = try await job.value
         for client in clients { try await client.value }
         await setup.cleanUp()

@@ -1,15 +1,23 @@
 import FedCoordinator
+import FedLedger
 import Foundation
 
 /// The package's executables as built beside this test bundle, started as child processes.
 enum BuiltExecutables {
     static let folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
 
-    /// Starts executable `name` with `arguments`, its output in `log`.
-    static func start(_ name: String, _ arguments: [String], log: URL) throws -> Process {
+    /// Starts executable `name` with `arguments`, its output in `log`; with `ulimit`, under the
+    /// limits that `ulimit` with those arguments sets (`-n 64`: soft and hard open-file limits).
+    static func start(_ name: String, _ arguments: [String], log: URL, ulimit: String? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = folder.appendingPathComponent(name)
-        process.arguments = arguments
+        let executable = folder.appendingPathComponent(name)
+        if let ulimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit \(ulimit) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
@@ -42,6 +50,19 @@ enum BuiltExecutables {
             Foundation.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+    }
+
+    /// Waits for every process in `processes` to exit, for at most `seconds`; returns whether they did
+    /// (those still running then are terminated).
+    static func waitForExit(_ processes: [Process], seconds: Double) async -> Bool {
+        await onOwnThread {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline, processes.contains(where: \.isRunning) { usleep(10_000) }
+        }
+        let running = processes.filter(\.isRunning)
+        for process in running { process.terminate() }
+        await waitForExit(running)
+        return running.isEmpty
     }
 
     /// Waits for every process in `processes` to exit.

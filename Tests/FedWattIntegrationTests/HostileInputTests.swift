@@ -45,8 +45,9 @@ import Testing
         guard case .welcome = try await rogue.joinReady(as: 2) else { Issue.record("no Welcome"); return }
         let good = (0..<2).map { id in Task { try await setup.client(id, port: port).run() } }
         guard case .roundStart(let start) = try await rogue.receiveMessage() else { Issue.record("no RoundStart"); return }
+        let (samples, flops) = try setup.honestFigures(for: 2)
         let wrongShape = Message.update(Update(
-            round: start.round, sampleCount: 10, trainLoss: 1, flops: 1, cpuSeconds: 0.1, delta: TensorCodec.encode([1, 2, 3, 4, 5])))
+            round: start.round, sampleCount: samples, trainLoss: 1, flops: flops, cpuSeconds: 0.1, delta: TensorCodec.encode([1, 2, 3, 4, 5])))
         rogue.send(Array(buffer: wrongShape.encodedFrame()))
         guard case .error(let refusal) = try await rogue.receiveMessage() else { Issue.record("no Error frame"); return }
         #expect(refusal.code == .wrongShape)
@@ -71,8 +72,9 @@ import Testing
         guard case .roundStart(let start) = try await rogue.receiveMessage() else { Issue.record("no RoundStart"); return }
         var values = try TensorCodec.decode(start.model, expectedCount: setup.job.model.parameterCount)
         values[3] = .nan
+        let (samples, flops) = try setup.honestFigures(for: 0)
         rogue.send(Array(buffer: Message.update(Update(
-            round: 1, sampleCount: 10, trainLoss: 1, flops: 1, cpuSeconds: 0.1, delta: TensorCodec.encode(values))).encodedFrame()))
+            round: 1, sampleCount: samples, trainLoss: 1, flops: flops, cpuSeconds: 0.1, delta: TensorCodec.encode(values))).encodedFrame()))
         guard case .error(let refusal) = try await rogue.receiveMessage() else { Issue.record("no Error frame"); return }
         #expect(refusal.code == .nonFiniteValues)
         #expect(try await rogue.isClosedByPeer())
@@ -101,9 +103,11 @@ import Testing
         return (rogue, start)
     }
 
-    func update(round: UInt32, _ values: [Float]) -> [UInt8] {
-        Array(buffer: Message.update(Update(
-            round: round, sampleCount: 10, trainLoss: 1, flops: 1, cpuSeconds: 0.1, delta: TensorCodec.encode(values))).encodedFrame())
+    /// An update with the figures an honest client of the job would send (every shard is alike here).
+    func update(round: UInt32, _ values: [Float], _ setup: LoopbackJob) throws -> [UInt8] {
+        let (samples, flops) = try setup.honestFigures(for: 0)
+        return Array(buffer: Message.update(Update(
+            round: round, sampleCount: samples, trainLoss: 1, flops: flops, cpuSeconds: 0.1, delta: TensorCodec.encode(values))).encodedFrame())
     }
 
     @Test func wrongRoundDuplicateInfinityAndHalfAFrameAreRefusedAndTheJobGoesOn() async throws {
@@ -119,25 +123,25 @@ import Testing
             let (halfFrame, _) = try await fourth
         else { Issue.record("no RoundStart"); return }
 
-        wrongRound.send(update(round: 7, [Float](repeating: 0, count: count)))
+        wrongRound.send(try update(round: 7, [Float](repeating: 0, count: count), setup))
         guard case .error(let e1) = try await wrongRound.receiveMessage() else { Issue.record("no Error frame"); return }
         #expect(e1.code == .wrongRound)
 
-        duplicate.send(update(round: 1, [Float](repeating: 0.001, count: count)))
+        duplicate.send(try update(round: 1, [Float](repeating: 0.001, count: count), setup))
         guard case .ack = try await duplicate.receiveMessage() else { Issue.record("no Ack"); return }
-        duplicate.send(update(round: 1, [Float](repeating: 0.001, count: count)))
+        duplicate.send(try update(round: 1, [Float](repeating: 0.001, count: count), setup))
         guard case .error(let e2) = try await duplicate.receiveMessage() else { Issue.record("no Error frame"); return }
         #expect(e2.code == .duplicateUpdate)
 
         var values = [Float](repeating: 0, count: count)
         values[count - 1] = .infinity
-        infinite.send(update(round: 1, values))
+        infinite.send(try update(round: 1, values, setup))
         guard case .error(let e3) = try await infinite.receiveMessage() else { Issue.record("no Error frame"); return }
         #expect(e3.code == .nonFiniteValues)
 
         // Half a frame and then silence: the decoder waits for the rest (buffering no more than the
         // header declared, itself under the maximum) and the round drops the client at its deadline.
-        let frame = update(round: 1, [Float](repeating: 0, count: count))
+        let frame = try update(round: 1, [Float](repeating: 0, count: count), setup)
         halfFrame.send(Array(frame[..<(frame.count / 2)]))
 
         let summary = try await job.value

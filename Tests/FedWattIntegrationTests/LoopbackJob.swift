@@ -3,8 +3,9 @@ import FedCodec
 import FedCoordinator
 import FedData
 import FedEnergy
-import FedWire
 import FedLearning
+import FedLedger
+import FedWire
 import Foundation
 import Logging
 
@@ -18,9 +19,10 @@ struct LoopbackJob {
 
     init(
         clients: Int, rounds: Int, minCompletion: Int? = nil, roundTimeout: Double = 30, port: Int = 0, strategy: any AggregationStrategy = FedAvg(), clipNorm: Float? = nil,
+        hidden: [Int] = [16],
         localEpochs: Int = 1, secrets: ClientSecrets? = nil, tls: TLSRole? = nil,
         budget: InboundBudget? = InboundBudget(limit: 64 << 20, frameTimeout: .seconds(30)),
-        downlinkCodec: CodecSpec = .none, downlinkDeltas: Bool = false
+        downlinkCodec: CodecSpec = .none, downlinkDeltas: Bool = false, strangers: StrangerLimits? = StrangerLimits(handshakeTimeout: .seconds(10))
     ) async throws {
         var settings = DatasetSource.SyntheticSettings()
         settings.features = 32
@@ -29,7 +31,7 @@ struct LoopbackJob {
         settings.test = 400
         settings.noise = 80
         job = FederatedJob(
-            dataset: .synthetic(settings), model: .mlp(inputs: 32, hidden: [16], classes: 5),
+            dataset: .synthetic(settings), model: .mlp(inputs: 32, hidden: hidden, classes: 5),
             sgd: SGDConfiguration(learningRate: 0.1, batchSize: 16), localEpochs: localEpochs, partition: .iid,
             clientCount: clients, seed: 7, downlinkCodec: downlinkCodec)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-loopback-\(UUID())")
@@ -41,16 +43,25 @@ struct LoopbackJob {
         configuration.downlinkDeltas = downlinkDeltas
         var logger = Logger(label: "fedwatt.coordinator")
         logger.logLevel = .warning
-        coordinator = try Coordinator(configuration: configuration, testSet: try job.dataset.load(.test), logger: logger)
+        coordinator = try Coordinator(
+            configuration: configuration, testSet: try job.dataset.load(.test), trainingLabels: try job.dataset.loadLabels(.train),
+            logger: logger)
         server = try await CoordinatorServer(
             host: "127.0.0.1", port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events, tls: tls,
-            budget: budget)
+            budget: budget, strangers: strangers)
     }
 
-    /// An edge client for this job reaching the coordinator on `port`.
-    func client(_ id: Int, port: Int, attack: ClientAttack? = nil) -> EdgeClient {
+    /// An edge client for this job reaching the coordinator on `port`, proving `secret` if given.
+    func client(_ id: Int, port: Int, attack: ClientAttack? = nil, secret: [UInt8]? = nil) -> EdgeClient {
         EdgeClient(configuration: EdgeClientConfiguration(
-            host: "127.0.0.1", port: port, clientID: id, giveUpAfterSeconds: 10, attack: attack))
+            host: "127.0.0.1", port: port, clientID: id, giveUpAfterSeconds: 10, attack: attack, secret: secret))
+    }
+
+    /// What an honest client `id` would claim in an Update of this job: its shard's samples and the
+    /// model's analytic FLOPs for them.
+    func honestFigures(for id: Int) throws -> (samples: UInt32, flops: UInt64) {
+        let samples = try job.shardSizes(trainingLabels: job.dataset.loadLabels(.train))[id]
+        return (UInt32(samples), UInt64(job.localTrainingFLOPs(samples: samples)))
     }
 
     /// The ledger's records, in order.

@@ -3,6 +3,7 @@ import FedCodec
 import FedCoordinator
 import FedEnergy
 import FedLearning
+import FedLedger
 import FedWire
 import Foundation
 import Testing

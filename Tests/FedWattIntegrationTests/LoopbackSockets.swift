@@ -14,11 +14,16 @@ import Glibc
 final class RawConnection: @unchecked Sendable {
     private let descriptor: Int32
 
-    /// Connects to `127.0.0.1:port`; every receive gives up after `timeoutSeconds`.
-    init(port: Int, timeoutSeconds: Int = 10) throws {
+    /// Connects to `127.0.0.1:port`; every receive gives up after `timeoutSeconds`. With
+    /// `receiveBufferBytes`, the socket's receive buffer is made that small (before connecting, so
+    /// the window the peer sees is small too).
+    init(port: Int, timeoutSeconds: Int = 10, receiveBufferBytes: Int32? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if var bytes = receiveBufferBytes {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &bytes, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = loopbackAddress(port: port)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -36,6 +41,11 @@ final class RawConnection: @unchecked Sendable {
             guard written > 0 else { return }
             offset += written
         }
+    }
+
+    /// Hangs up: the peer sees the connection close.
+    func hangUp() {
+        shutdown(descriptor, Int32(SHUT_RDWR))
     }
 
     /// Exactly `count` bytes, or nil if the peer closes (or the timeout passes) first.

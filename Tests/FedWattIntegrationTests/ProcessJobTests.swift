@@ -1,4 +1,5 @@
 import FedCoordinator
+import FedLedger
 import Foundation
 import Testing
 

@@ -22,11 +22,13 @@ struct BudgetedChannel {
     let reads = ReadCounter()
     let events = NIOLockedValueBox<[ConnectionEvent]>([])
 
-    init(budget: InboundBudget) throws {
+    init(budget: InboundBudget, strangers: StrangerLimits? = nil) throws {
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7000)).wait()  // active, as a peer's socket is
         try channel.pipeline.syncOperations.addHandler(reads)
         let events = self.events
-        try configureFedWirePipeline(channel: channel, counter: ByteCounter(), maximumPayloadSize: 1 << 16, budget: budget) { event in
+        try configureFedWirePipeline(
+            channel: channel, counter: ByteCounter(), maximumPayloadSize: 1 << 16, budget: budget, strangers: strangers
+        ) { event in
             events.withLockedValue { $0.append(event) }
         }
     }

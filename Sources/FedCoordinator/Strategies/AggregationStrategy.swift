@@ -14,6 +14,10 @@ public protocol AggregationStrategy: Sendable {
     /// The name the ledger and report give the strategy.
     var name: String { get }
 
+    /// The strategy's parameters by name: with ``name``, what a checkpoint keeps so that a resume
+    /// under another rule is refused.
+    var settings: [String: Float] { get }
+
     /// The strategy's own state, for checkpoints (empty for stateless strategies).
     var state: [[Float]] { get }
 

@@ -10,6 +10,8 @@ public struct FedAdam: AggregationStrategy {
 
     public var state: [[Float]] { optimizer.moments }
 
+    public var settings: [String: Float] { optimizer.settings }
+
     public mutating func restore(state: [[Float]]) throws { try optimizer.restore(moments: state) }
 
     public mutating func apply(meanDelta: [Float], to global: inout [Float]) {

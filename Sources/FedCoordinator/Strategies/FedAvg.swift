@@ -9,6 +9,8 @@ public struct FedAvg: AggregationStrategy {
 
     public var proximalMu: Float { 0 }
 
+    public var settings: [String: Float] { ["serverLearningRate": serverLearningRate] }
+
     public mutating func apply(meanDelta: [Float], to global: inout [Float]) {
         for i in global.indices { global[i] += serverLearningRate * meanDelta[i] }
     }

@@ -27,6 +27,9 @@ public struct FedOpt: Sendable {
         self.tau = tau
     }
 
+    /// The hyper-parameters by name.
+    var settings: [String: Float] { ["learningRate": learningRate, "beta1": beta1, "beta2": beta2, "tau": tau] }
+
     /// The moments, for checkpoints.
     var moments: [[Float]] { firstMoment.isEmpty ? [] : [firstMoment, secondMoment] }
 

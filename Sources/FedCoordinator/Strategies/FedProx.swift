@@ -13,6 +13,8 @@ public struct FedProx: AggregationStrategy {
 
     public var proximalMu: Float { mu }
 
+    public var settings: [String: Float] { averaging.settings.merging(["mu": mu]) { $1 } }
+
     public mutating func apply(meanDelta: [Float], to global: inout [Float]) {
         averaging.apply(meanDelta: meanDelta, to: &global)
     }

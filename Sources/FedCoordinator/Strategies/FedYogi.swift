@@ -11,6 +11,8 @@ public struct FedYogi: AggregationStrategy {
 
     public var state: [[Float]] { optimizer.moments }
 
+    public var settings: [String: Float] { optimizer.settings }
+
     public mutating func restore(state: [[Float]]) throws { try optimizer.restore(moments: state) }
 
     public mutating func apply(meanDelta: [Float], to global: inout [Float]) {

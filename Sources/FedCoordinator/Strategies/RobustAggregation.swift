@@ -17,6 +17,9 @@ public struct RobustAggregation: AggregationStrategy {
 
     public var proximalMu: Float { 0 }
 
+    /// The server learning rate; the statistic's own parameters are in ``name``.
+    public var settings: [String: Float] { ["serverLearningRate": serverLearningRate] }
+
     public var name: String {
         switch combination {
         case .weightedMean: return "FedAvg"

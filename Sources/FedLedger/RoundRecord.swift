@@ -1,6 +1,5 @@
 import FedCodec
 import FedEnergy
-import FedWire
 
 /// One line of `ledger.jsonl`: everything measured in one round attempt.
 public struct RoundRecord: Sendable, Codable, Hashable {
@@ -42,6 +41,33 @@ public struct RoundRecord: Sendable, Codable, Hashable {
     /// Downlink bytes (written to clients) of every round attempt so far, this one included.
     public var cumulativeDownlinkBytes: Int
 
+    /// Creates a value with every field given.
+    public init(
+        round: Int, attempt: Int, status: Status, selected: [Int], completed: [Int], dropped: [Dropped],
+        trainLoss: Double? = nil, testAccuracy: Double, testLoss: Double, clients: [ClientRound],
+        downlinkStages: StageSizes, downlinkEncodeSeconds: Double, wallSeconds: Double, evaluationSeconds: Double,
+        elapsedSeconds: Double, energy: RoundEnergy, cumulativeUplinkBytes: Int, cumulativeDownlinkBytes: Int
+    ) {
+        self.round = round
+        self.attempt = attempt
+        self.status = status
+        self.selected = selected
+        self.completed = completed
+        self.dropped = dropped
+        self.trainLoss = trainLoss
+        self.testAccuracy = testAccuracy
+        self.testLoss = testLoss
+        self.clients = clients
+        self.downlinkStages = downlinkStages
+        self.downlinkEncodeSeconds = downlinkEncodeSeconds
+        self.wallSeconds = wallSeconds
+        self.evaluationSeconds = evaluationSeconds
+        self.elapsedSeconds = elapsedSeconds
+        self.energy = energy
+        self.cumulativeUplinkBytes = cumulativeUplinkBytes
+        self.cumulativeDownlinkBytes = cumulativeDownlinkBytes
+    }
+
     /// Outcome of a round attempt.
     public enum Status: String, Sendable, Codable, Hashable {
         case completed
@@ -64,12 +90,34 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var gramsCO2e: Double
         /// Carbon of every round attempt so far.
         public var cumulativeGramsCO2e: Double
+
+        /// Creates a value with every field given.
+        public init(
+            computeJoules: Double, communicationJoules: Double, totalJoules: Double, cumulativeJoules: Double,
+            kilowattHours: Double, gramsCO2e: Double, cumulativeGramsCO2e: Double
+        ) {
+            self.computeJoules = computeJoules
+            self.communicationJoules = communicationJoules
+            self.totalJoules = totalJoules
+            self.cumulativeJoules = cumulativeJoules
+            self.kilowattHours = kilowattHours
+            self.gramsCO2e = gramsCO2e
+            self.cumulativeGramsCO2e = cumulativeGramsCO2e
+        }
     }
 
     /// A selected client with no accepted update.
     public struct Dropped: Sendable, Codable, Hashable {
         public var client: Int
         public var reason: String
+
+        /// Creates a value with every field given.
+        public init(
+            client: Int, reason: String
+        ) {
+            self.client = client
+            self.reason = reason
+        }
     }
 
     /// What one selected client cost in the round.
@@ -111,6 +159,33 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var trainLoss: Double?
         /// The client's energy in the round, from its counted FLOPs and socket bytes.
         public var energy: ClientEnergy
+
+        /// Creates a value with every field given.
+        public init(
+            client: Int, device: String, link: String, bytesWritten: Int, bytesRead: Int, downlinkStages: StageSizes? = nil,
+            downlinkDifference: Bool? = nil, payloadBytes: Int, updateNorm: Double? = nil, clipped: Bool,
+            uplinkStages: StageSizes? = nil, encodeSeconds: Double, decodeSeconds: Double, samples: Int, flops: Int,
+            cpuSeconds: Double, trainLoss: Double? = nil, energy: ClientEnergy
+        ) {
+            self.client = client
+            self.device = device
+            self.link = link
+            self.bytesWritten = bytesWritten
+            self.bytesRead = bytesRead
+            self.downlinkStages = downlinkStages
+            self.downlinkDifference = downlinkDifference
+            self.payloadBytes = payloadBytes
+            self.updateNorm = updateNorm
+            self.clipped = clipped
+            self.uplinkStages = uplinkStages
+            self.encodeSeconds = encodeSeconds
+            self.decodeSeconds = decodeSeconds
+            self.samples = samples
+            self.flops = flops
+            self.cpuSeconds = cpuSeconds
+            self.trainLoss = trainLoss
+            self.energy = energy
+        }
     }
 
     /// One client's energy in one round under its device and link profiles.

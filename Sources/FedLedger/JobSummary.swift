@@ -1,6 +1,5 @@
 import FedCodec
 import FedLearning
-import FedWire
 
 /// The content of `summary.json`, written when the job ends.
 public struct JobSummary: Sendable, Codable {
@@ -49,10 +48,51 @@ public struct JobSummary: Sendable, Codable {
     /// Every byte each client's connections carried, registration and Bye included, counted at the socket.
     public var connectionBytes: [ClientBytes]
 
+    /// Creates a value with every field given.
+    public init(
+        job: FederatedJob, strategy: String, rounds: Int, roundsCompleted: Int, failedAttempts: Int, finalAccuracy: Double,
+        finalLoss: Double, uplinkBytes: Int, downlinkBytes: Int, uplinkStages: StageSizes, downlinkStages: StageSizes,
+        clientFLOPs: Int, clientCPUSeconds: Double, roundsWallSeconds: Double, evaluationSeconds: Double,
+        elapsedSeconds: Double, grid: String, computeJoules: Double, communicationJoules: Double, totalJoules: Double,
+        gramsCO2e: Double, connectionBytes: [ClientBytes]
+    ) {
+        self.job = job
+        self.strategy = strategy
+        self.rounds = rounds
+        self.roundsCompleted = roundsCompleted
+        self.failedAttempts = failedAttempts
+        self.finalAccuracy = finalAccuracy
+        self.finalLoss = finalLoss
+        self.uplinkBytes = uplinkBytes
+        self.downlinkBytes = downlinkBytes
+        self.uplinkStages = uplinkStages
+        self.downlinkStages = downlinkStages
+        self.clientFLOPs = clientFLOPs
+        self.clientCPUSeconds = clientCPUSeconds
+        self.roundsWallSeconds = roundsWallSeconds
+        self.evaluationSeconds = evaluationSeconds
+        self.elapsedSeconds = elapsedSeconds
+        self.grid = grid
+        self.computeJoules = computeJoules
+        self.communicationJoules = communicationJoules
+        self.totalJoules = totalJoules
+        self.gramsCO2e = gramsCO2e
+        self.connectionBytes = connectionBytes
+    }
+
     /// A client's whole-connection byte counts, summed over its reconnections.
     public struct ClientBytes: Sendable, Codable, Hashable {
         public var client: Int
         public var read: Int
         public var written: Int
+
+        /// Creates a value with every field given.
+        public init(
+            client: Int, read: Int, written: Int
+        ) {
+            self.client = client
+            self.read = read
+            self.written = written
+        }
     }
 }

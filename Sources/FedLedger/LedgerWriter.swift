@@ -1,16 +1,17 @@
 import Foundation
 
 /// Appends one JSON object per line to `ledger.jsonl`, flushed to disk before it returns.
-struct LedgerWriter {
-    let path: String
+public struct LedgerWriter {
+    /// The ledger file's path.
+    public let path: String
     private let handle: FileHandle
     private let encoder: JSONEncoder
     /// The ledger's length in bytes.
-    private(set) var length: Int
+    public private(set) var length: Int
 
     /// Creates (or truncates) the ledger in `directory`; with `keeping`, keeps that many bytes of an
     /// existing ledger (a resumed job) and appends after them.
-    init(directory: String, keeping kept: Int? = nil) throws {
+    public init(directory: String, keeping kept: Int? = nil) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = (directory as NSString).appendingPathComponent("ledger.jsonl")
         if kept == nil || !FileManager.default.fileExists(atPath: path) {
@@ -27,15 +28,22 @@ struct LedgerWriter {
     }
 
     /// Appends `record` as one line and syncs the file.
-    mutating func append(_ record: some Encodable) throws {
+    public mutating func append(_ record: some Encodable) throws {
         var line = try encoder.encode(record)
         line.append(0x0A)
-        try handle.write(contentsOf: line)
-        try handle.synchronize()
+        do {
+            try handle.write(contentsOf: line)
+            try handle.synchronize()
+        } catch {
+            throw CocoaError(.fileWriteUnknown, userInfo: [
+                NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "cannot append to \(path): \(error.localizedDescription)",
+            ])
+        }
         length += line.count
     }
 
-    func close() throws {
+    /// Closes the file.
+    public func close() throws {
         try handle.close()
     }
 }

@@ -1,0 +1,66 @@
+"""The job a coordinator sends in Welcome (docs/PROTOCOL.md, "Welcome"), and its per-round view."""
+
+import dataclasses
+import json
+from typing import Any, Dict, Optional
+
+from .codec_spec import CodecSpec
+from .seeded_generator import SeededGenerator
+
+_MASK = (1 << 64) - 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """What every participant agrees on, plus, inside :meth:`Client.fit`, the round being trained
+    (``round``, ``learning_rate``, ``local_epochs`` from RoundStart)."""
+
+    client_count: int
+    dataset: str
+    local_epochs: int
+    partition: str
+    seed: int
+    model: Dict[str, Any]
+    sgd: Dict[str, float]
+    uplink_codec: CodecSpec
+    downlink_codec: CodecSpec
+    raw: Dict[str, Any]
+    round: int = 0
+    learning_rate: Optional[float] = None
+
+    @classmethod
+    def from_json(cls, text):
+        """Parses Welcome's JSON; unknown keys are kept in ``raw`` and otherwise ignored."""
+        raw = json.loads(text)
+        return cls(
+            client_count=int(raw["clientCount"]), dataset=raw["dataset"], local_epochs=int(raw["localEpochs"]),
+            partition=raw["partition"], seed=int(raw["seed"]), model=raw.get("model", {}), sgd=raw.get("sgd", {}),
+            uplink_codec=CodecSpec.parse(raw.get("uplinkCodec", "none")),
+            downlink_codec=CodecSpec.parse(raw.get("downlinkCodec", "none")), raw=raw,
+            learning_rate=raw.get("sgd", {}).get("learningRate"))
+
+    @property
+    def layer_sizes(self):
+        """``model.layerSizes`` of a FedWatt dense model (input first), or None for another model."""
+        return self.model.get("layerSizes")
+
+    def for_round(self, round_number, learning_rate, local_epochs):
+        """This job as :meth:`Client.fit` sees it in one round."""
+        return dataclasses.replace(self, round=round_number, learning_rate=learning_rate, local_epochs=local_epochs)
+
+    def same_job(self, other):
+        """Whether ``other`` is this job (a reconnection to the same job keeps the client's state)."""
+        return other is not None and self.raw == other.raw
+
+    def _round_seed(self, round_number):
+        return (self.seed + ((round_number * 0x9E3779B9) & _MASK)) & _MASK
+
+    def training_generator(self, client_id, round_number=None):
+        """The stream FedWatt's clients shuffle their shard with in a round (stream ``client id + 1``)."""
+        r = self.round if round_number is None else round_number
+        return SeededGenerator(self._round_seed(r), (client_id + 1) & _MASK)
+
+    def encoding_generator(self, client_id, round_number=None):
+        """The stream of a client's stochastic rounding in a round (stream ``0xC0DEC + client id``)."""
+        r = self.round if round_number is None else round_number
+        return SeededGenerator(self._round_seed(r), (0xC0DEC + client_id) & _MASK)

@@ -1,0 +1,116 @@
+"""Real jobs on 127.0.0.1: the Swift ``fedwatt-coordinator`` with the Python client beside Swift
+``fedwatt-client`` processes, with compressed deltas both ways and secrets, and over mutual TLS.
+The Swift executables are built (debug) if needed; set ``FEDWATT_BIN_DIR`` to a folder holding them
+to skip the build."""
+
+import importlib.util
+import os
+import pathlib
+import subprocess
+import time
+
+import pytest
+
+import fedwatt_client
+from conftest import REPO_ROOT
+from fedwatt_client.testing import LocalJob, swift_binaries
+
+DATASET = "synthetic:features=64,classes=10,train=3000,test=500,noise=90,seed=3"
+JOB_SECONDS = 120
+EXAMPLES = REPO_ROOT / "Clients" / "python" / "examples"
+EXAMPLE = f"{EXAMPLES / 'numpy_softmax.py'}:SoftmaxClient"
+
+
+@pytest.fixture(scope="module")
+def binaries():
+    if os.environ.get("FEDWATT_BIN_DIR"):
+        return pathlib.Path(os.environ["FEDWATT_BIN_DIR"])
+    return swift_binaries(REPO_ROOT)
+
+
+def test_python_client_beside_swift_clients_with_int8_zlib_both_ways_differences_and_secrets(binaries, tmp_path):
+    secrets = tmp_path / "secrets"
+    secrets.write_text("# client 0 is the Python client\n0 python-client-secret-0123\n* fleet-secret-for-swift-clients\n")
+    (tmp_path / "python.secret").write_text("  python-client-secret-0123\n")
+    (tmp_path / "fleet.secret").write_text("fleet-secret-for-swift-clients\n")
+    rounds = 3
+    with LocalJob(binaries, tmp_path / "out", [
+            "--min-clients", "3", "--rounds", str(rounds), "--model", "softmax", "--dataset", DATASET, "--seed", "3",
+            "--codec", "int8+zlib", "--downlink-codec", "int8+zlib", "--downlink-delta", "--secrets", str(secrets),
+            "--round-timeout", "60"]) as job:
+        python = job.start_python_client(0, EXAMPLE, "--secret-file", str(tmp_path / "python.secret"))
+        for client_id in (1, 2):
+            job.start_swift_client(client_id, "--secret-file", str(tmp_path / "fleet.secret"))
+        assert job.wait(JOB_SECONDS) == 0, (job.out / "coordinator.log").read_text()
+        assert python.wait(30) == 0, (job.out / "python-client-0.log").read_text()
+        ledger = job.ledger()
+    completed = [record for record in ledger if record["status"] == "completed"]
+    assert [record["round"] for record in completed] == list(range(1, rounds + 1))
+    for record in completed:
+        assert sorted(record["completed"]) == [0, 1, 2], record["dropped"]
+        python_entry = next(client for client in record["clients"] if client["client"] == 0)
+        assert python_entry["samples"] == 1000
+        assert python_entry["flops"] > 0
+        # int8 values, deflated: well under the 4 bytes a value of float32, both ways.
+        assert python_entry["uplinkStages"]["encoded"] < python_entry["uplinkStages"]["raw"] / 3
+        assert python_entry["downlinkStages"]["encoded"] < python_entry["downlinkStages"]["raw"] / 3
+        # After the first round the Python client is sent differences from the model it holds.
+        assert python_entry["downlinkDifference"] == (record["round"] > 1)
+    assert completed[-1]["testAccuracy"] > completed[0]["testAccuracy"] - 0.05
+
+
+def test_numpy_example_reproduces_a_swift_clients_training_loss(binaries, tmp_path):
+    spec = importlib.util.spec_from_file_location("compare_with_swift", EXAMPLES / "compare_with_swift.py")
+    compare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compare)
+    swift, python = compare.compare_training_losses(
+        binaries, tmp_path, ["--rounds", "3", "--model", "softmax", "--dataset", DATASET, "--seed", "3", "--round-timeout", "60"],
+        EXAMPLE, clients=3, timeout=JOB_SECONDS)
+    assert sorted(swift) == sorted(python) == [1, 2, 3]
+    for round_number in swift:
+        assert abs(swift[round_number] - python[round_number]) < 1e-4, (round_number, swift, python)
+
+
+def make_certificate(folder, name):
+    """A self-signed certificate for localhost and 127.0.0.1, from Debian's openssl."""
+    certificate, key = folder / f"{name}.pem", folder / f"{name}-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", str(key), "-out", str(certificate), "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True, timeout=30)
+    return str(certificate), str(key)
+
+
+def test_python_client_over_mutual_tls_and_refused_without_a_fleet_certificate(binaries, tmp_path):
+    coordinator_certificate, coordinator_key = make_certificate(tmp_path, "coordinator")
+    fleet_certificate, fleet_key = make_certificate(tmp_path, "fleet")
+    with LocalJob(binaries, tmp_path / "out", [
+            "--min-clients", "2", "--rounds", "2", "--model", "softmax", "--dataset", DATASET, "--round-timeout", "60",
+            "--tls-cert", coordinator_certificate, "--tls-key", coordinator_key, "--tls-client-ca", fleet_certificate]) as job:
+        with pytest.raises(fedwatt_client.CoordinatorUnreachable):
+            fedwatt_client.run(job.address, 0, fedwatt_client.Client(), tls_ca=coordinator_certificate, give_up_after=1,
+                               initial_backoff=0.05)
+        tls = ["--tls-ca", coordinator_certificate, "--tls-cert", fleet_certificate, "--tls-key", fleet_key]
+        python = job.start_python_client(0, EXAMPLE, *tls)
+        job.start_swift_client(1, *tls)
+        assert job.wait(JOB_SECONDS) == 0, (job.out / "coordinator.log").read_text()
+        assert python.wait(30) == 0, (job.out / "python-client-0.log").read_text()
+        ledger = job.ledger()
+    assert [sorted(record["completed"]) for record in ledger] == [[0, 1], [0, 1]]
+
+
+def test_python_client_reconnects_to_a_coordinator_resumed_after_a_crash(binaries, tmp_path):
+    rounds = 40
+    with LocalJob(binaries, tmp_path / "out", ["--min-clients", "2", "--rounds", str(rounds), "--model", "softmax",
+                                               "--dataset", DATASET, "--round-timeout", "60"]) as job:
+        python = job.start_python_client(0, EXAMPLE, "--give-up-after", "30")
+        job.start_swift_client(1, "--give-up-after", "30")
+        deadline = time.monotonic() + JOB_SECONDS
+        while len(job.ledger()) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        job.restart_coordinator_after_crash()
+        assert len(job.ledger()) < rounds, "the crash must land mid-run"
+        assert job.wait(JOB_SECONDS) == 0, (job.out / "coordinator.log").read_text()
+        assert python.wait(30) == 0, (job.out / "python-client-0.log").read_text()
+        ledger = job.ledger()
+    assert sorted(record["round"] for record in ledger if record["status"] == "completed") == list(range(1, rounds + 1))
+    assert 0 in ledger[-1]["completed"]
