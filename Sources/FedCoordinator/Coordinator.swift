@@ -91,7 +91,7 @@ public actor Coordinator {
         var pending: Set<Int>
         var participants: [Int: Participant]
         var accepted: [Int: AcceptedUpdate]
-        var dropped: [Int: String]
+        var dropped: [Int: DropReason]
         var collector: DeltaCollector
         var downlink: DownlinkEncoder.Plan
         var started: ContinuousClock.Instant
@@ -189,7 +189,7 @@ public actor Coordinator {
             try await connectionClosed(id)
         case .deadline(let round, let attempt):
             guard let current, current.round == round, current.attempt == attempt else { return }
-            for client in current.pending.sorted() { self.current?.dropped[client] = "timeout" }
+            for client in current.pending.sorted() { self.current?.dropped[client] = .timeout }
             self.current?.pending.removeAll()
             try await closeRound()
         }
@@ -257,7 +257,7 @@ public actor Coordinator {
             clientOfConnection[previous.connectionID] = nil
             retire(client, previous.connection)
             previous.connection.close()
-            try await drop(client, reason: "reconnected")
+            try await drop(client, reason: .reconnected)
         }
         registered[client] = RegisteredClient(connectionID: id, connection: connection, device: device, link: link)
         clientOfConnection[id] = client
@@ -325,10 +325,10 @@ public actor Coordinator {
     /// until it registers again.
     private func exclude(_ client: Int, for error: WireError) async throws {
         registered[client]?.ready = false
-        try await drop(client, reason: "rejected: \(error)")
+        try await drop(client, reason: .rejected("\(error)"))
     }
 
-    private func drop(_ client: Int, reason: String) async throws {
+    private func drop(_ client: Int, reason: DropReason) async throws {
         guard current?.pending.contains(client) == true else { return }
         current?.pending.remove(client)
         current?.dropped[client] = reason
@@ -345,7 +345,7 @@ public actor Coordinator {
             retire(client, entry.connection)
         }
         logger.debug("client \(client) disconnected; \(registered.count) connected")
-        try await drop(client, reason: "disconnected")
+        try await drop(client, reason: .disconnected)
     }
 
     /// Each client's bytes over all its connections: the finished ones and the one open now.

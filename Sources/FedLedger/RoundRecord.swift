@@ -108,13 +108,13 @@ public struct RoundRecord: Sendable, Codable, Hashable {
 
     /// A selected client with no accepted update.
     public struct Dropped: Sendable, Codable, Hashable {
+        /// The client.
         public var client: Int
-        public var reason: String
+        /// Why its update is not in the round.
+        public var reason: DropReason
 
         /// Creates a value with every field given.
-        public init(
-            client: Int, reason: String
-        ) {
+        public init(client: Int, reason: DropReason) {
             self.client = client
             self.reason = reason
         }

@@ -28,7 +28,7 @@ import Testing
         await setup.cleanUp()
         #expect(records.map(\.status) == [.completed, .completed, .completed])
         #expect(records[0].completed == [0, 1])
-        #expect(records[0].dropped.map(\.client) == [2] && records[0].dropped[0].reason == "timeout")
+        #expect(records[0].dropped.map(\.client) == [2] && records[0].dropped[0].reason == .timeout)
         #expect(records[2].completed == [0, 1, 2])
     }
 
@@ -50,7 +50,7 @@ import Testing
         await setup.cleanUp()
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(records[0].completed == [0, 1])
-        #expect(records[0].dropped.map(\.client) == [2] && records[0].dropped[0].reason == "disconnected")
+        #expect(records[0].dropped.map(\.client) == [2] && records[0].dropped[0].reason == .disconnected)
     }
 }
 

@@ -137,7 +137,7 @@ import Testing
         let records = try setup.ledger()
         await setup.cleanUp()
         #expect(records.map(\.round) == [1, 2])
-        #expect(records[0].completed == [0] && records[0].dropped.map(\.reason) == ["timeout"])
+        #expect(records[0].completed == [0] && records[0].dropped.map(\.reason) == [.timeout])
         #expect(records[1].completed == [0, 1])
     }
 }

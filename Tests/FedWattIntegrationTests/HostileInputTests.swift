@@ -61,7 +61,7 @@ import Testing
         #expect(records.count == 1 && records[0].status == .completed)
         #expect(records[0].completed == [0, 1])
         #expect(records[0].dropped.map(\.client) == [2])
-        #expect(records[0].dropped[0].reason.contains("wrong shape"))
+        #expect(records[0].dropped[0].reason.description.contains("wrong shape"))
     }
 
     @Test func nonFiniteUpdateIsRefusedAndLeavesTheModelUnchanged() async throws {
@@ -87,7 +87,7 @@ import Testing
         let initial = try setup.job.model.evaluate(
             parameters: setup.job.model.initialParameters(seed: setup.job.seed), on: try setup.job.dataset.load(.test))
         #expect(records.map(\.status) == [.failed, .completed])
-        #expect(records[0].dropped.first?.reason.contains("non-finite") == true)
+        #expect(records[0].dropped.first?.reason.description.contains("non-finite") == true)
         // Bit-for-bit the initial model: the same test loss to the last digit.
         #expect(records[0].testLoss == initial.loss && records[0].testAccuracy == initial.accuracy)
         #expect(records[1].testAccuracy > initial.accuracy)

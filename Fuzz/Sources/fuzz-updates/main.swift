@@ -43,6 +43,27 @@ struct FieldReader {
     }
 }
 
+let budget = InboundBudget(limit: 1 << 16, frameTimeout: .seconds(5))
+/// The Updates the connection delivered for the current input.
+let received = NIOLockedValueBox<[Update]>([])
+// libFuzzer calls the entry point from one thread, one input at a time: nothing else touches it.
+nonisolated(unsafe) var connection = admittedConnection()
+
+/// A connection with the coordinator's pipeline (stranger limits, then admitted, as after a Register).
+func admittedConnection() -> EmbeddedChannel {
+    let channel = EmbeddedChannel()
+    try! channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7000)).wait()
+    try! configureFedWirePipeline(
+        channel: channel, counter: ByteCounter(), maximumPayloadSize: job.model.parameterCount * 6 + 4096, budget: budget,
+        strangers: StrangerLimits(handshakeTimeout: .seconds(10))
+    ) { event in
+        if case .message(.update(let update), _) = event { received.withLockedValue { $0.append(update) } }
+    }
+    PeerConnection(channel: channel, counter: ByteCounter()).admit()
+    channel.embeddedEventLoop.run()
+    return channel
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzUpdates(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     var reader = FieldReader(bytes: Array(UnsafeRawBufferPointer(start: start, count: count)))
@@ -84,27 +105,18 @@ public func fuzzUpdates(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let update = Update(
         round: 1, sampleCount: samples, trainLoss: trainLoss, flops: flops, cpuSeconds: cpuSeconds, encodeSeconds: encodeSeconds, delta: delta)
 
-    // Through an admitted connection's pipeline, in two reads.
-    let budget = InboundBudget(limit: 1 << 16, frameTimeout: .seconds(5))
-    let received = NIOLockedValueBox<[Update]>([])
-    let channel = EmbeddedChannel()
-    try! channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7000)).wait()
-    try! configureFedWirePipeline(
-        channel: channel, counter: ByteCounter(), maximumPayloadSize: parameters * 6 + 4096, budget: budget,
-        strangers: StrangerLimits(handshakeTimeout: .seconds(10))
-    ) { event in
-        if case .message(.update(let update), _) = event { received.withLockedValue { $0.append(update) } }
-    }
-    PeerConnection(channel: channel, counter: ByteCounter()).admit()
-    channel.embeddedEventLoop.run()
+    // Through an admitted connection's pipeline, in two reads. The connection lives on from input
+    // to input (a new one after a refusal closed it), as a client's does from round to round.
+    received.withLockedValue { $0.removeAll() }
+    if !connection.isActive { connection = admittedConnection() }
     let frame = Array(buffer: Message.update(update).encodedFrame())
     let cut = frame.count / 2
-    for part in [frame[..<cut], frame[cut...]] where channel.isActive {
-        _ = try? channel.writeInbound(ByteBuffer(bytes: part))
-        channel.embeddedEventLoop.run()
+    for part in [frame[..<cut], frame[cut...]] where connection.isActive {
+        _ = try? connection.writeInbound(ByteBuffer(bytes: part))
+        connection.embeddedEventLoop.run()
     }
-    _ = try? channel.finish()
-    precondition(budget.heldBytes == 0, "the budget kept room after the connection closed")
+    if !connection.isActive { _ = try? connection.finish() }
+    precondition(budget.heldBytes == 0, "the budget kept room after the frame was handled or its connection closed")
 
     for update in received.withLockedValue({ $0 }) {
         guard let accepted = try? validator.validate(update, from: client) else { continue }

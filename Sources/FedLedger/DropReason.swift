@@ -1,0 +1,41 @@
+/// Why a selected client's update is not in a round. In the ledger it is the text it has always
+/// been (`timeout`, `disconnected`, `reconnected`, `rejected: CODE: DETAIL`), so old ledgers load.
+public enum DropReason: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The round's deadline passed without the client's update (or its socket would not take the round's frames).
+    case timeout
+    /// The connection closed.
+    case disconnected
+    /// The client registered again on another connection, which ends the old one.
+    case reconnected
+    /// The coordinator refused the client's input; the refusal's text (code and detail).
+    case rejected(String)
+
+    private static let rejectedPrefix = "rejected: "
+
+    /// The ledger's text.
+    public var description: String {
+        switch self {
+        case .timeout: return "timeout"
+        case .disconnected: return "disconnected"
+        case .reconnected: return "reconnected"
+        case .rejected(let refusal): return Self.rejectedPrefix + refusal
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        switch text {
+        case "timeout": self = .timeout
+        case "disconnected": self = .disconnected
+        case "reconnected": self = .reconnected
+        case let refusal where refusal.hasPrefix(Self.rejectedPrefix): self = .rejected(String(refusal.dropFirst(Self.rejectedPrefix.count)))
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown drop reason \"\(text)\""))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
