@@ -3,7 +3,7 @@ import FedData
 
 /// Which dataset, and where Fashion-MNIST lives on this machine.
 public struct DataOptions: ParsableArguments {
-    @Option(help: "Dataset: fashion-mnist, or synthetic[:features=N,classes=N,train=N,test=N,noise=X,seed=N].")
+    @Option(help: "Dataset: fashion-mnist, or synthetic[:features=N or shape=HxWxC,classes=N,train=N,test=N,noise=X,seed=N].")
     public var dataset: DatasetSource = .fashionMNIST
 
     @Option(

@@ -8,12 +8,18 @@ public struct ModelOptions: ParsableArguments {
     public enum Kind: String, ExpressibleByArgument, CaseIterable, Sendable {
         case softmax
         case mlp
+        case cnn
+        case lenet5
     }
 
-    @Option(help: "Model: softmax (multinomial logistic regression) or mlp (ReLU hidden layer).")
+    @Option(help: """
+        Model: softmax (multinomial logistic regression), mlp (ReLU hidden layer), cnn (the FedAvg paper's CNN: \
+        5x5 conv 32, 2x2 max-pool, 5x5 conv 64, 2x2 max-pool, dense 512; 1,663,370 parameters on 28x28x1) or \
+        lenet5 (LeNet-5 with ReLU and max-pooling; 61,706 parameters on 28x28x1).
+        """)
     public var model: Kind = .mlp
 
-    @Option(help: "Hidden units of the MLP.")
+    @Option(help: "Hidden units of the MLP (other models ignore it).")
     public var hidden: Int = 128
 
     public init() {}
@@ -22,11 +28,14 @@ public struct ModelOptions: ParsableArguments {
         guard hidden > 0 else { throw ValidationError("--hidden must be at least 1, e.g. --hidden 128") }
     }
 
-    /// The architecture for data of the given shape.
-    public func architecture(features: Int, classes: Int) -> ModelArchitecture {
+    /// The architecture for samples of `sample` in `classes` classes; throws, naming the shapes, if
+    /// the model cannot take them.
+    public func architecture(sample: SampleShape, classes: Int) throws -> ModelArchitecture {
         switch model {
-        case .softmax: return .softmaxRegression(inputs: features, classes: classes)
-        case .mlp: return .mlp(inputs: features, hidden: [hidden], classes: classes)
+        case .softmax: return .softmaxRegression(inputs: sample.featureCount, classes: classes)
+        case .mlp: return .mlp(inputs: sample.featureCount, hidden: [hidden], classes: classes)
+        case .cnn: return try .fedAvgCNN(input: sample, classes: classes)
+        case .lenet5: return try .lenet5(input: sample, classes: classes)
         }
     }
 

@@ -3,19 +3,27 @@
 /// Features stay `UInt8` (0...255) in memory, a quarter of the size of `Float`, and are scaled
 /// to [0, 1] as each batch is gathered for training or evaluation.
 public struct Dataset: Sendable {
-    /// Number of features per sample (784 for 28x28 images).
-    public let featureCount: Int
+    /// The shape of each sample (28x28x1 for Fashion-MNIST; `1 x 1 x n` for flat feature vectors).
+    public let sampleShape: SampleShape
     /// Number of classes; every label is below it.
     public let classCount: Int
-    /// Sample features, row-major: sample `i` occupies `pixels[i * featureCount ..< (i + 1) * featureCount]`.
+    /// Sample features: sample `i` occupies `pixels[i * featureCount ..< (i + 1) * featureCount]`, in
+    /// ``SampleShape``'s height-width-channels order.
     public let pixels: [UInt8]
     /// One label per sample.
     public let labels: [UInt8]
 
-    /// Creates a dataset, checking that pixels and labels agree in size and labels are in range.
+    /// Creates a dataset of flat feature vectors (`1 x 1 x featureCount`); see ``init(sampleShape:classCount:pixels:labels:)``.
     public init(featureCount: Int, classCount: Int, pixels: [UInt8], labels: [UInt8]) throws {
-        guard featureCount > 0, classCount > 1, classCount <= 256 else {
-            throw DatasetError.invalidShape("\(featureCount) features and \(classCount) classes")
+        guard featureCount > 0 else { throw DatasetError.invalidShape("\(featureCount) features and \(classCount) classes") }
+        try self.init(sampleShape: .flat(featureCount), classCount: classCount, pixels: pixels, labels: labels)
+    }
+
+    /// Creates a dataset, checking that pixels and labels agree in size and labels are in range.
+    public init(sampleShape: SampleShape, classCount: Int, pixels: [UInt8], labels: [UInt8]) throws {
+        let featureCount = sampleShape.featureCount
+        guard classCount > 1, classCount <= 256 else {
+            throw DatasetError.invalidShape("\(sampleShape) samples and \(classCount) classes")
         }
         guard pixels.count == labels.count * featureCount else {
             throw DatasetError.invalidShape(
@@ -24,7 +32,7 @@ public struct Dataset: Sendable {
         if let bad = labels.first(where: { Int($0) >= classCount }) {
             throw DatasetError.invalidShape("label \(bad) is not below the class count \(classCount)")
         }
-        self.featureCount = featureCount
+        self.sampleShape = sampleShape
         self.classCount = classCount
         self.pixels = pixels
         self.labels = labels
@@ -32,6 +40,9 @@ public struct Dataset: Sendable {
 
     /// Number of samples.
     public var count: Int { labels.count }
+
+    /// Number of features per sample (784 for 28x28 images).
+    public var featureCount: Int { sampleShape.featureCount }
 
     /// The samples at `indices`, in that order (a client's shard, a test slice).
     public func subset(_ indices: some Collection<Int>) -> Dataset {
@@ -44,7 +55,7 @@ public struct Dataset: Sendable {
             newLabels.append(labels[index])
         }
         // Shape and labels were valid in self, so they are valid here.
-        return try! Dataset(featureCount: featureCount, classCount: classCount, pixels: newPixels, labels: newLabels)
+        return try! Dataset(sampleShape: sampleShape, classCount: classCount, pixels: newPixels, labels: newLabels)
     }
 
     /// How many samples of each class the dataset holds.
@@ -71,7 +82,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
         case .missing(let directory, let file, let hint):
             return "dataset file \(file) not found in \(directory); \(hint)"
         case .invalidSource(let text):
-            return "invalid dataset '\(text)': use fashion-mnist or synthetic[:features=N,classes=N,train=N,test=N,noise=X,seed=N]"
+            return "invalid dataset '\(text)': use fashion-mnist or synthetic[:features=N or shape=HxWxC,classes=N,train=N,test=N,noise=X,seed=N]"
         }
     }
 }

@@ -1,6 +1,7 @@
 /// Which dataset a job trains on, as a short string in the job configuration:
 /// `fashion-mnist`, or `synthetic` with optional `key=value` settings
-/// (`synthetic:features=64,classes=10,train=2000,test=500,noise=90,seed=1`) for tests and demos.
+/// (`synthetic:features=64,classes=10,train=2000,test=500,noise=90,seed=1`) for tests and demos;
+/// `shape=HxWxC` in place of `features=N` gives synthetic samples a height, width and channels.
 ///
 /// Each process loads the split it needs from its own copy: clients the training split (and keep
 /// their shard), the coordinator the test split. Data never crosses the wire.
@@ -18,6 +19,8 @@ public enum DatasetSource: Sendable, Hashable, LosslessStringConvertible, Codabl
         public var test = 500
         public var noise = 90.0
         public var seed: UInt64 = 1
+        /// The samples' shape when given as `shape=HxWxC`; nil for flat samples of `features` values.
+        public var shape: SampleShape?
 
         /// The defaults above.
         public init() {}
@@ -45,6 +48,9 @@ public enum DatasetSource: Sendable, Hashable, LosslessStringConvertible, Codabl
             let (key, value) = (parts[0], parts[1])
             switch key {
             case "features": settings.features = try Self.positive(value, text)
+            case "shape":
+                guard let shape = SampleShape(value) else { throw DatasetError.invalidSource(text) }
+                settings.shape = shape
             case "classes": settings.classes = try Self.positive(value, text)
             case "train": settings.train = try Self.positive(value, text)
             case "test": settings.test = try Self.positive(value, text)
@@ -58,6 +64,7 @@ public enum DatasetSource: Sendable, Hashable, LosslessStringConvertible, Codabl
             }
         }
         guard settings.classes >= 2, settings.classes <= 256 else { throw DatasetError.invalidSource(text) }
+        if let shape = settings.shape { settings.features = shape.featureCount }
         self = .synthetic(settings)
     }
 
@@ -72,7 +79,8 @@ public enum DatasetSource: Sendable, Hashable, LosslessStringConvertible, Codabl
         case .fashionMNIST:
             return "fashion-mnist"
         case .synthetic(let s):
-            return "synthetic:features=\(s.features),classes=\(s.classes),train=\(s.train),test=\(s.test),noise=\(s.noise),seed=\(s.seed)"
+            let size = s.shape.map { "shape=\($0)" } ?? "features=\(s.features)"
+            return "synthetic:\(size),classes=\(s.classes),train=\(s.train),test=\(s.test),noise=\(s.noise),seed=\(s.seed)"
         }
     }
 
@@ -82,7 +90,7 @@ public enum DatasetSource: Sendable, Hashable, LosslessStringConvertible, Codabl
         case .fashionMNIST:
             return try FashionMNIST.load(split, from: directory)
         case .synthetic(let s):
-            let task = SyntheticTask(featureCount: s.features, classCount: s.classes, noise: s.noise, seed: s.seed)
+            let task = SyntheticTask(sampleShape: sampleShape, classCount: s.classes, noise: s.noise, seed: s.seed)
             return split == .train
                 ? task.makeDataset(count: s.train, seed: s.seed &+ 1)
                 : task.makeDataset(count: s.test, seed: s.seed &+ 2)
@@ -97,11 +105,19 @@ public enum DatasetSource: Sendable, Hashable, LosslessStringConvertible, Codabl
         }
     }
 
-    /// Features and classes of the data, known without loading it.
-    public var shape: (features: Int, classes: Int) {
+    /// The shape of each sample, known without loading the data.
+    public var sampleShape: SampleShape {
         switch self {
-        case .fashionMNIST: return (784, 10)
-        case .synthetic(let s): return (s.features, s.classes)
+        case .fashionMNIST: return SampleShape(height: 28, width: 28, channels: 1)
+        case .synthetic(let s): return s.shape ?? .flat(s.features)
+        }
+    }
+
+    /// The number of classes, known without loading the data.
+    public var classCount: Int {
+        switch self {
+        case .fashionMNIST: return 10
+        case .synthetic(let s): return s.classes
         }
     }
 

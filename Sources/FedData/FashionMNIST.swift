@@ -35,8 +35,8 @@ public enum FashionMNIST {
         let images = try IDXFile.read(path: try locate("\(split.fileStem)-images-idx3-ubyte", in: directory))
         let labels = try IDXFile.read(path: try locate("\(split.fileStem)-labels-idx1-ubyte", in: directory))
         let imagePath = "\(directory)/\(split.fileStem)-images-idx3-ubyte"
-        guard images.dimensions.count == 3 else {
-            throw IDXError(file: imagePath, problem: .unexpectedShape("\(images.dimensions.count) dimensions, expected 3"))
+        guard images.dimensions.count == 3, images.dimensions[1] > 0, images.dimensions[2] > 0 else {
+            throw IDXError(file: imagePath, problem: .unexpectedShape("dimensions \(images.dimensions), expected 3 with images of at least 1x1"))
         }
         guard labels.dimensions.count == 1, labels.dimensions[0] == images.dimensions[0] else {
             throw IDXError(
@@ -45,7 +45,7 @@ public enum FashionMNIST {
         }
         do {
             return try Dataset(
-                featureCount: images.dimensions[1] * images.dimensions[2], classCount: 10,
+                sampleShape: SampleShape(height: images.dimensions[1], width: images.dimensions[2], channels: 1), classCount: 10,
                 pixels: images.data, labels: labels.data)
         } catch let error as DatasetError {
             throw IDXError(file: imagePath, problem: .unexpectedShape(error.description))

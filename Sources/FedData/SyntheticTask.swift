@@ -4,23 +4,33 @@
 /// Train and test sets drawn from the same task share prototypes, so a model trained on one
 /// generalises to the other; the noise level sets how hard that is.
 public struct SyntheticTask: Sendable {
-    /// Number of features per sample.
-    public let featureCount: Int
+    /// The shape of each sample.
+    public let sampleShape: SampleShape
     /// Number of classes.
     public let classCount: Int
     /// Standard deviation of the per-pixel noise, in byte units.
     public let noise: Double
     private let prototypes: [[Double]]
 
-    /// Creates a task whose prototypes are determined by `seed`.
+    /// Creates a task of flat samples (`1 x 1 x featureCount`) whose prototypes are determined by `seed`.
     public init(featureCount: Int = 64, classCount: Int = 10, noise: Double = 90, seed: UInt64) {
-        precondition(featureCount > 0 && classCount > 1 && classCount <= 256)
-        self.featureCount = featureCount
+        self.init(sampleShape: .flat(featureCount), classCount: classCount, noise: noise, seed: seed)
+    }
+
+    /// Creates a task of samples shaped `sampleShape` whose prototypes are determined by `seed`; the
+    /// prototypes depend on the number of features, not on how they are arranged.
+    public init(sampleShape: SampleShape, classCount: Int = 10, noise: Double = 90, seed: UInt64) {
+        precondition(classCount > 1 && classCount <= 256)
+        self.sampleShape = sampleShape
+        let featureCount = sampleShape.featureCount
         self.classCount = classCount
         self.noise = noise
         var generator = SeededGenerator(seed: seed, stream: 0x5EED)
         prototypes = (0..<classCount).map { _ in (0..<featureCount).map { _ in generator.nextUnit() * 255 } }
     }
+
+    /// Number of features per sample.
+    public var featureCount: Int { sampleShape.featureCount }
 
     /// Draws `count` samples with labels cycling evenly over the classes, in a seeded random order.
     public func makeDataset(count: Int, seed: UInt64) -> Dataset {
@@ -36,6 +46,6 @@ public struct SyntheticTask: Sendable {
             }
         }
         // Shapes and labels are correct by construction.
-        return try! Dataset(featureCount: featureCount, classCount: classCount, pixels: pixels, labels: labels)
+        return try! Dataset(sampleShape: sampleShape, classCount: classCount, pixels: pixels, labels: labels)
     }
 }

@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// The OpenBLAS library doing FedWatt's matrix products, as loaded at run time.
 ///
@@ -11,6 +12,23 @@ public enum BLASBackend {
         let config = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
         let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
         return "\(config) (core \(core))"
+    }
+
+    /// The best single-thread `cblas_sgemm` throughput, in GFLOP/s (a multiply-add is 2), over
+    /// `repeats` products of two `size x size` matrices: the machine's peak for FedWatt's training.
+    public static func measureSGEMMGigaflops(size: Int = 1024, repeats: Int = 10) -> Double {
+        useSingleThread()
+        let a = [Float](repeating: 0.5, count: size * size)
+        let b = [Float](repeating: 0.25, count: size * size)
+        var c = [Float](repeating: 0, count: size * size)
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let n = Int32(size)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, &c, n)
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        return 2 * Double(size * size * size) / best * 1e-9
     }
 
     /// Limits OpenBLAS to the calling process's one training thread; runs once, however often called.

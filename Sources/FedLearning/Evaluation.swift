@@ -20,7 +20,7 @@ public extension ModelArchitecture {
         guard parameters.count == parameterCount else {
             throw TrainingError.shapeMismatch("\(parameters.count) parameters for \(self) (\(parameterCount))")
         }
-        let network = DenseNetwork(architecture: self, capacity: Self.evaluationBatchSize, trainable: false)
+        let network = Network(architecture: self, capacity: Self.evaluationBatchSize, trainable: false)
         var lossSum = 0.0
         var correct = 0
         parameters.withUnsafeBufferPointer { weights in

@@ -46,17 +46,14 @@ public struct FederatedJob: Sendable, Hashable, Codable {
         try sgd.validate()
         guard localEpochs > 0 else { throw TrainingError.invalidConfiguration("local epochs \(localEpochs) must be positive") }
         guard clientCount > 0 else { throw TrainingError.invalidConfiguration("client count \(clientCount) must be positive") }
-        let (features, classes) = dataset.shape
-        guard model.inputCount == features, model.classCount == classes else {
-            throw TrainingError.shapeMismatch("model \(model) does not fit \(dataset): \(features) features, \(classes) classes")
-        }
+        try model.validate(sampleShape: dataset.sampleShape, classCount: dataset.classCount)
     }
 
     /// Each client's shard size, client 0 first, from the training set's labels: what every client
     /// derives for itself, so the coordinator knows how many samples each may claim.
     public func shardSizes(trainingLabels: [UInt8]) throws -> [Int] {
         try Partitioner(spec: partition, clientCount: clientCount, seed: seed)
-            .shards(labels: trainingLabels, classCount: dataset.shape.classes).map(\.count)
+            .shards(labels: trainingLabels, classCount: dataset.classCount).map(\.count)
     }
 
     /// Analytic FLOPs of one client's local training on `samples` samples: what an honest client reports.

@@ -16,8 +16,10 @@ public struct TrainingSummary: Sendable, Hashable, Codable {
 
 /// Minibatch SGD on a flat parameter vector, the local training step of a client or of the centralized baseline.
 ///
-/// The trainer owns its scratch memory and the momentum buffer, which carries over from one call to
-/// the next (call ``resetMomentum()`` to start afresh). Not thread-safe: one trainer per training thread.
+/// The trainer owns the momentum buffer, which carries over from one call to the next (call
+/// ``resetMomentum()`` to start afresh). Each call allocates the network's scratch memory and frees
+/// it on return, so that many idle clients in one process (`fedwatt load`) do not each hold a CNN's
+/// tens of megabytes. Not thread-safe: one trainer per training thread.
 public final class LocalTrainer {
     /// The model trained.
     public let architecture: ModelArchitecture
@@ -25,7 +27,6 @@ public final class LocalTrainer {
     public let configuration: SGDConfiguration
     /// The step size used from the next step on; starts at the configuration's and follows a schedule if the caller sets it.
     public var learningRate: Float
-    private let network: DenseNetwork
     /// Plain SGD (no momentum, no proximal term) updates the weights inside the backward products.
     private let fused: Bool
     /// The batch's gradient on its own (empty when `fused`).
@@ -38,7 +39,6 @@ public final class LocalTrainer {
         self.architecture = architecture
         self.configuration = configuration
         learningRate = configuration.learningRate
-        network = DenseNetwork(architecture: architecture, capacity: configuration.batchSize)
         fused = configuration.momentum == 0 && configuration.proximalMu == 0
         gradient = fused ? [] : [Float](repeating: 0, count: architecture.parameterCount)
         velocity = configuration.momentum == 0 ? [] : [Float](repeating: 0, count: architecture.parameterCount)
@@ -74,6 +74,7 @@ public final class LocalTrainer {
         }
 
         let start = ThreadCPUClock.seconds()
+        let network = Network(architecture: architecture, capacity: configuration.batchSize)
         var order = indices ?? Array(0..<dataset.count)
         var lossSum = 0.0
         var batches = 0
@@ -81,7 +82,7 @@ public final class LocalTrainer {
             order.shuffle(using: &generator)
             for batchStart in stride(from: 0, to: order.count, by: configuration.batchSize) {
                 let batchIndices = order[batchStart..<min(batchStart + configuration.batchSize, order.count)]
-                lossSum += step(parameters: &parameters, dataset: dataset, batchIndices: batchIndices, anchor: proximalAnchor)
+                lossSum += step(network, parameters: &parameters, dataset: dataset, batchIndices: batchIndices, anchor: proximalAnchor)
                 batches += 1
             }
         }
@@ -96,7 +97,7 @@ public final class LocalTrainer {
     ///
     /// Plain SGD, with or without weight decay, updates the weights inside the backward products;
     /// momentum and the proximal term need the gradient on its own first.
-    private func step(parameters: inout [Float], dataset: Dataset, batchIndices: ArraySlice<Int>, anchor: [Float]) -> Double {
+    private func step(_ network: Network, parameters: inout [Float], dataset: Dataset, batchIndices: ArraySlice<Int>, anchor: [Float]) -> Double {
         let batch = network.loadInputs(from: dataset, indices: batchIndices)
         let base = batchIndices.startIndex
         let label: (Int) -> Int = { Int(dataset.labels[batchIndices[base + $0]]) }
@@ -151,6 +152,7 @@ public final class LocalTrainer {
         else {
             throw TrainingError.shapeMismatch("batch of \(labels.count) labels and \(inputs.count) inputs for \(architecture)")
         }
+        let network = Network(architecture: architecture, capacity: labels.count)
         let batch = network.loadInputs(inputs)
         var result = [Float](repeating: 0, count: parameters.count)
         let lossSum = parameters.withUnsafeBufferPointer { weights in

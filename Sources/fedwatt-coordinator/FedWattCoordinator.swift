@@ -83,9 +83,8 @@ struct FedWattCoordinator: AsyncParsableCommand {
         let profiles = try energy.profiles()
         let testSet = try data.dataset.load(.test, directory: data.resolvedDirectory)
         let trainingLabels = try data.dataset.loadLabels(.train, directory: data.resolvedDirectory)
-        let (features, classes) = data.dataset.shape
         let job = FederatedJob(
-            dataset: data.dataset, model: model.architecture(features: features, classes: classes), sgd: training.sgd,
+            dataset: data.dataset, model: try model.architecture(sample: data.dataset.sampleShape, classes: data.dataset.classCount), sgd: training.sgd,
             localEpochs: federation.localEpochs, partition: federation.partition, clientCount: clientCount,
             seed: training.seed, uplinkCodec: federation.codec, downlinkCodec: federation.downlinkCodec)
         var configuration = CoordinatorConfiguration(

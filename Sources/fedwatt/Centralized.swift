@@ -38,9 +38,8 @@ struct Centralized: AsyncParsableCommand {
         logger.info("loading \(data.dataset) (Fashion-MNIST folder \(data.resolvedDirectory))")
         let train = try data.dataset.load(.train, directory: data.resolvedDirectory)
         let test = try data.dataset.load(.test, directory: data.resolvedDirectory)
-        let (features, classes) = data.dataset.shape
         let job = CentralizedTraining(
-            architecture: model.architecture(features: features, classes: classes), sgd: training.sgd,
+            architecture: try model.architecture(sample: data.dataset.sampleShape, classes: data.dataset.classCount), sgd: training.sgd,
             schedule: lrSchedule, epochs: epochs, seed: training.seed)
         print("centralized \(job.architecture): \(job.architecture.parameterCount) parameters, "
             + "\(train.count) training and \(test.count) test samples")

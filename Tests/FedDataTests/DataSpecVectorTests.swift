@@ -75,7 +75,7 @@ import Testing
             let source = try DatasetSource(parsing: f[1])
             if labels[f[1]] == nil { labels[f[1]] = try source.loadLabels(.train) }
             let shards = try Partitioner(spec: PartitionSpec(parsing: f[2]), clientCount: Int(f[3])!, seed: UInt64(f[4])!)
-                .shards(labels: labels[f[1]]!, classCount: source.shape.classes)
+                .shards(labels: labels[f[1]]!, classCount: source.classCount)
             let pairs = shards.map { "\($0.count)/\(hex32(crc(of: $0)))" }
             return (f[0...4] + pairs).joined(separator: " ")
         case "synthetic":

@@ -25,4 +25,15 @@ import Testing
         #expect(a.classHistogram() == [100, 100, 100, 100])
         #expect(task.makeDataset(count: 400, seed: 2).pixels != a.pixels)
     }
+
+    @Test func syntheticSourceTakesAnImageShape() throws {
+        let source = try DatasetSource(parsing: "synthetic:shape=8x6x2,classes=3,train=30")
+        #expect(source.sampleShape == SampleShape(height: 8, width: 6, channels: 2) && source.classCount == 3)
+        #expect(source.description == "synthetic:shape=8x6x2,classes=3,train=30,test=500,noise=90.0,seed=1")
+        #expect(DatasetSource(source.description) == source)
+        let train = try source.load(.train)
+        #expect(train.sampleShape == source.sampleShape && train.pixels.count == 30 * 96)
+        #expect(DatasetSource("synthetic:features=64")?.sampleShape == .flat(64))
+        #expect(DatasetSource("synthetic:shape=8x0x1") == nil && DatasetSource("synthetic:shape=8x8") == nil)
+    }
 }

@@ -10,7 +10,7 @@ import Testing
     @Test func laysOutLayersWeightsThenBiases() {
         let mlp = ModelArchitecture.mlp(inputs: 784, hidden: [128], classes: 10)
         #expect(mlp.offsets(ofLayer: 0) == (0, 100_352))
-        #expect(mlp.offsets(ofLayer: 1) == (100_480, 101_760))
+        #expect(mlp.offsets(ofLayer: 2) == (100_480, 101_760))  // layer 1 is the ReLU
     }
 
     @Test func countsFLOPsByHand() {

@@ -8,29 +8,44 @@ import Testing
     var test: Dataset { task.makeDataset(count: 500, seed: 3) }
     let mlp = ModelArchitecture.mlp(inputs: 32, hidden: [16], classes: 5)
 
-    @Test func trainingRaisesAccuracyOnSyntheticData() throws {
-        var parameters = mlp.initialParameters(seed: 4)
-        let before = try mlp.evaluate(parameters: parameters, on: test)
-        let trainer = try LocalTrainer(architecture: mlp, configuration: SGDConfiguration(learningRate: 0.1, batchSize: 16))
+    /// A tiny CNN on 8x8 synthetic images.
+    static let tinyCNN = try! ModelArchitecture(inputShape: SampleShape(height: 8, width: 8, channels: 1), layers: [
+        .convolution(kernel: 3, filters: 4, padding: .same), .relu, .maxPool, .flatten, .dense(outputs: 4),
+    ])
+    static let imageTask = SyntheticTask(sampleShape: SampleShape(height: 8, width: 8, channels: 1), classCount: 4, noise: 80, seed: 3)
+
+    /// The MLP on flat samples and the tiny CNN on images.
+    static let learners = [
+        (ModelArchitecture.mlp(inputs: 32, hidden: [16], classes: 5), SyntheticTask(featureCount: 32, classCount: 5, noise: 70, seed: 1)),
+        (tinyCNN, imageTask),
+    ]
+
+    @Test(arguments: learners)
+    func trainingRaisesAccuracyOnSyntheticData(model: ModelArchitecture, task: SyntheticTask) throws {
+        let (train, test) = (task.makeDataset(count: 1000, seed: 2), task.makeDataset(count: 500, seed: 3))
+        var parameters = model.initialParameters(seed: 4)
+        let before = try model.evaluate(parameters: parameters, on: test)
+        let trainer = try LocalTrainer(architecture: model, configuration: SGDConfiguration(learningRate: 0.1, batchSize: 16))
         var generator = SeededGenerator(seed: 5)
         let summary = try trainer.train(parameters: &parameters, on: train, epochs: 3, generator: &generator)
-        let after = try mlp.evaluate(parameters: parameters, on: test)
+        let after = try model.evaluate(parameters: parameters, on: test)
         #expect(before.accuracy < 0.5)
         #expect(after.accuracy > 0.9)
         #expect(after.loss < before.loss)
         #expect(summary.samples == 3000 && summary.batches == 3 * 63)
-        #expect(summary.flops == mlp.trainingFLOPs(samples: 3000, batches: 189, configuration: trainer.configuration))
+        #expect(summary.flops == model.trainingFLOPs(samples: 3000, batches: 189, configuration: trainer.configuration))
         #expect(summary.cpuSeconds > 0)
     }
 
     /// One epoch over exactly one batch is one step: it must equal `w(1 - lr*decay) - lr*gradient`
     /// whichever path the trainer takes (the step fused into the products, or momentum's explicit one).
-    @Test(arguments: [(Float(0), Float(0)), (Float(0.01), Float(0)), (Float(0.01), Float(0.9))])
-    func oneStepEqualsTheExplicitGradientStep(decay: Float, momentum: Float) throws {
-        let batch = task.makeDataset(count: 16, seed: 9)
-        let configuration = SGDConfiguration(learningRate: 0.5, batchSize: 16, momentum: momentum, weightDecay: decay)
-        let trainer = try LocalTrainer(architecture: mlp, configuration: configuration)
-        let start = mlp.initialParameters(seed: 4)
+    @Test(arguments: learners, [(Float(0), Float(0)), (Float(0.01), Float(0)), (Float(0.01), Float(0.9))])
+    func oneStepEqualsTheExplicitGradientStep(learner: (model: ModelArchitecture, task: SyntheticTask), step: (decay: Float, momentum: Float)) throws {
+        let (model, decay) = (learner.model, step.decay)
+        let batch = learner.task.makeDataset(count: 16, seed: 9)
+        let configuration = SGDConfiguration(learningRate: 0.5, batchSize: 16, momentum: step.momentum, weightDecay: decay)
+        let trainer = try LocalTrainer(architecture: model, configuration: configuration)
+        let start = model.initialParameters(seed: 4)
         let (_, gradient) = try trainer.lossAndGradient(
             parameters: start, inputs: batch.pixels.map { Float($0) / 255 }, labels: batch.labels.map(Int.init))
         var parameters = start
