@@ -408,9 +408,9 @@ public actor Coordinator {
         round.deadline.cancel()
         // Every byte of the round has left (or failed to leave) the socket before it is counted, or
         // the round's deadline (and a moment for the last Ack) has passed: a client that stopped
-        // reading is then cut off with what its socket took, and dropped if it was still pending.
-        // Every write is put under the deadline before any is awaited, so a write that completed long
-        // ago is never mistaken for one the deadline cut off.
+        // reading is then cut off with what its socket took (a pending client was already dropped
+        // as `timeout` at the deadline). Every write is put under the deadline before any is
+        // awaited, so a write that completed long ago is never mistaken for one the deadline cut off.
         let writesDue = max(round.closesBy, .now() + Self.lastWriteGrace)
         let settling = round.participants.compactMap { client, participant in
             participant.lastWrite.map { (client, participant.connection.settle($0, by: writesDue)) }
