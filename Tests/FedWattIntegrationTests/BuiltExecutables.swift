@@ -69,15 +69,4 @@ enum BuiltExecutables {
     static func waitForExit(_ processes: [Process]) async {
         await onOwnThread { for process in processes { process.waitUntilExit() } }
     }
-
-    /// Runs blocking `work` on a thread of its own: a busy cooperative pool cannot delay it, and it
-    /// blocks none of the pool's threads, which the in-process coordinators of other tests need.
-    private static func onOwnThread(_ work: @escaping @Sendable () -> Void) async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                work()
-                done.resume()
-            }
-        }
-    }
 }

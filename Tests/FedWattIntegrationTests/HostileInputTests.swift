@@ -16,7 +16,7 @@ import Testing
             Issue.record("expected an Error frame, got \(String(describing: reply))")
             return nil
         }
-        #expect(try await connection.isClosedByPeer())
+        #expect(await connection.isClosedByPeer())
         return error.code
     }
 
@@ -51,7 +51,7 @@ import Testing
         rogue.send(Array(buffer: wrongShape.encodedFrame()))
         guard case .error(let refusal) = try await rogue.receiveMessage() else { Issue.record("no Error frame"); return }
         #expect(refusal.code == .wrongShape)
-        #expect(try await rogue.isClosedByPeer())
+        #expect(await rogue.isClosedByPeer())
 
         let summary = try await job.value
         for client in good { try await client.value }
@@ -77,7 +77,7 @@ import Testing
             round: 1, sampleCount: samples, trainLoss: 1, flops: flops, cpuSeconds: 0.1, delta: TensorCodec.encode(values))).encodedFrame()))
         guard case .error(let refusal) = try await rogue.receiveMessage() else { Issue.record("no Error frame"); return }
         #expect(refusal.code == .nonFiniteValues)
-        #expect(try await rogue.isClosedByPeer())
+        #expect(await rogue.isClosedByPeer())
 
         // The attempt fails with nothing accepted; a well-behaved client then completes the round.
         try await setup.client(0, port: setup.server.port).run()

@@ -19,7 +19,7 @@ import Testing
         let clients = (0..<4).map { id in Task { try await setup.client(id, port: proxy.port).run() } }
         let summary = try await setup.coordinator.run()
         for client in clients { try await client.value }
-        let relayed = proxy.totals(afterClosing: 4)
+        let relayed = await proxy.totals(afterClosing: 4)
         let records = try setup.ledger()
         await setup.cleanUp()
 

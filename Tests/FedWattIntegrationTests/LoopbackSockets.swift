@@ -8,7 +8,7 @@ import Glibc
 
 /// A plain blocking TCP connection to 127.0.0.1, for tests that must speak bytes the real client never would.
 ///
-/// Its waits run on a Dispatch thread (``blocking(_:)``), never on the cooperative pool that the
+/// Its waits run on threads of their own (``onOwnThread(_:)``), never on the pool that the
 /// coordinator and clients of the same test need in order to make progress.
 /// `@unchecked Sendable`: one test uses a connection from one task at a time.
 final class RawConnection: @unchecked Sendable {
@@ -69,28 +69,21 @@ final class RawConnection: @unchecked Sendable {
         return answer
     }
 
-    /// Runs a blocking socket call on a Dispatch thread.
-    private func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
     /// The nonce of the coordinator's Challenge, once it has been read.
     private(set) var nonce: [UInt8] = []
 
     /// The next whole frame after the coordinator's Challenge (whose nonce is kept), decoded, or nil
     /// at the end of the stream.
     func receiveMessage() async throws -> Message? {
-        let message = try await blocking { try self.receiveMessageNow() }
+        let message = try await onOwnThread { try self.receiveMessageNow() }
         guard case .challenge(let challenge) = message else { return message }
         nonce = challenge.nonce
         return try await receiveMessage()
     }
 
     /// True when the peer has closed the connection (a read returns end of stream).
-    func isClosedByPeer() async throws -> Bool {
-        try await blocking {
+    func isClosedByPeer() async -> Bool {
+        await onOwnThread {
             var byte: UInt8 = 0
             return recv(self.descriptor, &byte, 1, 0) == 0
         }
@@ -98,13 +91,13 @@ final class RawConnection: @unchecked Sendable {
 
     /// The next frame if the peer sends one that decodes; nil if it closes, times out or sends bytes
     /// that are not a FedWatt frame (a TLS server answering plain TCP).
-    func receiveMessageIfAny() async throws -> Message? {
-        try? await blocking { try? self.receiveMessageNow() } ?? nil
+    func receiveMessageIfAny() async -> Message? {
+        await onOwnThread { try? self.receiveMessageNow() }
     }
 
     /// Reads the coordinator's Challenge and keeps its nonce.
     func readChallenge() async throws {
-        guard case .challenge(let challenge) = try await blocking({ try self.receiveMessageNow() }) else {
+        guard case .challenge(let challenge) = try await onOwnThread({ try self.receiveMessageNow() }) else {
             throw POSIXError(.EPROTO)
         }
         nonce = challenge.nonce
@@ -183,10 +176,12 @@ final class CountingProxy: @unchecked Sendable {
 
     /// Waits (up to `seconds`) until `connections` relayed connections have ended both ways, then
     /// returns the bytes carried toward the target (client to coordinator) and back.
-    func totals(afterClosing connections: Int, seconds: Double = 10) -> (toTarget: Int, fromTarget: Int) {
-        let deadline = Date().addingTimeInterval(seconds)
-        while lock.withLock({ finishedPumps }) < 2 * connections, Date() < deadline { usleep(10_000) }
-        return lock.withLock { (toTarget, fromTarget) }
+    func totals(afterClosing connections: Int, seconds: Double = 10) async -> (toTarget: Int, fromTarget: Int) {
+        await onOwnThread {
+            let deadline = Date().addingTimeInterval(seconds)
+            while self.lock.withLock({ self.finishedPumps }) < 2 * connections, Date() < deadline { usleep(10_000) }
+            return self.lock.withLock { (self.toTarget, self.fromTarget) }
+        }
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// A self-signed certificate for 127.0.0.1 made by Debian's openssl, in a fresh folder.
-func makeCertificate(in folder: URL, name: String) throws -> (certificate: String, key: String) {
+func makeCertificate(in folder: URL, name: String) async throws -> (certificate: String, key: String) {
     let certificate = folder.appendingPathComponent("\(name).pem").path
     let key = folder.appendingPathComponent("\(name)-key.pem").path
     let openssl = Process()
@@ -17,7 +17,7 @@ func makeCertificate(in folder: URL, name: String) throws -> (certificate: Strin
     openssl.standardOutput = FileHandle.nullDevice
     openssl.standardError = FileHandle.nullDevice
     try openssl.run()
-    openssl.waitUntilExit()
+    await onOwnThread { openssl.waitUntilExit() }
     guard openssl.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
     return (certificate, key)
 }
@@ -27,8 +27,8 @@ func makeCertificate(in folder: URL, name: String) throws -> (certificate: Strin
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-tls-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let coordinatorCertificate = try makeCertificate(in: folder, name: "coordinator")
-        let impostor = try makeCertificate(in: folder, name: "impostor")
+        let coordinatorCertificate = try await makeCertificate(in: folder, name: "coordinator")
+        let impostor = try await makeCertificate(in: folder, name: "impostor")
 
         let setup = try await LoopbackJob(
             clients: 2, rounds: 2, tls: try TLSRole.server(certificatePath: coordinatorCertificate.certificate, keyPath: coordinatorCertificate.key))
@@ -38,7 +38,7 @@ func makeCertificate(in folder: URL, name: String) throws -> (certificate: Strin
         // Plain TCP is not TLS: the handshake fails and nothing of the job is said.
         let plain = try RawConnection(port: port, timeoutSeconds: 5)
         plain.send(Array(buffer: Message.register(Register(clientID: 0, device: "rpi4", link: "wifi")).encodedFrame()))
-        #expect(try await plain.receiveMessageIfAny() == nil)
+        #expect(await plain.receiveMessageIfAny() == nil)
 
         // A client that trusts another authority refuses the coordinator's certificate and gives up.
         let doubting = EdgeClient(configuration: EdgeClientConfiguration(
@@ -65,10 +65,10 @@ func makeCertificate(in folder: URL, name: String) throws -> (certificate: Strin
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-mtls-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let coordinatorCertificate = try makeCertificate(in: folder, name: "coordinator")
+        let coordinatorCertificate = try await makeCertificate(in: folder, name: "coordinator")
         // Self-signed, so the fleet's certificate is its own authority.
-        let fleet = try makeCertificate(in: folder, name: "fleet")
-        let impostor = try makeCertificate(in: folder, name: "impostor")
+        let fleet = try await makeCertificate(in: folder, name: "fleet")
+        let impostor = try await makeCertificate(in: folder, name: "impostor")
 
         let setup = try await LoopbackJob(
             clients: 2, rounds: 2,
