@@ -99,6 +99,7 @@ let package = Package(
                 "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedLedger", "FedWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -7,6 +7,7 @@ import FedLedger
 import FedWire
 import Foundation
 import Logging
+import NIOCore
 
 /// `fedwatt-coordinator`: waits for clients, runs the federated job, writes the ledger and summary.
 @main
@@ -107,7 +108,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events,
             tls: try tls.serverRole(clientTrustRootsPath: tlsClientCA),
             budget: InboundBudget(limit: inboundBufferMegabytes << 20, frameTimeout: .seconds(Int64(federation.roundTimeout.rounded(.up)))),
-            strangers: StrangerLimits(handshakeTimeout: .nanoseconds(Int64(handshakeTimeout * 1e9))))
+            strangers: StrangerLimits(handshakeTimeout: TimeAmount(.seconds(handshakeTimeout))))
         say("listening on \(host):\(server.port)")
         say("open-file limit: \(descriptors)")
         if descriptors < UInt64(2 * clientCount + 64) {
