@@ -124,7 +124,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator", "FedCodec", "FedData", "FedLedger"]),
+        .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator", "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedWire"]),
         .testTarget(name: "FedCodecTests", dependencies: ["FedCodec", "FedData", "FedZlib"]),
         .testTarget(name: "FedEnergyTests", dependencies: ["FedEnergy"]),
         .testTarget(
