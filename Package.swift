@@ -130,8 +130,8 @@ let package = Package(
         .testTarget(
             name: "FedWattIntegrationTests",
             dependencies: [
-                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedReport", "FedWire",
-                "fedwatt", "fedwatt-coordinator", "fedwatt-client",
+                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedReport",
+                "FedWire", "fedwatt", "fedwatt-coordinator", "fedwatt-client",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

@@ -46,7 +46,7 @@ struct Sweep: AsyncParsableCommand {
         var rows: [SweepRow] = []
         for spec in specs {
             say("== codec \(spec)")
-            var federation = job.federation
+            var federation = job.federation.settings
             federation.codec = spec
             let directory = (out as NSString).appendingPathComponent(spec.description.replacingOccurrences(of: ":", with: "_"))
             let seconds = try await job.simulation(federation: federation).run(out: directory)
