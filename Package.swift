@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FedLearning", targets: ["FedLearning"]),
         .library(name: "FedCodec", targets: ["FedCodec"]),
         .library(name: "FedEnergy", targets: ["FedEnergy"]),
+        .library(name: "FedFleet", targets: ["FedFleet"]),
         .library(name: "FedWire", targets: ["FedWire"]),
         .library(name: "FedLedger", targets: ["FedLedger"]),
         .library(name: "FedCoordinator", targets: ["FedCoordinator"]),
@@ -37,6 +38,8 @@ let package = Package(
         .target(name: "FedLearning", dependencies: ["FedData", "FedCodec", "CBLAS"]),
         .target(name: "FedCodec", dependencies: ["FedZlib"]),
         .target(name: "FedEnergy", resources: [.copy("Resources/profiles.json")]),
+        // Fleets: classes of devices on links, their speeds and availability, resolved per client.
+        .target(name: "FedFleet", dependencies: ["FedData", "FedEnergy"], resources: [.copy("Resources/fleets")]),
         // The ledger's records and files: what the coordinator writes and the report reads, no I/O stack.
         .target(name: "FedLedger", dependencies: ["FedCodec", "FedEnergy", "FedLearning"]),
         .target(
@@ -127,6 +130,7 @@ let package = Package(
         .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator", "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedWire"]),
         .testTarget(name: "FedCodecTests", dependencies: ["FedCodec", "FedData", "FedZlib"]),
         .testTarget(name: "FedEnergyTests", dependencies: ["FedEnergy"]),
+        .testTarget(name: "FedFleetTests", dependencies: ["FedFleet", "FedEnergy"]),
         .testTarget(
             name: "FedWattIntegrationTests",
             dependencies: [
