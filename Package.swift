@@ -41,7 +41,7 @@ let package = Package(
         // Fleets: classes of devices on links, their speeds and availability, resolved per client.
         .target(name: "FedFleet", dependencies: ["FedData", "FedEnergy"], resources: [.copy("Resources/fleets")]),
         // The ledger's records and files: what the coordinator writes and the report reads, no I/O stack.
-        .target(name: "FedLedger", dependencies: ["FedCodec", "FedEnergy", "FedLearning"]),
+        .target(name: "FedLedger", dependencies: ["FedCodec", "FedEnergy", "FedFleet", "FedLearning"]),
         .target(
             name: "FedWire",
             dependencies: [
@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "FedCoordinator",
             dependencies: [
-                "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedWire",
+                "FedCodec", "FedData", "FedEnergy", "FedFleet", "FedLearning", "FedLedger", "FedWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -25,7 +25,7 @@ public struct RadioTimeline: Sendable, Hashable {
         public var dataStart: Double
         /// When the last byte moved.
         public var end: Double
-        /// Whether the radio had to be promoted.
+        /// Whether the radio had to be promoted (never on a link without a promotion state).
         public var promoted: Bool
         /// The bytes' energy at the link's transfer power.
         public var transferJoules: Double
@@ -39,7 +39,8 @@ public struct RadioTimeline: Sendable, Hashable {
     public mutating func transfer(bytes: Int, _ direction: LinkProfile.Direction, at time: Double) -> Transfer {
         let requested = max(time, lastTransferEnd ?? time)
         let tail = chargeTail(until: requested)
-        let idle = lastTransferEnd.map { requested - $0 >= link.tailSeconds.value } ?? true
+        // A link without a promotion state (WiFi here) is never promoted.
+        let idle = (lastTransferEnd.map { requested - $0 >= link.tailSeconds.value } ?? true) && link.promotionSeconds.value > 0
         let dataStart = requested + (idle ? link.promotionSeconds.value : 0)
         let end = dataStart + link.transferSeconds(bytes: bytes, direction)
         lastTransferEnd = end

@@ -1,5 +1,6 @@
 import FedCodec
 import FedEnergy
+import FedFleet
 import FedLearning
 import FedLedger
 import FedWire
@@ -27,6 +28,8 @@ struct RoundInProgress {
         var connection: ConnectionID
         var device: DeviceProfile
         var link: LinkProfile
+        /// Its fleet class, with a fleet.
+        var deviceClass: String?
     }
 
     var attempt: RoundAttempt
@@ -34,24 +37,33 @@ struct RoundInProgress {
     var pending: Set<Int>
     var participants: [Int: Participant]
     var accepted: [Int: AcceptedUpdate] = [:]
+    /// Updates that were valid but arrived after the round closed in device time: their figures
+    /// are recorded (their energy was spent), their deltas are not aggregated.
+    var straggled: [Int: AcceptedUpdate] = [:]
     var dropped: [Int: DropReason] = [:]
     var collector: DeltaCollector
     var downlink: DownlinkEncoder.Plan
     /// When it opened and when it closes at the latest, on the job clock.
     var started: Duration
     var deadline: Duration
+    /// With a fleet: when it opened on the device clock, each participant's RoundStart frame size,
+    /// and the device timeline and energy of each participant whose update arrived.
+    var deviceStart: Double?
+    var frameBytes: [Int: Int] = [:]
+    var timelines: [Int: (timeline: DeviceTimeline, energy: DeviceRoundEnergy)] = [:]
 
     /// Each selected client's line of the ledger record, given the bytes its connection carried in
-    /// the attempt.
-    func clientRounds(bytes: [Int: ByteCounts]) -> [RoundRecord.ClientRound] {
+    /// the attempt and, with a fleet, the tail each radio spent up to the round's close.
+    func clientRounds(bytes: [Int: ByteCounts], tails: [Int: Double]) -> [RoundRecord.ClientRound] {
         selected.map { client in
             let participant = participants[client]!
             let carried = bytes[client] ?? ByteCounts()
-            let update = accepted[client]
+            let update = accepted[client] ?? straggled[client]
             let flops = update?.flops ?? 0
-            let energy = RoundRecord.ClientEnergy(
-                device: participant.device, link: participant.link, flops: flops, downloadBytes: carried.written,
-                uploadBytes: carried.read)
+            let energy = timelines[client].map { RoundRecord.ClientEnergy(timeline: $0.energy, tailJoules: tails[client] ?? 0) }
+                ?? RoundRecord.ClientEnergy(
+                    device: participant.device, link: participant.link, flops: flops, downloadBytes: carried.written,
+                    uploadBytes: carried.read)
             let sent = downlink.model(for: client)
             return RoundRecord.ClientRound(
                 client: client, device: participant.device.name, link: participant.link.name, bytesWritten: carried.written,
@@ -60,7 +72,8 @@ struct RoundInProgress {
                 clipped: update?.clipped ?? false, uplinkStages: update?.stages,
                 encodeSeconds: update?.encodeSeconds ?? 0, decodeSeconds: update?.decodeSeconds ?? 0,
                 samples: update?.sampleCount ?? 0,
-                flops: flops, cpuSeconds: update?.cpuSeconds ?? 0, trainLoss: update?.trainLoss, energy: energy)
+                flops: flops, cpuSeconds: update?.cpuSeconds ?? 0, trainLoss: update?.trainLoss, energy: energy,
+                deviceClass: participant.deviceClass, timeline: timelines[client]?.timeline)
         }
     }
 

@@ -1,6 +1,7 @@
 import FedCodec
 import FedData
 import FedEnergy
+import FedFleet
 import FedLearning
 import FedLedger
 import FedWire
@@ -28,6 +29,8 @@ public struct RoundStateMachine {
     private var strategy: any AggregationStrategy
     private var global: [Float]
     private var downlink: DownlinkEncoder
+    /// The device world, with a fleet.
+    private var world: DeviceWorld?
 
     /// Each connection's Challenge nonce, until one Register has used it.
     private var nonces: [ConnectionID: [UInt8]] = [:]
@@ -83,6 +86,8 @@ public struct RoundStateMachine {
             codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas, catchUpWhole: configuration.selection == .all)
         next = RoundAttempt(round: 1, attempt: 1)
         self.records = records
+        // A resumed job's device clock carries on from its last round (its radios start idle).
+        world = configuration.fleet.map { DeviceWorld(fleet: $0, now: records.last?.device?.interval.end ?? 0) }
         if let checkpoint {
             guard checkpoint.header.jobJSON == jobJSON else {
                 throw CheckpointError.mismatch("the flags describe another job than the one checkpointed in \(configuration.outputDirectory)")
@@ -279,16 +284,35 @@ public struct RoundStateMachine {
             let scale = Float(Double(limit) / norm)
             for i in accepted.delta.indices { accepted.delta[i] *= scale }
         }
-        // Changed in place: a copy of the round would copy its model-sized sum for every update.
-        current!.collector.add(accepted.delta, weight: Double(accepted.sampleCount))
-        current!.accepted[client] = RoundInProgress.AcceptedUpdate(
+        let figures = RoundInProgress.AcceptedUpdate(
             sampleCount: accepted.sampleCount, trainLoss: accepted.trainLoss, flops: accepted.flops, cpuSeconds: accepted.cpuSeconds,
             encodeSeconds: accepted.encodeSeconds, stages: accepted.sizes, decodeSeconds: clock.secondsSince(decodingStart),
             norm: norm, clipped: clipped)
         current!.pending.remove(client)
+        if arrivesTooLate(client, update: update, flops: accepted.flops) {
+            current!.straggled[client] = figures
+            current!.dropped[client] = .straggler
+        } else {
+            // Changed in place: a copy of the round would copy its model-sized sum for every update.
+            current!.collector.add(accepted.delta, weight: Double(accepted.sampleCount))
+            current!.accepted[client] = figures
+        }
         downlink.answered(client)
         actions.append(.send(.ack(Ack(round: update.round)), to: id))
         if current!.pending.isEmpty { closeRound() }
+    }
+
+    /// With a fleet, places `client`'s round on the device clock (its RoundStart down, `flops` of
+    /// training, `update` up) and says whether the update arrives after the round's device-time
+    /// deadline. Without a fleet, no update is late.
+    private mutating func arrivesTooLate(_ client: Int, update: Update, flops: Int) -> Bool {
+        guard world != nil, let round = current, let start = round.deviceStart else { return false }
+        let placed = world!.clientRound(
+            client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: flops,
+            uploadBytes: Message.update(update).encodedFrame().readableBytes)
+        current!.timelines[client] = placed
+        guard let deadline = configuration.deviceDeadlineSeconds else { return false }
+        return placed.timeline.end > start + deadline
     }
 
     /// Refuses a registered client's input: an Error frame, the connection closed, the client out of
@@ -345,14 +369,18 @@ public struct RoundStateMachine {
                 model: model.tensor)).encodedFrame()
             frames[model.base] = frame
             deliveries.append(RoundOpening.Delivery(client: client, connection: entry.connection, frame: frame))
-            participants[client] = RoundInProgress.Participant(connection: entry.connection, device: entry.device, link: entry.link)
+            let member = configuration.fleet?.members[client]
+            participants[client] = RoundInProgress.Participant(
+                connection: entry.connection, device: member?.device ?? entry.device, link: member?.link ?? entry.link,
+                deviceClass: member?.className)
             registered[client]!.unanswered.append(next)
         }
         let deadline = now + .seconds(configuration.roundTimeoutSeconds)
         current = RoundInProgress(
             attempt: next, selected: selected, pending: Set(selected), participants: participants,
             collector: DeltaCollector(combination: strategy.combination, parameterCount: global.count),
-            downlink: plan, started: now, deadline: deadline)
+            downlink: plan, started: now, deadline: deadline, deviceStart: world?.now,
+            frameBytes: Dictionary(uniqueKeysWithValues: deliveries.map { ($0.client, $0.frame.readableBytes) }))
         actions.append(.openRound(RoundOpening(attempt: next, deliveries: deliveries, deadline: deadline)))
     }
 
@@ -369,6 +397,25 @@ public struct RoundStateMachine {
             writesDue: max(round.deadline, clock.now + Self.lastWriteGrace)))
     }
 
+    /// With a fleet, closes `round` on the device clock: participants without an update spent
+    /// their download; the round closes when its last aggregated update arrived, or at the deadline
+    /// if any participant's update is missing; every radio's tail up to then is charged.
+    private mutating func closeOnDeviceClock(_ round: inout RoundInProgress) -> (record: RoundRecord.DeviceRound, tails: [Int: Double])? {
+        guard world != nil, let start = round.deviceStart else { return nil }
+        for client in round.selected where round.timelines[client] == nil {
+            round.timelines[client] = world!.clientRound(
+                client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: 0, uploadBytes: nil)
+        }
+        let deadline = configuration.deviceDeadlineSeconds.map { start + $0 }
+        let everyoneArrived = round.accepted.count == round.selected.count
+        let end = deadline.flatMap { everyoneArrived ? nil : $0 } ?? round.timelines.values.map(\.timeline.end).max() ?? start
+        let tails = world!.closeRound(at: end)
+        let inRound = Set(round.selected)
+        let idleTails = tails.filter { !inRound.contains($0.key) }.values.reduce(0, +)
+        return (RoundRecord.DeviceRound(interval: DeviceInterval(start: start, end: end), deadline: deadline, idleRadioTailJoules: idleTails),
+                tails.filter { inRound.contains($0.key) })
+    }
+
     private mutating func commit(_ round: RoundInProgress, bytes: [Int: ByteCounts]) throws {
         let completed = round.accepted.count >= max(1, configuration.minCompletion)
         if completed, let meanDelta = round.collector.combined() {
@@ -379,9 +426,11 @@ public struct RoundStateMachine {
         let evaluation = try configuration.job.model.evaluate(parameters: global, on: testSet)
         let evaluationSeconds = clock.secondsSince(evaluationStart)
 
-        let clients = round.clientRounds(bytes: bytes)
+        var round = round
+        let device = closeOnDeviceClock(&round)
+        let clients = round.clientRounds(bytes: bytes, tails: device?.tails ?? [:])
         let compute = clients.reduce(0) { $0 + $1.energy.computeJoules }
-        let communication = clients.reduce(0) { $0 + $1.energy.communicationJoules }
+        let communication = clients.reduce(0) { $0 + $1.energy.communicationJoules } + (device?.record.idleRadioTailJoules ?? 0)
         let grams = configuration.grid.grams(joules: compute + communication)
         let previous = records.last
         let record = RoundRecord(
@@ -397,7 +446,8 @@ public struct RoundStateMachine {
                 kilowattHours: kilowattHours(joules: compute + communication), gramsCO2e: grams,
                 cumulativeGramsCO2e: (previous?.energy.cumulativeGramsCO2e ?? 0) + grams),
             cumulativeUplinkBytes: (previous?.cumulativeUplinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesRead },
-            cumulativeDownlinkBytes: (previous?.cumulativeDownlinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesWritten })
+            cumulativeDownlinkBytes: (previous?.cumulativeDownlinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesWritten },
+            device: device?.record)
         records.append(record)
         if completed {
             next = RoundAttempt(round: next.round + 1, attempt: 1)
