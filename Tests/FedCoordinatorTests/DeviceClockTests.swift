@@ -103,3 +103,45 @@ import Testing
         }
     }
 }
+
+/// Availability through the state machine: only clients online at a round's device start are
+/// selected, and when none is, device time moves on until one is.
+@Suite struct AvailabilityTests {
+    func driver(_ availability: Availability, clients: Int, rounds: Int) throws -> MachineDriver {
+        try MachineDriver(clients: clients, rounds: rounds) { configuration in
+            let spec = FleetSpec(name: "a", classes: [.init(name: "pi", device: "rpi4", link: "wifi", share: 1, availability: availability)])
+            configuration.fleet = try? Fleet(spec, profiles: configuration.profiles, clientCount: clients, seed: configuration.job.seed)
+            configuration.minCompletion = 1
+        }
+    }
+
+    @Test func onlyClientsOnlineThisRoundAreSelected() throws {
+        var driver = try driver(.probability(0.5), clients: 8, rounds: 6)
+        let fleet = driver.configuration.fleet!
+        for client in 0..<8 { try driver.join(client) }
+        for round in 1...6 {
+            // Rounds follow one another on the device clock (nobody-online waits aside, none here).
+            let start = driver.records.last?.device?.interval.end ?? 0
+            let online = (0..<8).filter { fleet.isOnline($0, round: round, attempt: 1, at: start) }
+            #expect(driver.participants[round - 1] == online)
+            for client in driver.participants[round - 1] { try driver.answer(client, moving: 0.01) }
+        }
+        let sizes = Set(driver.participants.map(\.count))
+        #expect(sizes.count > 1 && !sizes.contains(8), "every round selected the same number: \(sizes)")
+    }
+
+    @Test func whenNobodyIsOnlineDeviceTimeMovesOnToTheirWindow() throws {
+        var driver = try driver(.diurnal(onlineHours: 2, dayHours: 24), clients: 3, rounds: 2)
+        let fleet = driver.configuration.fleet!
+        for client in 0..<3 { try driver.join(client) }
+        for client in driver.participants[0] { try driver.answer(client, moving: 0.01) }
+        let start = try #require(driver.records.first?.device?.interval.start)
+        let asked = driver.participants[0]
+        #expect(!asked.isEmpty && asked.allSatisfy { fleet.isOnline($0, round: 1, at: start) })
+        // The clock waited in steps of a device minute, and no earlier step found anyone online.
+        #expect(start.truncatingRemainder(dividingBy: RoundStateMachine.offlineWait) == 0)
+        if start > 0 {
+            #expect((0..<3).allSatisfy { !fleet.isOnline($0, round: 1, at: start - RoundStateMachine.offlineWait) })
+        }
+    }
+}

@@ -289,9 +289,9 @@ public struct RoundStateMachine {
             encodeSeconds: accepted.encodeSeconds, stages: accepted.sizes, decodeSeconds: clock.secondsSince(decodingStart),
             norm: norm, clipped: clipped)
         current!.pending.remove(client)
-        if arrivesTooLate(client, update: update, flops: accepted.flops) {
+        if let fate = deviceFate(client, update: update, flops: accepted.flops) {
             current!.straggled[client] = figures
-            current!.dropped[client] = .straggler
+            current!.dropped[client] = fate
         } else {
             // Changed in place: a copy of the round would copy its model-sized sum for every update.
             current!.collector.add(accepted.delta, weight: Double(accepted.sampleCount))
@@ -303,16 +303,18 @@ public struct RoundStateMachine {
     }
 
     /// With a fleet, places `client`'s round on the device clock (its RoundStart down, `flops` of
-    /// training, `update` up) and says whether the update arrives after the round's device-time
-    /// deadline. Without a fleet, no update is late.
-    private mutating func arrivesTooLate(_ client: Int, update: Update, flops: Int) -> Bool {
-        guard world != nil, let round = current, let start = round.deviceStart else { return false }
+    /// training, `update` up) and says why the update cannot be aggregated, if it cannot: its online
+    /// window ended first (`offline`), or it arrives after the round's device-time deadline
+    /// (`straggler`). Without a fleet, every update counts.
+    private mutating func deviceFate(_ client: Int, update: Update, flops: Int) -> DropReason? {
+        guard world != nil, let round = current, let start = round.deviceStart else { return nil }
         let placed = world!.clientRound(
             client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: flops,
             uploadBytes: Message.update(update).encodedFrame().readableBytes)
         current!.timelines[client] = placed
-        guard let deadline = configuration.deviceDeadlineSeconds else { return false }
-        return placed.timeline.end > start + deadline
+        if world!.fleet.offlineTime(client, after: start, before: placed.timeline.end) != nil { return .offline }
+        guard let deadline = configuration.deviceDeadlineSeconds, placed.timeline.end > start + deadline else { return nil }
+        return .straggler
     }
 
     /// Refuses a registered client's input: an Error frame, the connection closed, the client out of
@@ -350,7 +352,8 @@ public struct RoundStateMachine {
     private mutating func startRoundIfReady() throws {
         let ready = registered.filter(\.value.ready).map(\.key)
         guard current == nil, closing == nil, next.round <= configuration.rounds, ready.count >= configuration.minClients else { return }
-        let selected = configuration.selection.select(from: ready, seed: configuration.job.seed, round: next.round, attempt: next.attempt)
+        guard let online = onlineClients(among: ready) else { return }
+        let selected = configuration.selection.select(from: online, seed: configuration.job.seed, round: next.round, attempt: next.attempt)
         var rounding = configuration.job.encodingGenerator(clientID: -1, round: next.round)
         let plan = try downlink.plan(global: global, selected: selected, generator: &rounding)
         let now = clock.now
@@ -382,6 +385,30 @@ public struct RoundStateMachine {
             downlink: plan, started: now, deadline: deadline, deviceStart: world?.now,
             frameBytes: Dictionary(uniqueKeysWithValues: deliveries.map { ($0.client, $0.frame.readableBytes) }))
         actions.append(.openRound(RoundOpening(attempt: next, deliveries: deliveries, deadline: deadline)))
+    }
+
+    /// Device seconds the clock moves on when a selection finds no ready client online.
+    public static let offlineWait = 60.0
+    /// How many such waits (a week of device time) before the job gives up.
+    static let maximumOfflineWaits = 7 * 24 * 60
+
+    /// The ready clients online now (all of them without a fleet). When none is, device time moves on
+    /// in ``offlineWait`` steps until one is; after ``maximumOfflineWaits`` the job fails (nil).
+    private mutating func onlineClients(among ready: [Int]) -> [Int]? {
+        guard let fleet = configuration.fleet, world != nil else { return ready }
+        for step in 0...Self.maximumOfflineWaits {
+            let online = ready.filter { fleet.isOnline($0, round: next.round, attempt: next.attempt, step: step, at: world!.now) }
+            if !online.isEmpty {
+                if step > 0 {
+                    actions.append(.log(.info, "no ready client was online for \(Double(step) * Self.offlineWait) device seconds before \(next)"))
+                }
+                return online
+            }
+            world!.wait(Self.offlineWait)
+        }
+        finished = true
+        actions.append(.fail(.nobodyOnline(round: next.round)))
+        return nil
     }
 
     /// Every byte of the round must have left (or failed to leave) the socket before it is counted,
