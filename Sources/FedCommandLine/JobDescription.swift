@@ -53,12 +53,14 @@ public struct JobDescription: Sendable, Hashable, Codable {
     public var fleet: FleetSpec?
     /// Device seconds a round waits, with a fleet.
     public var deadline: Double?
+    /// The over-selection factor, with a fleet.
+    public var overSelect: Double?
 
     /// Describes a job.
     public init(
         clients: Int, model: ModelChoice, sgd: SGDConfiguration, seed: UInt64, data: DataSettings, federation: FederationSettings,
         energy: EnergySettings, fleetSecretFile: String? = nil, tls: TLSFiles? = nil, simulatedClients: SimulatedClients? = nil,
-        fleet: FleetSpec? = nil, deadline: Double? = nil
+        fleet: FleetSpec? = nil, deadline: Double? = nil, overSelect: Double? = nil
     ) {
         self.clients = clients
         self.model = model
@@ -72,6 +74,7 @@ public struct JobDescription: Sendable, Hashable, Codable {
         self.simulatedClients = simulatedClients
         self.fleet = fleet
         self.deadline = deadline
+        self.overSelect = overSelect
     }
 
     /// The file's name in an output folder.

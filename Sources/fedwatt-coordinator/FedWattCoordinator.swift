@@ -95,7 +95,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
         return JobDescription(
             clients: clients ?? minClients, model: model.choice, sgd: training.sgd, seed: training.seed, data: data.settings,
             federation: federation.settings, energy: energy.settings, fleetSecretFile: fleetSecret.path, tls: tls.files,
-            fleet: try world.spec(), deadline: world.deadline)
+            fleet: try world.spec(), deadline: world.deadline, overSelect: world.overSelect)
     }
 
     func run() async throws {
@@ -115,6 +115,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
         configuration.downlinkDeltas = federation.downlinkDelta
         configuration.fleet = try description.fleet.map { try Fleet($0, profiles: profiles, clientCount: description.clients, seed: description.seed) }
         configuration.deviceDeadlineSeconds = description.deadline
+        configuration.overSelection = description.overSelect
         if let secrets {
             configuration.secrets = try ClientSecrets(file: secrets)
         } else if let fleetSecretFile = description.fleetSecretFile {

@@ -46,7 +46,7 @@ struct SimulationOptions: ParsableArguments {
             clients: clients, model: model.choice, sgd: training.sgd, seed: training.seed, data: data.settings,
             federation: override ?? federation.settings, energy: energy.settings, fleetSecretFile: fleetSecret.path, tls: tls.files,
             simulatedClients: .init(device: profiles.device, link: profiles.link, attackers: attackers, attack: attack),
-            fleet: try world.spec(), deadline: world.deadline)
+            fleet: try world.spec(), deadline: world.deadline, overSelect: world.overSelect)
     }
 
     /// The simulation these options describe, optionally with other federation settings.

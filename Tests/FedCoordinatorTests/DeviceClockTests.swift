@@ -145,3 +145,33 @@ import Testing
         }
     }
 }
+
+/// Over-selection (Bonawitz et al. 2019): ask more clients than the round needs and keep the
+/// first updates to arrive in device time.
+@Suite struct OverSelectionTests {
+    @Test func theRoundClosesAtTheKthArrivalAndTheRestAreNotNeeded() throws {
+        var driver = try MachineDriver(clients: 6, rounds: 1) { configuration in
+            let spec = FleetSpec(name: "spread", classes: [.init(name: "pi", device: "rpi4", link: "wifi", share: 1, speedSpread: 1)])
+            configuration.fleet = try? Fleet(spec, profiles: configuration.profiles, clientCount: 6, seed: configuration.job.seed)
+            configuration.selection = .count(2)
+            configuration.overSelection = 1.5  // ceil(1.5 x 2) = 3 asked
+        }
+        let initial = driver.machine.globalModel
+        for client in 0..<6 { try driver.join(client) }
+        let asked = driver.participants[0]
+        #expect(asked.count == 3)
+        for (client, value) in zip(asked, [Float(1), 2, 4]) { try driver.answer(client, moving: value) }
+        let record = driver.records[0]
+        let arrival = Dictionary(uniqueKeysWithValues: record.clients.map { ($0.client, $0.timeline!.end) })
+        let byArrival = asked.sorted { arrival[$0]! < arrival[$1]! }
+        #expect(record.completed == byArrival.prefix(2).sorted())
+        #expect(record.dropped == [RoundRecord.Dropped(client: byArrival[2], reason: .notNeeded)])
+        #expect(record.device?.interval.end == arrival[byArrival[1]])
+        // The model moved by the mean of the two first arrivals' deltas, the slowest one's left out.
+        let value = Dictionary(uniqueKeysWithValues: zip(asked, [Float(1), 2, 4]))
+        let mean = (value[byArrival[0]]! + value[byArrival[1]]!) / 2
+        #expect(zip(driver.machine.globalModel, initial).allSatisfy { abs($0 - $1 - mean) < 1e-6 })
+        // The unneeded client's energy was spent all the same.
+        #expect(record.clients.first { $0.client == byArrival[2] }!.energy.computeJoules > 0)
+    }
+}

@@ -293,8 +293,12 @@ public struct RoundStateMachine {
             current!.straggled[client] = figures
             current!.dropped[client] = fate
         } else {
-            // Changed in place: a copy of the round would copy its model-sized sum for every update.
-            current!.collector.add(accepted.delta, weight: Double(accepted.sampleCount))
+            if current!.needed != nil {
+                current!.heldDeltas[client] = accepted.delta  // over-selected: aggregated once the first arrivals are known
+            } else {
+                // Changed in place: a copy of the round would copy its model-sized sum for every update.
+                current!.collector.add(accepted.delta, weight: Double(accepted.sampleCount))
+            }
             current!.accepted[client] = figures
         }
         downlink.answered(client)
@@ -353,7 +357,12 @@ public struct RoundStateMachine {
         let ready = registered.filter(\.value.ready).map(\.key)
         guard current == nil, closing == nil, next.round <= configuration.rounds, ready.count >= configuration.minClients else { return }
         guard let online = onlineClients(among: ready) else { return }
-        let selected = configuration.selection.select(from: online, seed: configuration.job.seed, round: next.round, attempt: next.attempt)
+        // Over-selection asks ceil(F x K) clients for the K updates the selection wants.
+        let overSelection = world == nil ? nil : configuration.overSelection
+        let wanted = configuration.selection.count(available: online.count)
+        let needed = overSelection.map { _ in wanted }
+        let asked = overSelection.map { ClientSelection.count(Int((Double(wanted) * $0).rounded(.up))) } ?? configuration.selection
+        let selected = asked.select(from: online, seed: configuration.job.seed, round: next.round, attempt: next.attempt)
         var rounding = configuration.job.encodingGenerator(clientID: -1, round: next.round)
         let plan = try downlink.plan(global: global, selected: selected, generator: &rounding)
         let now = clock.now
@@ -382,7 +391,7 @@ public struct RoundStateMachine {
         current = RoundInProgress(
             attempt: next, selected: selected, pending: Set(selected), participants: participants,
             collector: DeltaCollector(combination: strategy.combination, parameterCount: global.count),
-            downlink: plan, started: now, deadline: deadline, deviceStart: world?.now,
+            downlink: plan, started: now, deadline: deadline, deviceStart: world?.now, needed: needed,
             frameBytes: Dictionary(uniqueKeysWithValues: deliveries.map { ($0.client, $0.frame.readableBytes) }))
         actions.append(.openRound(RoundOpening(attempt: next, deliveries: deliveries, deadline: deadline)))
     }
@@ -434,8 +443,25 @@ public struct RoundStateMachine {
                 client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: 0, uploadBytes: nil)
         }
         let deadline = configuration.deviceDeadlineSeconds.map { start + $0 }
-        let everyoneArrived = round.accepted.count == round.selected.count
-        let end = deadline.flatMap { everyoneArrived ? nil : $0 } ?? round.timelines.values.map(\.timeline.end).max() ?? start
+        if let needed = round.needed {
+            // Over-selection: the first `needed` arrivals are aggregated; the later ones were not needed.
+            let byArrival = round.accepted.keys.sorted { (round.timelines[$0]!.timeline.end, $0) < (round.timelines[$1]!.timeline.end, $1) }
+            for client in byArrival.dropFirst(needed) {
+                round.straggled[client] = round.accepted.removeValue(forKey: client)
+                round.dropped[client] = .notNeeded
+            }
+            for client in byArrival.prefix(needed) {
+                round.collector.add(round.heldDeltas[client]!, weight: Double(round.accepted[client]!.sampleCount))
+            }
+            round.heldDeltas = [:]
+        }
+        let arrivals = round.accepted.keys.map { round.timelines[$0]!.timeline.end }
+        let end: Double
+        if round.accepted.count == (round.needed ?? round.selected.count) {
+            end = arrivals.max() ?? start  // everything the round wanted arrived
+        } else {
+            end = deadline ?? round.timelines.values.map(\.timeline.end).max() ?? start
+        }
         let tails = world!.closeRound(at: end)
         let inRound = Set(round.selected)
         let idleTails = tails.filter { !inRound.contains($0.key) }.values.reduce(0, +)
@@ -444,6 +470,8 @@ public struct RoundStateMachine {
     }
 
     private mutating func commit(_ round: RoundInProgress, bytes: [Int: ByteCounts]) throws {
+        var round = round
+        let device = closeOnDeviceClock(&round)
         let completed = round.accepted.count >= max(1, configuration.minCompletion)
         if completed, let meanDelta = round.collector.combined() {
             strategy.apply(meanDelta: meanDelta, to: &global)
@@ -453,8 +481,6 @@ public struct RoundStateMachine {
         let evaluation = try configuration.job.model.evaluate(parameters: global, on: testSet)
         let evaluationSeconds = clock.secondsSince(evaluationStart)
 
-        var round = round
-        let device = closeOnDeviceClock(&round)
         let clients = round.clientRounds(bytes: bytes, tails: device?.tails ?? [:])
         let compute = clients.reduce(0) { $0 + $1.energy.computeJoules }
         let communication = clients.reduce(0) { $0 + $1.energy.communicationJoules } + (device?.record.idleRadioTailJoules ?? 0)
