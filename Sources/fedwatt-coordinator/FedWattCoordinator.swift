@@ -149,6 +149,9 @@ struct FedWattCoordinator: AsyncParsableCommand {
                 summary.roundsCompleted, summary.finalAccuracy, megabytes(summary.uplinkBytes), megabytes(summary.downlinkBytes),
                 summary.roundsWallSeconds, summary.evaluationSeconds, summary.totalJoules, summary.computeJoules,
                 summary.communicationJoules, summary.gramsCO2e, summary.grid))
+            if let device = summary.deviceSeconds, let wasted = summary.wastedJoules {
+                say(String(format: "device time %.1f s; %.1f J spent by clients whose updates were not aggregated", device, wasted))
+            }
             say("wrote \(out)/ledger.jsonl and \(out)/summary.json")
         } catch {
             await server.shutdown()

@@ -72,6 +72,13 @@ import Testing
         // The next round starts where this one closed.
         for client in 0..<2 { try driver.answer(client, moving: 0.1) }
         #expect(driver.records[1].device?.interval.start == 0.1)
+        // The summary counts the straggler's energy as wasted, and the device time to the last round.
+        let summary = driver.machine.summary(connectionBytes: [])
+        let wasted = driver.records.flatMap { record in
+            record.clients.filter { line in record.dropped.contains { $0.client == line.client } }
+        }.reduce(0) { $0 + $1.energy.computeJoules + $1.energy.communicationJoules }
+        #expect(summary.wastedJoules == wasted && wasted > 0)
+        #expect(summary.deviceSeconds == driver.records[1].device?.interval.end)
     }
 
     /// The LTE radio's tail after round 1 runs into round 2: charged to round 2 up to its close

@@ -172,7 +172,11 @@ public struct RoundStateMachine {
             communicationJoules: records.reduce(0) { $0 + $1.energy.communicationJoules },
             totalJoules: records.last?.energy.cumulativeJoules ?? 0,
             gramsCO2e: records.last?.energy.cumulativeGramsCO2e ?? 0,
-            connectionBytes: connectionBytes)
+            connectionBytes: connectionBytes, deviceSeconds: records.last?.device?.interval.end,
+            wastedJoules: world == nil ? nil : records.reduce(0) { total, record in
+                let wasted = Set(record.dropped.filter { [.straggler, .notNeeded, .offline].contains($0.reason) }.map(\.client))
+                return total + record.clients.filter { wasted.contains($0.client) }.reduce(0) { $0 + $1.energy.computeJoules + $1.energy.communicationJoules }
+            })
     }
 
     private mutating func takeActions() -> [RoundAction] {
