@@ -3,7 +3,7 @@ import FedData
 /// When a client is online, in device time.
 ///
 /// JSON: `{"kind": "always"}`, `{"kind": "probability", "probability": 0.7}`, or
-/// `{"kind": "diurnal", "onlineHours": 8, "dayHours": 24}`.
+/// `{"kind": "diurnal", "onlineHours": 8, "dayHours": 24}`, or `{"kind": "trace", "path": "trace.json"}`.
 public enum Availability: Sendable, Hashable, Codable {
     /// Online throughout.
     case always
@@ -12,8 +12,11 @@ public enum Availability: Sendable, Hashable, Codable {
     /// Online for `onlineHours` of every `dayHours`-hour device day, the window's phase drawn per
     /// client from the seed.
     case diurnal(onlineHours: Double, dayHours: Double)
+    /// Online in the intervals a trace file lists for the client (``AvailabilityTrace``); a client
+    /// the trace does not list is never online. A relative path is the fleet file's folder's.
+    case trace(path: String)
 
-    private enum CodingKeys: String, CodingKey { case kind, probability, onlineHours, dayHours }
+    private enum CodingKeys: String, CodingKey { case kind, probability, onlineHours, dayHours, path }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -24,9 +27,10 @@ public enum Availability: Sendable, Hashable, Codable {
             self = .diurnal(
                 onlineHours: try container.decode(Double.self, forKey: .onlineHours),
                 dayHours: try container.decodeIfPresent(Double.self, forKey: .dayHours) ?? 24)
+        case "trace": self = .trace(path: try container.decode(String.self, forKey: .path))
         case let kind:
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: container, debugDescription: "availability \"\(kind)\" is not always, probability or diurnal")
+                forKey: .kind, in: container, debugDescription: "availability \"\(kind)\" is not always, probability, diurnal or trace")
         }
     }
 
@@ -41,13 +45,16 @@ public enum Availability: Sendable, Hashable, Codable {
             try container.encode("diurnal", forKey: .kind)
             try container.encode(online, forKey: .onlineHours)
             try container.encode(day, forKey: .dayHours)
+        case .trace(let path):
+            try container.encode("trace", forKey: .kind)
+            try container.encode(path, forKey: .path)
         }
     }
 
     /// Throws, naming `owner`, if a parameter is out of range.
     func validate(owner: String) throws {
         switch self {
-        case .always: break
+        case .always, .trace: break
         case .probability(let probability):
             guard probability > 0, probability <= 1 else {
                 throw FleetError.invalid("\(owner): availability probability \(probability) is not in (0, 1]")

@@ -19,6 +19,8 @@ public struct Fleet: Sendable, Hashable {
         public var availability: Availability
         /// Where a window of its diurnal availability starts, as a fraction of the day.
         var phase: Double
+        /// Its class's trace, with trace availability.
+        var trace: AvailabilityTrace?
 
         /// Device seconds to compute `flops`.
         public func computeSeconds(flops: Int) -> Double {
@@ -57,11 +59,15 @@ public struct Fleet: Sendable, Hashable {
             guard spread >= 0, spread.isFinite else { throw FleetError.invalid("\(owner): speedSpread \(spread) must be 0 or more") }
             let availability = clientClass.availability ?? .always
             try availability.validate(owner: owner)
+            let trace = try { () throws -> AvailabilityTrace? in
+                guard case .trace(let path) = availability else { return nil }
+                return try AvailabilityTrace(path: path)
+            }()
             for id in order[next..<(next + count)] {
                 var draws = SeededGenerator(seed: seed &+ UInt64(id), stream: 0x5BEED)
                 members[id] = Member(
                     className: clientClass.name, device: device, link: link, speedFactor: exp(spread * draws.nextNormal()),
-                    availability: availability, phase: draws.nextUnit())
+                    availability: availability, phase: draws.nextUnit(), trace: trace)
             }
             next += count
         }
@@ -112,12 +118,18 @@ public struct Fleet: Sendable, Hashable {
             return draw.nextUnit() < probability
         case .diurnal(let online, _):
             return dayHour(client, at: time) < online
+        case .trace:
+            return members[client].trace?.interval(of: client, at: time) != nil
         }
     }
 
     /// The device second at which `client`'s online window ends, if it is online at `time` and the
-    /// window ends before `horizon` (nil otherwise): a diurnal client drops out of a round there.
+    /// window ends before `horizon` (nil otherwise): a diurnal or traced client drops out of a round there.
     public func offlineTime(_ client: Int, after time: Double, before horizon: Double) -> Double? {
+        if case .trace = members[client].availability {
+            guard let end = members[client].trace?.interval(of: client, at: time)?.end, end < horizon else { return nil }
+            return end
+        }
         guard case .diurnal(let online, _) = members[client].availability else { return nil }
         let hour = dayHour(client, at: time)
         guard hour < online else { return nil }

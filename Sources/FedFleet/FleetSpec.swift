@@ -73,10 +73,19 @@ public struct FleetSpec: Sendable, Hashable, Codable {
         } else {
             throw FleetError.notFound(nameOrPath)
         }
+        var spec: FleetSpec
         do {
-            return try JSONDecoder().decode(FleetSpec.self, from: Data(contentsOf: url))
+            spec = try JSONDecoder().decode(FleetSpec.self, from: Data(contentsOf: url))
         } catch let error as DecodingError {
             throw FleetError.invalidFile(path: url.path, reason: "\(error)")
         }
+        // A trace's relative path is the fleet file's folder's.
+        let folder = url.deletingLastPathComponent()
+        for index in spec.classes.indices {
+            if case .trace(let path) = spec.classes[index].availability, !path.hasPrefix("/") {
+                spec.classes[index].availability = .trace(path: folder.appendingPathComponent(path).path)
+            }
+        }
+        return spec
     }
 }

@@ -1,5 +1,6 @@
 import FedEnergy
 import FedFleet
+import Foundation
 import Testing
 
 @Suite struct FleetTests {
@@ -84,6 +85,50 @@ import Testing
             if let start = minutes.firstIndex(of: true), let end = fleet.offlineTime(client, after: Double(start) * 60, before: 1e9) {
                 #expect(!fleet.isOnline(client, round: 1, at: end + 1) && fleet.isOnline(client, round: 1, at: end - 1))
             }
+        }
+    }
+}
+
+@Suite struct AvailabilityTraceTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-trace-\(UUID())")
+
+    func write(_ text: String, to name: String) throws -> String {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// A fleet file naming a trace beside it: clients are online in their listed intervals only,
+    /// and drop out where an interval ends.
+    @Test func tracedClientsAreOnlineInTheirIntervals() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try write(#"{"clients": {"0": [[0, 100], [200, 300]], "1": [[50, 250]]}}"#, to: "trace.json")
+        let path = try write(#"""
+            {"name": "traced", "classes": [{"name": "pi", "device": "rpi4", "link": "wifi", "share": 1,
+              "availability": {"kind": "trace", "path": "trace.json"}}]}
+            """#, to: "fleet.json")
+        let fleet = try Fleet(FleetSpec.load(path), profiles: EnergyProfiles.shipped(), clientCount: 3, seed: 1)
+        #expect([0.0, 99, 100, 150, 250].map { fleet.isOnline(0, round: 1, at: $0) } == [true, true, false, false, true])
+        #expect([0.0, 50, 249, 250].map { fleet.isOnline(1, round: 1, at: $0) } == [false, true, true, false])
+        #expect(!fleet.isOnline(2, round: 1, at: 60), "a client the trace does not list was online")
+        #expect(fleet.offlineTime(0, after: 90, before: 120) == 100)
+        #expect(fleet.offlineTime(0, after: 10, before: 20) == nil)
+    }
+
+    @Test(arguments: [
+        (#"{"clients": {"0": [[100, 50]]}}"#, "client 0"),
+        (#"{"clients": {"0": [[0, 100], [50, 150]]}}"#, "client 0"),
+        (#"{"clients": {"x": [[0, 1]]}}"#, "\"x\" is not a client id"),
+        (#"{"intervals": []}"#, "clients"),
+    ])
+    func aBadTraceIsRefusedNamingTheFileAndTheClient(text: String, message: String) throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = try write(text, to: "trace.json")
+        #expect {
+            try AvailabilityTrace(path: path)
+        } throws: { error in
+            "\(error)".contains(path) && "\(error)".contains(message)
         }
     }
 }
