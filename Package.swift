@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FedLearning", targets: ["FedLearning"]),
         .library(name: "FedCodec", targets: ["FedCodec"]),
         .library(name: "FedEnergy", targets: ["FedEnergy"]),
+        .library(name: "FedFleet", targets: ["FedFleet"]),
         .library(name: "FedWire", targets: ["FedWire"]),
         .library(name: "FedLedger", targets: ["FedLedger"]),
         .library(name: "FedCoordinator", targets: ["FedCoordinator"]),
@@ -37,8 +38,10 @@ let package = Package(
         .target(name: "FedLearning", dependencies: ["FedData", "FedCodec", "CBLAS"]),
         .target(name: "FedCodec", dependencies: ["FedZlib"]),
         .target(name: "FedEnergy", resources: [.copy("Resources/profiles.json")]),
+        // Fleets: classes of devices on links, their speeds and availability, resolved per client.
+        .target(name: "FedFleet", dependencies: ["FedData", "FedEnergy"], resources: [.copy("Resources/fleets")]),
         // The ledger's records and files: what the coordinator writes and the report reads, no I/O stack.
-        .target(name: "FedLedger", dependencies: ["FedCodec", "FedEnergy", "FedLearning"]),
+        .target(name: "FedLedger", dependencies: ["FedCodec", "FedEnergy", "FedFleet", "FedLearning"]),
         .target(
             name: "FedWire",
             dependencies: [
@@ -54,7 +57,7 @@ let package = Package(
         .target(
             name: "FedCoordinator",
             dependencies: [
-                "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedWire",
+                "FedCodec", "FedData", "FedEnergy", "FedFleet", "FedLearning", "FedLedger", "FedWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -99,6 +102,7 @@ let package = Package(
                 "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedLedger", "FedWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -123,14 +127,15 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator", "FedCodec", "FedData", "FedLedger"]),
+        .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator", "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedWire"]),
         .testTarget(name: "FedCodecTests", dependencies: ["FedCodec", "FedData", "FedZlib"]),
         .testTarget(name: "FedEnergyTests", dependencies: ["FedEnergy"]),
+        .testTarget(name: "FedFleetTests", dependencies: ["FedFleet", "FedEnergy"]),
         .testTarget(
             name: "FedWattIntegrationTests",
             dependencies: [
-                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedReport", "FedWire",
-                "fedwatt", "fedwatt-coordinator", "fedwatt-client",
+                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedReport",
+                "FedWire", "fedwatt", "fedwatt-coordinator", "fedwatt-client",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

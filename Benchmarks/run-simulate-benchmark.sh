@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The default federated job, measured: whole-command time, coordination overhead, coordinator memory.
 # Usage: bash Benchmarks/run-simulate-benchmark.sh [extra fedwatt simulate flags]
+# With FEDWATT_BIN_DIR set, the executables there are measured (say, another commit's release build,
+# for a before-and-after) instead of this tree's release build.
 #
 # 1. `fedwatt simulate --no-report` (release) under /usr/bin/time: the whole federated run, process
 #    start-up included (the centralized baseline and report that `simulate` adds by default are not).
@@ -11,8 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh time python3  # /usr/bin/time -v and the summary arithmetic
-swift build -c release --quiet
-bin=.build/release
+if [ -z "${FEDWATT_BIN_DIR:-}" ]; then swift build -c release --quiet; fi
+bin=${FEDWATT_BIN_DIR:-.build/release}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

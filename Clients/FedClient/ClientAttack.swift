@@ -1,6 +1,6 @@
 /// A poisoning attack a client can run on its own honest delta, to measure what robust aggregation
 /// withstands (`fedwatt-client --attack sign-flip:10`, `fedwatt simulate --attackers 2`).
-public enum ClientAttack: Sendable, Hashable, LosslessStringConvertible {
+public enum ClientAttack: Sendable, Hashable, Codable, LosslessStringConvertible {
     /// Sends `-scale` times the honest delta (Baruch et al. 2019 call its kin "sign flipping").
     case signFlip(scale: Float)
 

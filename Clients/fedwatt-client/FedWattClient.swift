@@ -26,14 +26,12 @@ struct FedWattClient: AsyncParsableCommand {
     @Option(help: "This client's id, 0..<the job's client count; it picks the data shard.")
     var id: Int
 
-    @Option(help: "Device profile this client models (energy accounting).")
-    var device: String = "rpi4"
+    @Option(
+        help: "A job file as `fedwatt simulate` writes it (DIR/job.json): its simulated clients' device, link and attack, its data folder, fleet secret and coordinator certificate (as --tls-ca) replace --device, --link and the flags below that are not given.")
+    var job: String?
 
-    @Option(help: "Link profile this client models (energy accounting).")
-    var link: String = "wifi"
-
-    @Option(name: .customLong("data-dir"), help: "Folder with the Fashion-MNIST IDX files (default: $FEDWATT_DATA_DIR, else \(FashionMNIST.debianDirectory)).")
-    var dataDirectory: String?
+    @OptionGroup var profiles: ClientProfileOptions
+    @OptionGroup var dataDirectory: DataDirectoryOption
 
     @Option(help: "Poison this client's updates, to test robust aggregation: sign-flip:SCALE sends -SCALE times the honest delta.")
     var attack: ClientAttack?
@@ -49,11 +47,7 @@ struct FedWattClient: AsyncParsableCommand {
         help: "The name the coordinator's certificate must carry (default: the host of --coordinator; for an IP address only the chain is verified).")
     var tlsServerName: String?
 
-    @Option(name: .customLong("tls-cert"), help: "Mutual TLS: present this PEM certificate chain to the coordinator (with --tls-key).")
-    var tlsCertificate: String?
-
-    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
-    var tlsKey: String?
+    @OptionGroup var identity: TLSIdentityOptions
 
     @Option(name: .customLong("give-up-after"), help: "Seconds without reaching the coordinator before giving up.")
     var giveUpAfter: Double = 60
@@ -62,8 +56,9 @@ struct FedWattClient: AsyncParsableCommand {
         guard id >= 0 else { throw ValidationError("--id must not be negative") }
         guard hostAndPort(coordinator) != nil else { throw ValidationError("--coordinator must be HOST:PORT, e.g. 127.0.0.1:7000") }
         guard giveUpAfter > 0 else { throw ValidationError("--give-up-after must be positive") }
-        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-        guard tlsCertificate == nil || tlsCA != nil else { throw ValidationError("--tls-cert needs --tls-ca (mutual TLS is TLS first)") }
+        guard identity.files == nil || tlsCA != nil || job != nil else {
+            throw ValidationError("--tls-cert needs --tls-ca (mutual TLS is TLS first)")
+        }
     }
 
     /// The host as a TLS server name, or nil for an IP address (SNI carries names only).
@@ -77,14 +72,26 @@ struct FedWattClient: AsyncParsableCommand {
         var logger = Logger(label: "fedwatt.client.\(id)")
         logger.logLevel = .warning
         let address = hostAndPort(coordinator)!  // checked in validate()
+        var (device, link, attack, dataDirectory, secretFile, tlsCA) = (
+            profiles.device, profiles.link, self.attack, self.dataDirectory.path, secretFile, tlsCA
+        )
+        if let job {
+            let description = try JobDescription(file: job)
+            guard let clients = description.simulatedClients else { throw JobFileError.noSimulatedClients(path: job) }
+            (device, link) = (clients.device, clients.link)
+            attack = attack ?? (id < clients.attackers ? clients.attack : nil)
+            dataDirectory = dataDirectory ?? description.data.directory
+            secretFile = secretFile ?? description.fleetSecretFile
+            tlsCA = tlsCA ?? description.tls?.certificate
+        }
         let configuration = EdgeClientConfiguration(
             host: address.host, port: address.port, clientID: id, device: device, link: link,
             dataDirectory: FashionMNIST.directory(explicit: dataDirectory), giveUpAfterSeconds: giveUpAfter, attack: attack,
             secret: try secretFile.map(SecretFile.read),
             tls: try tlsCA.map {
                 try TLSRole.client(
-                    trustRootsPath: $0, serverName: tlsServerName ?? Self.hostName(address.host), certificatePath: tlsCertificate,
-                    keyPath: tlsKey)
+                    trustRootsPath: $0, serverName: tlsServerName ?? Self.hostName(address.host), certificatePath: identity.certificate,
+                    keyPath: identity.key)
             })
         try await EdgeClient(configuration: configuration, logger: logger).run()
     }

@@ -4,7 +4,8 @@ import FedCoordinator
 import FedData
 import FedLearning
 
-/// The federated job's settings beyond local SGD: rounds, strategy, selection, partition, codec.
+/// The federated job's settings beyond local SGD as flags: rounds, strategy, selection, partition,
+/// codecs (``settings`` gives them as a value).
 public struct FederationOptions: ParsableArguments {
     @Option(help: "Rounds to complete.")
     public var rounds: Int = 20
@@ -89,38 +90,14 @@ public struct FederationOptions: ParsableArguments {
         if let clipNorm, !(clipNorm > 0 && clipNorm.isFinite) { throw ValidationError("--clip-norm must be a positive number") }
     }
 
-    /// Who takes part in a round.
-    public var selection: ClientSelection {
-        if let fraction { return .fraction(fraction) }
-        if let perRound { return .count(perRound) }
-        return .all
-    }
-
-    /// The updates a round needs with `clientCount` clients: the flag, or half the selected (rounded up).
-    public func minimumCompletion(clientCount: Int) -> Int {
-        if let minCompletion { return minCompletion }
-        return max(1, (selection.count(available: clientCount) + 1) / 2)
-    }
-
-    /// The configured strategy.
-    public func makeStrategy() -> any AggregationStrategy {
-        strategy.make(serverLearningRate: serverLearningRate, mu: mu, beta1: beta1, beta2: beta2, tau: tau, trim: trim, byzantine: byzantine)
-    }
-
-    /// The flags that reproduce these options on another command line.
-    public var arguments: [String] {
-        var flags = [
-            "--rounds", "\(rounds)", "--strategy", strategy.rawValue, "--mu", "\(mu)", "--beta1", "\(beta1)",
-            "--beta2", "\(beta2)", "--tau", "\(tau)", "--trim", "\(trim)", "--byzantine", "\(byzantine)", "--local-epochs", "\(localEpochs)", "--partition", partition.description,
-            "--codec", codec.description, "--downlink-codec", downlinkCodec.description, "--round-timeout", "\(roundTimeout)", "--max-round-attempts", "\(maxRoundAttempts)",
-        ]
-        if let serverLearningRate { flags += ["--server-lr", "\(serverLearningRate)"] }
-        if let fraction { flags += ["--fraction", "\(fraction)"] }
-        if let perRound { flags += ["--per-round", "\(perRound)"] }
-        if let minCompletion { flags += ["--min-completion", "\(minCompletion)"] }
-        if let clipNorm { flags += ["--clip-norm", "\(clipNorm)"] }
-        if downlinkDelta { flags.append("--downlink-delta") }
-        return flags
+    /// The settings these flags give.
+    public var settings: FederationSettings {
+        FederationSettings(
+            rounds: rounds, strategy: strategy, mu: mu, serverLearningRate: serverLearningRate, trim: trim, byzantine: byzantine,
+            clipNorm: clipNorm, beta1: beta1, beta2: beta2, tau: tau, localEpochs: localEpochs, partition: partition, codec: codec,
+            downlinkCodec: downlinkCodec, downlinkDelta: downlinkDelta,
+            selection: fraction.map { .fraction($0) } ?? perRound.map { .count($0) } ?? .all, minCompletion: minCompletion,
+            roundTimeout: roundTimeout, maxRoundAttempts: maxRoundAttempts)
     }
 }
 

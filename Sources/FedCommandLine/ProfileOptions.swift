@@ -1,7 +1,8 @@
 import ArgumentParser
 import FedEnergy
 
-/// `--profiles` and `--grid`: the energy constants a run accounts with.
+/// `--profiles` and `--grid`: the energy constants a run accounts with (``settings`` gives them as
+/// a value).
 public struct ProfileOptions: ParsableArguments {
     @Option(name: .customLong("profiles"), help: "Energy profiles file (JSON, the schema of the shipped Sources/FedEnergy/Resources/profiles.json); default: the shipped one.")
     public var profilesPath: String?
@@ -11,10 +12,11 @@ public struct ProfileOptions: ParsableArguments {
 
     public init() {}
 
+    /// The profiles file and grid these flags give.
+    public var settings: EnergySettings { EnergySettings(profilesPath: profilesPath, grid: grid) }
+
     /// The profiles in use.
-    public func profiles() throws -> EnergyProfiles {
-        try profilesPath.map { try EnergyProfiles.load(path: $0) } ?? EnergyProfiles.shipped()
-    }
+    public func profiles() throws -> EnergyProfiles { try settings.profiles() }
 
     public func validate() throws {
         do {
@@ -23,7 +25,17 @@ public struct ProfileOptions: ParsableArguments {
             throw ValidationError("\(error)")
         }
     }
+}
 
-    /// The flags that reproduce these options on another command line.
-    public var arguments: [String] { ["--grid", grid] + (profilesPath.map { ["--profiles", $0] } ?? []) }
+/// The energy profiles file (nil: the shipped one) and the grid a run accounts with.
+public struct EnergySettings: Sendable, Hashable, Codable {
+    /// The profiles file, or nil for the shipped profiles.
+    public var profilesPath: String?
+    /// The grid region for carbon.
+    public var grid: String
+
+    /// The profiles in use.
+    public func profiles() throws -> EnergyProfiles {
+        try profilesPath.map { try EnergyProfiles.load(path: $0) } ?? EnergyProfiles.shipped()
+    }
 }

@@ -32,9 +32,4 @@ public struct TrainingOptions: ParsableArguments {
             throw ValidationError(error.description)
         }
     }
-
-    /// The flags that reproduce these options on another command line.
-    public var arguments: [String] {
-        ["--lr", "\(lr)", "--batch", "\(batch)", "--momentum", "\(momentum)", "--weight-decay", "\(weightDecay)", "--seed", "\(seed)"]
-    }
 }

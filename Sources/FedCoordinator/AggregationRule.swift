@@ -1,8 +1,10 @@
+import FedLedger
+
 /// How a job folds updates into the model, beyond what the job's JSON says: the strategy with its
 /// parameters, and clipping. A checkpoint keeps it, and `--resume` under another rule is refused.
 public struct AggregationRule: Sendable, Codable, Equatable, CustomStringConvertible {
-    /// The strategy's name (FedAvg, FedProx, FedAdam, FedYogi, median, trimmed-mean (...), Krum (...)).
-    public var strategy: String
+    /// The strategy.
+    public var strategy: StrategyLabel
     /// The strategy's parameters by name.
     public var settings: [String: Float]
     /// The norm deltas are clipped to (nil: no clipping).

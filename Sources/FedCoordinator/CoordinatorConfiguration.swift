@@ -1,4 +1,5 @@
 import FedEnergy
+import FedFleet
 import FedWire
 import FedLearning
 
@@ -35,6 +36,13 @@ public struct CoordinatorConfiguration: Sendable {
     public var profiles: EnergyProfiles
     /// The grid whose carbon intensity the ledger uses.
     public var grid: GridProfile
+    /// The fleet the clients stand for (`--fleet`): with one, rounds run on a device clock, each
+    /// client's class, speed and radio decide when its update arrives and what it costs (nil: the
+    /// host's time, and each client's declared profiles).
+    public var fleet: Fleet?
+    /// Device seconds a round waits for updates, with a fleet (`--deadline`; nil: it waits for
+    /// every update that comes); later ones are stragglers.
+    public var deviceDeadlineSeconds: Double?
 
     /// Creates a configuration.
     public init(

@@ -1,5 +1,5 @@
 /// Why a selected client's update is not in a round. In the ledger it is the text it has always
-/// been (`timeout`, `disconnected`, `reconnected`, `rejected: CODE: DETAIL`), so old ledgers load.
+/// been (`timeout`, `disconnected`, `reconnected`, `rejected: CODE: DETAIL`, `straggler`), so old ledgers load.
 public enum DropReason: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The round's deadline passed without the client's update (or its socket would not take the round's frames).
     case timeout
@@ -9,6 +9,9 @@ public enum DropReason: Sendable, Hashable, Codable, CustomStringConvertible {
     case reconnected
     /// The coordinator refused the client's input; the refusal's text (code and detail).
     case rejected(String)
+    /// The update arrived in device time after the round closed (`--deadline` with a `--fleet`): the
+    /// client's work was done and its energy spent, but the update is not aggregated.
+    case straggler
 
     private static let rejectedPrefix = "rejected: "
 
@@ -19,6 +22,7 @@ public enum DropReason: Sendable, Hashable, Codable, CustomStringConvertible {
         case .disconnected: return "disconnected"
         case .reconnected: return "reconnected"
         case .rejected(let refusal): return Self.rejectedPrefix + refusal
+        case .straggler: return "straggler"
         }
     }
 
@@ -28,6 +32,7 @@ public enum DropReason: Sendable, Hashable, Codable, CustomStringConvertible {
         case "timeout": self = .timeout
         case "disconnected": self = .disconnected
         case "reconnected": self = .reconnected
+        case "straggler": self = .straggler
         case let refusal where refusal.hasPrefix(Self.rejectedPrefix): self = .rejected(String(refusal.dropFirst(Self.rejectedPrefix.count)))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown drop reason \"\(text)\""))

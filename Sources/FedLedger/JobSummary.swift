@@ -5,8 +5,8 @@ import FedLearning
 public struct JobSummary: Sendable, Codable {
     /// The job the clients ran.
     public var job: FederatedJob
-    /// The strategy's name.
-    public var strategy: String
+    /// The strategy.
+    public var strategy: StrategyLabel
     /// Rounds asked for.
     public var rounds: Int
     /// Rounds completed.
@@ -50,7 +50,7 @@ public struct JobSummary: Sendable, Codable {
 
     /// Creates a value with every field given.
     public init(
-        job: FederatedJob, strategy: String, rounds: Int, roundsCompleted: Int, failedAttempts: Int, finalAccuracy: Double,
+        job: FederatedJob, strategy: StrategyLabel, rounds: Int, roundsCompleted: Int, failedAttempts: Int, finalAccuracy: Double,
         finalLoss: Double, uplinkBytes: Int, downlinkBytes: Int, uplinkStages: StageSizes, downlinkStages: StageSizes,
         clientFLOPs: Int, clientCPUSeconds: Double, roundsWallSeconds: Double, evaluationSeconds: Double,
         elapsedSeconds: Double, grid: String, computeJoules: Double, communicationJoules: Double, totalJoules: Double,

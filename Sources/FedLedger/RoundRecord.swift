@@ -1,5 +1,6 @@
 import FedCodec
 import FedEnergy
+import FedFleet
 
 /// One line of `ledger.jsonl`: everything measured in one round attempt.
 public struct RoundRecord: Sendable, Codable, Hashable {
@@ -40,13 +41,15 @@ public struct RoundRecord: Sendable, Codable, Hashable {
     public var cumulativeUplinkBytes: Int
     /// Downlink bytes (written to clients) of every round attempt so far, this one included.
     public var cumulativeDownlinkBytes: Int
+    /// The round in device time, with a `--fleet` (nil without one, and in older ledgers).
+    public var device: DeviceRound?
 
     /// Creates a value with every field given.
     public init(
         round: Int, attempt: Int, status: Status, selected: [Int], completed: [Int], dropped: [Dropped],
         trainLoss: Double? = nil, testAccuracy: Double, testLoss: Double, clients: [ClientRound],
         downlinkStages: StageSizes, downlinkEncodeSeconds: Double, wallSeconds: Double, evaluationSeconds: Double,
-        elapsedSeconds: Double, energy: RoundEnergy, cumulativeUplinkBytes: Int, cumulativeDownlinkBytes: Int
+        elapsedSeconds: Double, energy: RoundEnergy, cumulativeUplinkBytes: Int, cumulativeDownlinkBytes: Int, device: DeviceRound? = nil
     ) {
         self.round = round
         self.attempt = attempt
@@ -66,6 +69,25 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         self.energy = energy
         self.cumulativeUplinkBytes = cumulativeUplinkBytes
         self.cumulativeDownlinkBytes = cumulativeDownlinkBytes
+        self.device = device
+    }
+
+    /// A round in device time.
+    public struct DeviceRound: Sendable, Codable, Hashable {
+        /// When the round began and when it closed, in device seconds since the job began.
+        public var interval: DeviceInterval
+        /// The device-time deadline it closed at if updates were missing (`--deadline`; nil: none).
+        public var deadline: Double?
+        /// Joules of radio tails of clients outside the round: their last transfer's tail, running
+        /// into this round's time.
+        public var idleRadioTailJoules: Double
+
+        /// Creates a value with every field given.
+        public init(interval: DeviceInterval, deadline: Double?, idleRadioTailJoules: Double) {
+            self.interval = interval
+            self.deadline = deadline
+            self.idleRadioTailJoules = idleRadioTailJoules
+        }
     }
 
     /// Outcome of a round attempt.
@@ -159,13 +181,17 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var trainLoss: Double?
         /// The client's energy in the round, from its counted FLOPs and socket bytes.
         public var energy: ClientEnergy
+        /// Its fleet class, with a `--fleet`.
+        public var deviceClass: String?
+        /// Its round in device time, with a `--fleet`.
+        public var timeline: DeviceTimeline?
 
         /// Creates a value with every field given.
         public init(
             client: Int, device: String, link: String, bytesWritten: Int, bytesRead: Int, downlinkStages: StageSizes? = nil,
             downlinkDifference: Bool? = nil, payloadBytes: Int, updateNorm: Double? = nil, clipped: Bool,
             uplinkStages: StageSizes? = nil, encodeSeconds: Double, decodeSeconds: Double, samples: Int, flops: Int,
-            cpuSeconds: Double, trainLoss: Double? = nil, energy: ClientEnergy
+            cpuSeconds: Double, trainLoss: Double? = nil, energy: ClientEnergy, deviceClass: String? = nil, timeline: DeviceTimeline? = nil
         ) {
             self.client = client
             self.device = device
@@ -185,6 +211,8 @@ public struct RoundRecord: Sendable, Codable, Hashable {
             self.cpuSeconds = cpuSeconds
             self.trainLoss = trainLoss
             self.energy = energy
+            self.deviceClass = deviceClass
+            self.timeline = timeline
         }
     }
 
@@ -208,6 +236,14 @@ public struct RoundRecord: Sendable, Codable, Hashable {
 }
 
 extension RoundRecord.ClientEnergy {
+    /// One client's round from its device timeline (a `--fleet`): `tailJoules` is the tail its
+    /// radio spent after the round's last transfer, up to the round's close.
+    public init(timeline energy: DeviceRoundEnergy, tailJoules: Double) {
+        self.init(
+            deviceComputeSeconds: energy.computeSeconds, computeJoules: energy.computeJoules, downlinkJoules: energy.downlinkJoules,
+            uplinkJoules: energy.uplinkJoules, radioOverheadJoules: energy.overheadJoules + tailJoules, radioBursts: energy.promotions)
+    }
+
     /// One client's round under `device` and `link`: training `flops`, then the round's socket bytes
     /// over the radio (the ledger's figures, and the report's under every other link).
     public init(device: DeviceProfile, link: LinkProfile, flops: Int, downloadBytes: Int, uploadBytes: Int) {

@@ -135,8 +135,8 @@ public struct EnergyComparison: Sendable {
     }
 
     /// Which side is cheaper at link efficiencies above the break-even.
-    public var cheaperAboveBreakEven: String {
-        federatedBits > centralizedBits ? "federated" : "centralized"
+    public var cheaperAboveBreakEven: TrainingSide {
+        federatedBits > centralizedBits ? .federated : .centralized
     }
 
     /// The verdict, computed from the numbers: which side is cheaper, by how much, and in what.
@@ -147,7 +147,7 @@ public struct EnergyComparison: Sendable {
         var text = String(
             format: "%@ training is %.1fx cheaper than %@ on %@ with %@ devices: %@ for federated against %@ for centralized "
                 + "(%d epochs: the same sample passes). ",
-            cheaper.side.capitalized, cheaper.ratio, cheaper.side == "federated" ? "centralized" : "federated", link.name, device.name,
+            cheaper.side.rawValue.capitalized, cheaper.ratio, cheaper.side.other.rawValue, link.name, device.name,
             joules(fed), joules(central), centralizedSamePasses.epochs)
         text += String(
             format: "Federated energy is %.0f%% device compute and %.0f%% radio (%@ of it promotion and tail states); "
@@ -158,11 +158,6 @@ public struct EnergyComparison: Sendable {
             format: "On the %@ grid that is %.3f g against %.3f g CO2e.", grid.name, grid.grams(joules: fed), grid.grams(joules: central))
         return text
     }
-}
-
-/// The cheaper side, `federated` or `centralized` (federated on a tie), and how many times cheaper.
-func cheaperSide(federated: Double, centralized: Double) -> (side: String, ratio: Double) {
-    federated <= centralized ? ("federated", centralized / federated) : ("centralized", federated / centralized)
 }
 
 /// `12.3 J`, `4.56 kJ` or `7.89 MJ`.

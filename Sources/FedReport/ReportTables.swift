@@ -50,7 +50,7 @@ extension EnergyComparison {
                 let cheaper = cheaperSide(federated: fed, centralized: central)
                 return [entry.link.name, String(format: "%.0f kbit/J", entry.link.bitsPerJoule(.up) / 1e3), joules(entry.federated.computeJoules),
                         joules(entry.federated.communicationJoules), joules(fed), joules(central),
-                        String(format: "%@, %.1fx", cheaper.side, cheaper.ratio)]
+                        String(format: "%@, %.1fx", cheaper.side.rawValue, cheaper.ratio)]
             })
     }
 
@@ -96,15 +96,15 @@ extension EnergyComparison {
     var widerNetworkText: String? {
         guard let (federatedRange, centralizedRange) = widerNetwork, let network = artifacts.profiles.widerNetwork else { return nil }
         /// The cheaper side and by how much, with the network's energy at one end of its range.
-        func cheaper(_ end: KeyPath<ClosedRange<Double>, Double>) -> (side: String, ratio: Double) {
+        func cheaper(_ end: KeyPath<ClosedRange<Double>, Double>) -> (side: TrainingSide, ratio: Double) {
             cheaperSide(
                 federated: federated.totalJoules + federatedRange[keyPath: end],
                 centralized: centralizedSamePasses.totalJoules + centralizedRange[keyPath: end])
         }
         let (low, high) = (cheaper(\.lowerBound), cheaper(\.upperBound))
         let outcome = low.side == high.side
-            ? String(format: "%@ is %.1fx cheaper at the low end and %.1fx at the high end", low.side, low.ratio, high.ratio)
-            : String(format: "%@ is %.1fx cheaper at the low end, %@ %.1fx at the high end", low.side, low.ratio, high.side, high.ratio)
+            ? String(format: "%@ is %.1fx cheaper at the low end and %.1fx at the high end", low.side.rawValue, low.ratio, high.ratio)
+            : String(format: "%@ is %.1fx cheaper at the low end, %@ %.1fx at the high end", low.side.rawValue, low.ratio, high.side.rawValue, high.ratio)
         return String(
             format: "The access and core network behind the radio would add %@ to %@ for federated and %@ to %@ for centralized, "
                 + "at %.3g to %.3g kWh/GB. Counted in, %@. %@",
@@ -149,15 +149,14 @@ extension EnergyComparison {
     var breakEvenText: String {
         let savazzi = "Savazzi et al. (2021) find federated learning saves energy on links at or below 50 kbit/J."
         guard let efficiency = breakEvenBitsPerJoule else {
-            let winner = cheaperSide(federated: federated.totalJoules, centralized: centralizedSamePasses.totalJoules).side.capitalized
+            let winner = cheaperSide(federated: federated.totalJoules, centralized: centralizedSamePasses.totalJoules).side.rawValue.capitalized
             return "\(winner) training is cheaper at every link efficiency for this job, holding compute and radio overheads fixed. \(savazzi)"
         }
         let above = cheaperAboveBreakEven
-        let below = above == "federated" ? "centralized" : "federated"
         return String(
             format: "Break-even link efficiency: %.1f kbit/J. On links more efficient than that, %@ training is cheaper; on less efficient links, %@ is. "
                 + "This job's link (%@) moves %.0f kbit/J uplink. %@",
-            efficiency / 1e3, above, below, link.name, link.bitsPerJoule(.up) / 1e3, savazzi)
+            efficiency / 1e3, above.rawValue, above.other.rawValue, link.name, link.bitsPerJoule(.up) / 1e3, savazzi)
     }
 }
 

@@ -7,6 +7,7 @@ import FedLedger
 import FedWire
 import Foundation
 import Logging
+import NIOCore
 
 /// `fedwatt-coordinator`: waits for clients, runs the federated job, writes the ledger and summary.
 @main
@@ -28,6 +29,15 @@ struct FedWattCoordinator: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one and prints it.")
     var port: Int = 0
 
+    @Option(
+        name: .customLong("port-file"),
+        help: "Once listening, write the port and a newline to this file (a named pipe the starting process reads, or a regular file).")
+    var portFile: String?
+
+    @Option(
+        help: "A job file as `fedwatt simulate` writes it (DIR/job.json): the job it describes replaces every job flag below, and --min-clients is its client count.")
+    var job: String?
+
     @Option(name: .customLong("min-clients"), help: "Clients that must be connected before a round starts.")
     var minClients: Int = 2
 
@@ -43,8 +53,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
     @Option(help: "Secrets clients must prove (HMAC-SHA256 over a per-connection nonce): lines `ID SECRET`, or `* SECRET` for the fleet.")
     var secrets: String?
 
-    @Option(name: .customLong("fleet-secret-file"), help: "A file whose content is the one secret every client must prove.")
-    var fleetSecretFile: String?
+    @OptionGroup var fleetSecret: FleetSecretOption
 
     @Option(
         name: .customLong("inbound-buffer-mb"),
@@ -56,7 +65,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
         help: "Seconds a new connection may take to send its whole Register before it is refused and closed.")
     var handshakeTimeout: Double = 10
 
-    @OptionGroup var tls: TLSServerOptions
+    @OptionGroup var tls: TLSIdentityOptions
 
     @Option(
         name: .customLong("tls-client-ca"),
@@ -71,32 +80,39 @@ struct FedWattCoordinator: AsyncParsableCommand {
 
     func validate() throws {
         guard minClients > 0 else { throw ValidationError("--min-clients must be at least 1") }
-        guard tlsClientCA == nil || tls.files != nil else { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
+        guard tlsClientCA == nil || tls.files != nil || job != nil else { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
         guard inboundBufferMegabytes > 0 else { throw ValidationError("--inbound-buffer-mb must be at least 1, e.g. --inbound-buffer-mb 64") }
         guard (clients ?? minClients) >= minClients else { throw ValidationError("--clients must be at least --min-clients") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         guard handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be positive, e.g. --handshake-timeout 10") }
     }
 
+    /// The job to run: the job file's, or the one the flags describe.
+    func description() throws -> JobDescription {
+        if let job { return try JobDescription(file: job) }
+        return JobDescription(
+            clients: clients ?? minClients, model: model.choice, sgd: training.sgd, seed: training.seed, data: data.settings,
+            federation: federation.settings, energy: energy.settings, fleetSecretFile: fleetSecret.path, tls: tls.files)
+    }
+
     func run() async throws {
-        let clientCount = clients ?? minClients
-        let profiles = try energy.profiles()
-        let testSet = try data.dataset.load(.test, directory: data.resolvedDirectory)
-        let trainingLabels = try data.dataset.loadLabels(.train, directory: data.resolvedDirectory)
-        let job = FederatedJob(
-            dataset: data.dataset, model: try model.architecture(sample: data.dataset.sampleShape, classes: data.dataset.classCount), sgd: training.sgd,
-            localEpochs: federation.localEpochs, partition: federation.partition, clientCount: clientCount,
-            seed: training.seed, uplinkCodec: federation.codec, downlinkCodec: federation.downlinkCodec)
+        let description = try description()
+        let minClients = job == nil ? self.minClients : description.clients
+        let federation = description.federation
+        let profiles = try description.energy.profiles()
+        let testSet = try description.data.dataset.load(.test, directory: description.data.resolvedDirectory)
+        let trainingLabels = try description.data.dataset.loadLabels(.train, directory: description.data.resolvedDirectory)
+        let job = try description.federatedJob()
         var configuration = CoordinatorConfiguration(
             job: job, rounds: federation.rounds, minClients: minClients, selection: federation.selection,
-            minCompletion: federation.minimumCompletion(clientCount: clientCount), roundTimeoutSeconds: federation.roundTimeout,
+            minCompletion: federation.minimumCompletion(clientCount: description.clients), roundTimeoutSeconds: federation.roundTimeout,
             maxRoundAttempts: federation.maxRoundAttempts, strategy: federation.makeStrategy(), outputDirectory: out,
-            clipNorm: federation.clipNorm, profiles: profiles, grid: try profiles.grid(energy.grid))
+            clipNorm: federation.clipNorm, profiles: profiles, grid: try profiles.grid(description.energy.grid))
         configuration.resume = resume
         configuration.downlinkDeltas = federation.downlinkDelta
         if let secrets {
             configuration.secrets = try ClientSecrets(file: secrets)
-        } else if let fleetSecretFile {
+        } else if let fleetSecretFile = description.fleetSecretFile {
             configuration.secrets = ClientSecrets(fleet: try SecretFile.read(fleetSecretFile))
         }
         let coordinator = try Coordinator(
@@ -105,16 +121,17 @@ struct FedWattCoordinator: AsyncParsableCommand {
         let descriptors = OpenFileLimit.raiseToHardLimit()
         let server = try await CoordinatorServer(
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events,
-            tls: try tls.serverRole(clientTrustRootsPath: tlsClientCA),
+            tls: try description.tls?.serverRole(clientTrustRootsPath: tlsClientCA),
             budget: InboundBudget(limit: inboundBufferMegabytes << 20, frameTimeout: .seconds(Int64(federation.roundTimeout.rounded(.up)))),
-            strangers: StrangerLimits(handshakeTimeout: .nanoseconds(Int64(handshakeTimeout * 1e9))))
+            strangers: StrangerLimits(handshakeTimeout: TimeAmount(.seconds(handshakeTimeout))))
         say("listening on \(host):\(server.port)")
+        if let portFile { try PortFile.write(server.port, to: portFile) }
         say("open-file limit: \(descriptors)")
-        if descriptors < UInt64(2 * clientCount + 64) {
-            say("warning: the open-file limit is \(descriptors), and \(clientCount) clients need one each; raise the hard limit (ulimit -Hn)")
+        if descriptors < UInt64(2 * description.clients + 64) {
+            say("warning: the open-file limit is \(descriptors), and \(description.clients) clients need one each; raise the hard limit (ulimit -Hn)")
         }
         say("job: \(job.model) (\(job.model.parameterCount) parameters), \(federation.strategy.rawValue), "
-            + "\(federation.rounds) rounds, \(clientCount) clients, partition \(job.partition), codec up \(job.uplinkCodec) down \(job.downlinkCodec)"
+            + "\(federation.rounds) rounds, \(description.clients) clients, partition \(job.partition), codec up \(job.uplinkCodec) down \(job.downlinkCodec)"
             + (federation.downlinkDelta ? " as differences" : "") + ", "
             + "waiting for \(minClients)")
         do {

@@ -39,7 +39,7 @@ struct Centralized: AsyncParsableCommand {
         let train = try data.dataset.load(.train, directory: data.resolvedDirectory)
         let test = try data.dataset.load(.test, directory: data.resolvedDirectory)
         let job = CentralizedTraining(
-            architecture: try model.architecture(sample: data.dataset.sampleShape, classes: data.dataset.classCount), sgd: training.sgd,
+            architecture: try model.choice.architecture(sample: data.dataset.sampleShape, classes: data.dataset.classCount), sgd: training.sgd,
             schedule: lrSchedule, epochs: epochs, seed: training.seed)
         print("centralized \(job.architecture): \(job.architecture.parameterCount) parameters, "
             + "\(train.count) training and \(test.count) test samples")

@@ -85,6 +85,7 @@ enum SimulationError: Error, CustomStringConvertible {
     case coordinatorFailed(Int32)
     case coordinatorGaveNoPort
     case clientsFailed([Int])
+    case portPipe(path: String, errno: Int32)
 
     var description: String {
         switch self {
@@ -96,6 +97,8 @@ enum SimulationError: Error, CustomStringConvertible {
             return "the coordinator exited before it said which port it listens on"
         case .clientsFailed(let ids):
             return "clients \(ids.map(String.init).joined(separator: ", ")) did not exit cleanly"
+        case .portPipe(let path, let code):
+            return "cannot make the pipe \(path) the coordinator announces its port on: \(String(cString: strerror(code)))"
         }
     }
 }

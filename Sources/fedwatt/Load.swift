@@ -51,14 +51,14 @@ struct Load: AsyncParsableCommand {
         var quiet = Logger(label: "fedwatt.load")
         quiet.logLevel = .error
         let logger = quiet
-        let secret = try job.fleetSecretFile.map(SecretFile.read)
+        let secret = try job.fleetSecret.path.map(SecretFile.read)
         // With --tls-cert the coordinator serves TLS: the clients trust its certificate, as in `simulate`.
         let tls = try job.tls.files.map { try TLSRole.client(trustRootsPath: $0.certificate, serverName: nil) }
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             for id in 0..<job.clients {
                 let configuration = EdgeClientConfiguration(
-                    host: "127.0.0.1", port: port, clientID: id, device: job.device, link: job.link,
+                    host: "127.0.0.1", port: port, clientID: id, device: job.profiles.device, link: job.profiles.link,
                     dataDirectory: job.data.resolvedDirectory, giveUpAfterSeconds: 60, attack: id < job.attackers ? job.attack : nil,
                     secret: secret, tls: tls)
                 tasks.addTask {

@@ -2,7 +2,7 @@ import ArgumentParser
 import FedClient
 import FedCommandLine
 
-/// The job `simulate` and `sweep` run: how many client processes, and the federated job itself.
+/// The job `simulate`, `sweep` and `load` run: how many client processes, and the federated job itself.
 struct SimulationOptions: ParsableArguments {
     @Option(help: "Client processes to start (each a shard of the data).")
     var clients: Int = 10
@@ -12,17 +12,9 @@ struct SimulationOptions: ParsableArguments {
     @OptionGroup var data: DataOptions
     @OptionGroup var federation: FederationOptions
     @OptionGroup var energy: ProfileOptions
-
-    @Option(help: "Device profile every client models (rpi4, jetson-nano, jetson-agx-xavier, smartphone, or one in --profiles).")
-    var device: String = "rpi4"
-
-    @Option(help: "Link profile every client models (wifi, lte, 3g, or one in --profiles).")
-    var link: String = "wifi"
-
-    @Option(name: .customLong("fleet-secret-file"), help: "Authenticate every client with the secret in this file (HMAC-SHA256 over a per-connection nonce).")
-    var fleetSecretFile: String?
-
-    @OptionGroup var tls: TLSServerOptions
+    @OptionGroup var profiles: ClientProfileOptions
+    @OptionGroup var fleetSecret: FleetSecretOption
+    @OptionGroup var tls: TLSIdentityOptions
 
     @Option(help: "Clients 0..<K run --attack (robustness experiments).")
     var attackers: Int = 0
@@ -39,19 +31,24 @@ struct SimulationOptions: ParsableArguments {
 
         do {
             let profiles = try energy.profiles()
-            _ = try profiles.device(device)
-            _ = try profiles.link(link)
+            _ = try profiles.device(self.profiles.device)
+            _ = try profiles.link(self.profiles.link)
             _ = try profiles.datacenter(datacenter)
         } catch {
             throw ValidationError("\(error)")
         }
     }
 
-    /// The simulation these options describe, optionally with another federation setting.
-    func simulation(federation override: FederationOptions? = nil, clientLogs: Bool = false) -> Simulation {
-        Simulation(
-            clients: clients, clientLogs: clientLogs, model: model, training: training, data: data,
-            federation: override ?? federation, energy: energy, device: device, link: link, attackers: attackers, attack: attack,
-            fleetSecretFile: fleetSecretFile, tls: tls.files)
+    /// The job these options describe, optionally with other federation settings.
+    func description(federation override: FederationSettings? = nil) -> JobDescription {
+        JobDescription(
+            clients: clients, model: model.choice, sgd: training.sgd, seed: training.seed, data: data.settings,
+            federation: override ?? federation.settings, energy: energy.settings, fleetSecretFile: fleetSecret.path, tls: tls.files,
+            simulatedClients: .init(device: profiles.device, link: profiles.link, attackers: attackers, attack: attack))
+    }
+
+    /// The simulation these options describe, optionally with other federation settings.
+    func simulation(federation override: FederationSettings? = nil, clientLogs: Bool = false) -> Simulation {
+        Simulation(job: description(federation: override), clientLogs: clientLogs)
     }
 }

@@ -59,7 +59,7 @@ struct Sweep: AsyncParsableCommand {
         for downlink in downlinkSpecs {
             for spec in specs {
                 say("== codec \(spec), downlink \(downlink)")
-                var federation = job.federation
+                var federation = job.federation.settings
                 federation.codec = spec
                 federation.downlinkCodec = downlink
                 let name = spec.description + (downlinkSpecs.count > 1 ? "--\(downlink)" : "")

@@ -17,7 +17,9 @@ import Testing
         _ = try await silent!.joinReady(as: 2)
         let honest = (0..<2).map { id in Task { try await setup.client(id, port: port).run() } }
         guard case .roundStart = try await silent!.receiveMessage() else { Issue.record("no RoundStart"); return }
-        // Say nothing. Once round 1 is in the ledger, hang up and come back as a real client under the
+        // Say nothing: once the honest clients have answered, round 1's deadline passes without client 2.
+        try await setup.passDeadline(waitingOnlyFor: [2])
+        // Once round 1 is in the ledger, hang up and come back as a real client under the
         // same id; with fewer than --min-clients ready, the next rounds wait for it.
         while (try? setup.ledger().count) ?? 0 < 1 { try await Task.sleep(for: .milliseconds(20)) }
         silent = nil

@@ -143,6 +143,7 @@ import Testing
         // header declared, itself under the maximum) and the round drops the client at its deadline.
         let frame = try update(round: 1, [Float](repeating: 0, count: count), setup)
         halfFrame.send(Array(frame[..<(frame.count / 2)]))
+        try await setup.passDeadline(waitingOnlyFor: [3])
 
         let summary = try await job.value
         let records = try setup.ledger()

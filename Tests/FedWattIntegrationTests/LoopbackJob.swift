@@ -10,8 +10,12 @@ import Foundation
 import Logging
 
 /// A small federated job on synthetic data, its coordinator listening on 127.0.0.1, for tests.
+///
+/// Its rounds run on a ``ManualJobClock``: a round deadline passes only when a test moves the clock
+/// (``passDeadline(waitingOnlyFor:)``), never because the machine was slow.
 struct LoopbackJob {
     let job: FederatedJob
+    let clock = ManualJobClock()
     var configuration: CoordinatorConfiguration
     let coordinator: Coordinator
     let server: CoordinatorServer
@@ -45,7 +49,7 @@ struct LoopbackJob {
         logger.logLevel = .warning
         coordinator = try Coordinator(
             configuration: configuration, testSet: try job.dataset.load(.test), trainingLabels: try job.dataset.loadLabels(.train),
-            logger: logger)
+            clock: clock, logger: logger)
         server = try await CoordinatorServer(
             host: "127.0.0.1", port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events, tls: tls,
             budget: budget, strangers: strangers)
@@ -62,6 +66,18 @@ struct LoopbackJob {
     func honestFigures(for id: Int) throws -> (samples: UInt32, flops: UInt64) {
         let samples = try job.shardSizes(trainingLabels: job.dataset.loadLabels(.train))[id]
         return (UInt32(samples), UInt64(job.localTrainingFLOPs(samples: samples)))
+    }
+
+    /// Once the open round attempt waits for no one but `clients`, moves the job clock to its
+    /// deadline, so the round closes without them. Throws if that moment does not come within 20 s.
+    func passDeadline(waitingOnlyFor clients: Set<Int>) async throws {
+        for _ in 0..<2000 {
+            if let round = await coordinator.openRound, round.pending == clients {
+                return clock.advance(to: round.deadline)
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw CancellationError()
     }
 
     /// The ledger's records, in order.

@@ -1,3 +1,5 @@
+import FedLedger
+
 /// How the coordinator turns a round's accepted updates into the next global model (Flower's
 /// "strategy"): the updates are combined (by default the sample-weighted mean, folded in as they
 /// arrive); the strategy then moves the global model by the combined delta, and may ask clients for
@@ -12,7 +14,7 @@ public protocol AggregationStrategy: Sendable {
     var combination: DeltaCombination { get }
 
     /// The name the ledger and report give the strategy.
-    var name: String { get }
+    var name: StrategyLabel { get }
 
     /// The strategy's parameters by name: with ``name``, what a checkpoint keeps so that a resume
     /// under another rule is refused.
@@ -31,9 +33,6 @@ public protocol AggregationStrategy: Sendable {
 extension AggregationStrategy {
     /// The streaming sample-weighted mean: O(model) memory whatever the number of clients.
     public var combination: DeltaCombination { .weightedMean }
-
-    /// The type's name (FedAvg, FedProx, FedAdam, FedYogi).
-    public var name: String { String(describing: Self.self) }
 
     /// No state.
     public var state: [[Float]] { [] }

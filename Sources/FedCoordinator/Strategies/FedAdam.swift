@@ -1,3 +1,5 @@
+import FedLedger
+
 /// FedAdam (Reddi et al. 2021): `v = beta2 * v + (1 - beta2) * delta^2`.
 public struct FedAdam: AggregationStrategy {
     /// The shared adaptive machinery and its state.
@@ -11,6 +13,8 @@ public struct FedAdam: AggregationStrategy {
     public var state: [[Float]] { optimizer.moments }
 
     public var settings: [String: Float] { optimizer.settings }
+
+    public var name: StrategyLabel { .fedAdam }
 
     public mutating func restore(state: [[Float]]) throws { try optimizer.restore(moments: state) }
 

@@ -1,3 +1,5 @@
+import FedLedger
+
 /// Federated averaging (McMahan et al. 2017): the global model moves by the sample-weighted mean
 /// delta, scaled by a server learning rate (1 is plain FedAvg).
 public struct FedAvg: AggregationStrategy {
@@ -10,6 +12,8 @@ public struct FedAvg: AggregationStrategy {
     public var proximalMu: Float { 0 }
 
     public var settings: [String: Float] { ["serverLearningRate": serverLearningRate] }
+
+    public var name: StrategyLabel { .fedAvg }
 
     public mutating func apply(meanDelta: [Float], to global: inout [Float]) {
         for i in global.indices { global[i] += serverLearningRate * meanDelta[i] }

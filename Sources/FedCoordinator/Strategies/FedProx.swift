@@ -1,3 +1,5 @@
+import FedLedger
+
 /// FedProx (Li et al. 2020): clients add `mu/2 * |w - w_global|^2` to their local loss, which keeps
 /// heterogeneous clients from drifting; the server aggregates as FedAvg does.
 public struct FedProx: AggregationStrategy {
@@ -14,6 +16,8 @@ public struct FedProx: AggregationStrategy {
     public var proximalMu: Float { mu }
 
     public var settings: [String: Float] { averaging.settings.merging(["mu": mu]) { $1 } }
+
+    public var name: StrategyLabel { .fedProx }
 
     public mutating func apply(meanDelta: [Float], to global: inout [Float]) {
         averaging.apply(meanDelta: meanDelta, to: &global)

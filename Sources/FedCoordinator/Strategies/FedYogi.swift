@@ -1,3 +1,5 @@
+import FedLedger
+
 /// FedYogi (Reddi et al. 2021, after Zaheer et al. 2018): `v = v - (1 - beta2) * delta^2 * sign(v - delta^2)`,
 /// which grows v more cautiously than Adam when gradients are large.
 public struct FedYogi: AggregationStrategy {
@@ -12,6 +14,8 @@ public struct FedYogi: AggregationStrategy {
     public var state: [[Float]] { optimizer.moments }
 
     public var settings: [String: Float] { optimizer.settings }
+
+    public var name: StrategyLabel { .fedYogi }
 
     public mutating func restore(state: [[Float]]) throws { try optimizer.restore(moments: state) }
 

@@ -1,3 +1,5 @@
+import FedLedger
+
 /// Byzantine-robust aggregation: the round's deltas are combined by a robust statistic (median,
 /// trimmed mean or Krum) instead of the mean, so a few poisoned updates cannot drag the model far;
 /// the global model then moves by the result, scaled by a server learning rate.
@@ -20,12 +22,12 @@ public struct RobustAggregation: AggregationStrategy {
     /// The server learning rate; the statistic's own parameters are in ``name``.
     public var settings: [String: Float] { ["serverLearningRate": serverLearningRate] }
 
-    public var name: String {
+    public var name: StrategyLabel {
         switch combination {
-        case .weightedMean: return "FedAvg"
-        case .median: return "median"
-        case .trimmedMean(let fraction): return "trimmed-mean (\(fraction) each end)"
-        case .krum(let byzantine): return "Krum (f = \(byzantine))"
+        case .weightedMean: return .fedAvg
+        case .median: return .median
+        case .trimmedMean(let fraction): return .trimmedMean(fraction: fraction)
+        case .krum(let byzantine): return .krum(byzantine: byzantine)
         }
     }
 

@@ -1,0 +1,470 @@
+import FedCodec
+import FedData
+import FedEnergy
+import FedFleet
+import FedLearning
+import FedLedger
+import FedWire
+import NIOCore
+
+/// The coordinator's round logic as a value: it takes ``RoundEvent``s and returns ``RoundAction``s.
+///
+/// It owns authentication, registration, selection, validation, clipping, aggregation, evaluation,
+/// retries and each round's bookkeeping. It does no I/O and takes no locks; the only time it knows
+/// is its ``JobClock``'s. The ``Coordinator`` actor feeds it what happens on the sockets and its
+/// clock, and carries out what it returns; a test can do the same with a ``ManualJobClock`` and no
+/// sockets at all.
+///
+/// A client's bad input is refused (an Error frame and a close) and changes nothing else: an update
+/// is validated completely before it is folded in.
+public struct RoundStateMachine {
+    /// The configuration it was made with.
+    public let configuration: CoordinatorConfiguration
+    /// The job description sent in every Welcome and kept in every checkpoint.
+    public let jobJSON: String
+    private let testSet: Dataset
+    private let validator: UpdateValidator
+    private let aggregation: AggregationRule
+    private let clock: any JobClock
+    private var strategy: any AggregationStrategy
+    private var global: [Float]
+    private var downlink: DownlinkEncoder
+    /// The device world, with a fleet.
+    private var world: DeviceWorld?
+
+    /// Each connection's Challenge nonce, until one Register has used it.
+    private var nonces: [ConnectionID: [UInt8]] = [:]
+    private var clientOfConnection: [ConnectionID: Int] = [:]
+    private var registered: [Int: RegisteredClient] = [:]
+    private var next: RoundAttempt
+    private var current: RoundInProgress?
+    /// The attempt whose writes are being settled, between ``RoundAction/settleRound(_:participants:writesDue:)``
+    /// and ``RoundEvent/writesSettled(_:bytes:)``.
+    private var closing: RoundInProgress?
+    private var records: [RoundRecord]
+    private var jobStart: Duration?
+    private var finished = false
+    private var actions: [RoundAction] = []
+
+    private struct RegisteredClient {
+        var connection: ConnectionID
+        var device: DeviceProfile
+        var link: LinkProfile
+        /// Set when the client has acknowledged the Welcome (Ack round 0): its data is loaded.
+        var ready = false
+        /// The RoundStarts sent on this connection that its client has not answered yet, oldest
+        /// first: a client answers each with one Update, in order, so each Update is paired with the
+        /// round attempt it belongs to, and one for an attempt that has closed is known to be late.
+        var unanswered: [RoundAttempt] = []
+    }
+
+    /// How long past the round's deadline its last writes (an Ack just sent) may take.
+    public static let lastWriteGrace = Duration.milliseconds(500)
+
+    /// A machine for the job in `configuration`, at its first round, or, given `checkpoint` and the
+    /// ledger's `records` up to it, where the checkpoint left off. `trainingLabels` are the training
+    /// set's labels, from which each client's shard size is derived, as the clients do.
+    public init(
+        configuration: CoordinatorConfiguration, testSet: Dataset, trainingLabels: [UInt8], clock: any JobClock,
+        resumingFrom checkpoint: Checkpoint? = nil, records: [RoundRecord] = []
+    ) throws {
+        var job = configuration.job
+        job.sgd.proximalMu = configuration.strategy.proximalMu
+        try job.validate()
+        try job.model.validate(for: testSet)
+        var configuration = configuration
+        configuration.job = job
+        self.configuration = configuration
+        self.testSet = testSet
+        self.clock = clock
+        jobJSON = try job.jsonText()
+        validator = UpdateValidator(job: job, shardSizes: try job.shardSizes(trainingLabels: trainingLabels))
+        aggregation = AggregationRule(strategy: configuration.strategy, clipNorm: configuration.clipNorm)
+        strategy = configuration.strategy
+        global = job.model.initialParameters(seed: job.seed)
+        downlink = DownlinkEncoder(
+            codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas, catchUpWhole: configuration.selection == .all)
+        next = RoundAttempt(round: 1, attempt: 1)
+        self.records = records
+        // A resumed job's device clock carries on from its last round (its radios start idle).
+        world = configuration.fleet.map { DeviceWorld(fleet: $0, now: records.last?.device?.interval.end ?? 0) }
+        if let checkpoint {
+            guard checkpoint.header.jobJSON == jobJSON else {
+                throw CheckpointError.mismatch("the flags describe another job than the one checkpointed in \(configuration.outputDirectory)")
+            }
+            if let checkpointed = checkpoint.header.aggregation, checkpointed != aggregation {
+                throw CheckpointError.mismatch(
+                    "the job in \(configuration.outputDirectory) aggregates with \(checkpointed); the flags ask for \(aggregation)")
+            }
+            guard checkpoint.global.count == global.count else { throw CheckpointError.mismatch("the checkpoint's model has another size") }
+            global = checkpoint.global
+            try strategy.restore(state: checkpoint.strategyState)
+            next = RoundAttempt(round: checkpoint.header.round, attempt: checkpoint.header.attempt)
+        }
+    }
+
+    /// The current global model.
+    public var globalModel: [Float] { global }
+
+    /// The round attempt open now, if one is.
+    public var openRound: RoundStatus? {
+        current.map { RoundStatus(attempt: $0.attempt, selected: $0.selected, pending: $0.pending, deadline: $0.deadline) }
+    }
+
+    /// Whether every round is done (``RoundAction/finish(_:)`` has been returned).
+    public var isFinished: Bool { finished }
+
+    /// What to do first: finish at once if a resumed job had already done its last round.
+    public mutating func start() -> [RoundAction] {
+        finishIfDone()
+        return takeActions()
+    }
+
+    /// Takes one event and returns what to do about it, in order.
+    public mutating func handle(_ event: RoundEvent) throws -> [RoundAction] {
+        guard !finished else { return [] }
+        switch event {
+        case .connected(let id, let nonce):
+            nonces[id] = nonce
+            actions.append(.send(.challenge(Challenge(nonce: nonce)), to: id))
+        case .message(let id, let message):
+            try handle(message, from: id)
+        case .refused(let id, let error):
+            actions.append(.log(.warning, "refused input from connection \(id): \(error)"))
+            if let client = clientOfConnection[id] { try exclude(client, for: error) }
+        case .disconnected(let id):
+            try disconnected(id)
+        case .deadlinePassed(let attempt):
+            guard let round = current, round.attempt == attempt else { break }
+            for client in round.pending.sorted() { current?.dropped[client] = .timeout }
+            current?.pending.removeAll()
+            closeRound()
+        case .writesSettled(let attempt, let bytes):
+            guard let round = closing, round.attempt == attempt else { break }
+            closing = nil
+            try commit(round, bytes: bytes)
+        }
+        finishIfDone()
+        return takeActions()
+    }
+
+    /// The job's summary, once it has finished: `connectionBytes` are each client's bytes over all
+    /// its connections, counted at the socket.
+    public func summary(connectionBytes: [JobSummary.ClientBytes]) -> JobSummary {
+        let completed = records.filter { $0.status == .completed }
+        return JobSummary(
+            job: configuration.job, strategy: strategy.name, rounds: configuration.rounds,
+            roundsCompleted: completed.count, failedAttempts: records.count - completed.count,
+            finalAccuracy: records.last?.testAccuracy ?? 0, finalLoss: records.last?.testLoss ?? 0,
+            uplinkBytes: records.last?.cumulativeUplinkBytes ?? 0,
+            downlinkBytes: records.last?.cumulativeDownlinkBytes ?? 0,
+            uplinkStages: records.flatMap(\.clients).reduce(StageSizes.zero) { $0 + ($1.uplinkStages ?? .zero) },
+            downlinkStages: records.reduce(StageSizes.zero) { total, record in
+                record.clients.reduce(total) { $0 + ($1.downlinkStages ?? record.downlinkStages) }
+            },
+            clientFLOPs: records.flatMap(\.clients).reduce(0) { $0 + $1.flops },
+            clientCPUSeconds: records.flatMap(\.clients).reduce(0) { $0 + $1.cpuSeconds },
+            roundsWallSeconds: records.reduce(0) { $0 + $1.wallSeconds },
+            evaluationSeconds: records.reduce(0) { $0 + $1.evaluationSeconds },
+            elapsedSeconds: jobStart.map { clock.secondsSince($0) } ?? 0,
+            grid: configuration.grid.name,
+            computeJoules: records.reduce(0) { $0 + $1.energy.computeJoules },
+            communicationJoules: records.reduce(0) { $0 + $1.energy.communicationJoules },
+            totalJoules: records.last?.energy.cumulativeJoules ?? 0,
+            gramsCO2e: records.last?.energy.cumulativeGramsCO2e ?? 0,
+            connectionBytes: connectionBytes)
+    }
+
+    private mutating func takeActions() -> [RoundAction] {
+        defer { actions = [] }
+        return actions
+    }
+
+    private mutating func finishIfDone() {
+        guard !finished, next.round > configuration.rounds, closing == nil else { return }
+        finished = true
+        actions.append(.finish(registered.values.map(\.connection).sorted()))
+    }
+
+    // MARK: - Messages
+
+    private mutating func handle(_ message: Message, from id: ConnectionID) throws {
+        switch message {
+        case .register(let register):
+            try handle(register, from: id)
+        case .update(let update):
+            guard let client = clientOfConnection[id] else {
+                return actions.append(.refuse(id, WireError(.unknownClient, "send Register before Update")))
+            }
+            try handle(update, from: client, on: id)
+        case .ack(let ack) where ack.round == 0:
+            guard let client = clientOfConnection[id], registered[client]?.ready == false else {
+                return actions.append(.refuse(id, WireError(.unexpectedMessage, "Ack 0 (ready) is sent once, after Welcome")))
+            }
+            registered[client]?.ready = true
+            try startRoundIfReady()
+        case .error(let error):
+            actions.append(.log(.warning, "connection \(id) reported \(error.code): \(error.text)"))
+            actions.append(.close(id))
+        case .welcome, .roundStart, .ack, .bye, .challenge:
+            actions.append(.refuse(id, WireError(.unexpectedMessage, "a client does not send \(message.type)")))
+        }
+    }
+
+    private mutating func handle(_ register: Register, from id: ConnectionID) throws {
+        let client = Int(register.clientID)
+        if let existing = clientOfConnection[id] {
+            return actions.append(.refuse(id, WireError(.unexpectedMessage, "this connection is already registered as client \(existing)")))
+        }
+        // One proof per connection: the nonce is spent whatever the outcome, so a proof cannot be replayed.
+        let nonce = nonces.removeValue(forKey: id) ?? []
+        if let secret = configuration.secrets?.secret(for: register.clientID) {
+            guard ClientAuthentication.verify(register.proof, secret: secret, nonce: nonce, clientID: register.clientID) else {
+                return actions.append(.refuse(id, WireError(.authenticationFailed, "client \(client): no valid proof of its secret for this connection")))
+            }
+        } else if configuration.secrets != nil {
+            return actions.append(.refuse(id, WireError(.authenticationFailed, "client \(client) has no secret on this coordinator")))
+        }
+        guard client < configuration.job.clientCount else {
+            return actions.append(.refuse(id, WireError(.unknownClient, "client id \(client) is outside 0..<\(configuration.job.clientCount)")))
+        }
+        let device: DeviceProfile
+        let link: LinkProfile
+        do {
+            device = try configuration.profiles.device(register.device)
+            link = try configuration.profiles.link(register.link)
+        } catch {
+            return actions.append(.refuse(id, WireError(.unknownProfile, "\(error)")))
+        }
+        if let previous = registered[client] {
+            // The same id again: the client reconnected; its old connection is finished.
+            actions.append(.log(.info, "client \(client) reconnected; closing its previous connection"))
+            clientOfConnection[previous.connection] = nil
+            actions.append(.close(previous.connection))
+            try drop(client, reason: .reconnected)
+        }
+        registered[client] = RegisteredClient(connection: id, device: device, link: link)
+        clientOfConnection[id] = client
+        downlink.forget(client)
+        actions.append(.admit(id, client: client))
+        actions.append(.send(.welcome(Welcome(jobJSON: jobJSON)), to: id))
+        actions.append(.log(.debug, "client \(client) registered (device \(register.device), link \(register.link)); \(registered.count) connected"))
+    }
+
+    private mutating func handle(_ update: Update, from client: Int, on id: ConnectionID) throws {
+        // The RoundStart this Update answers: the oldest one the client has not answered.
+        guard let answered = registered[client]?.unanswered.first else {
+            let duplicate = current?.accepted[client] != nil && Int(update.round) == current?.attempt.round
+            return try reject(
+                duplicate
+                    ? WireError(.duplicateUpdate, "client \(client) already sent its update for round \(update.round)")
+                    : WireError(.notSelected, "client \(client) has no round in progress"),
+                client, id)
+        }
+        registered[client]?.unanswered.removeFirst()
+        guard Int(update.round) == answered.round else {
+            return try reject(
+                WireError(.wrongRound, "update for round \(update.round); the RoundStart it answers is round \(answered.round)"), client, id)
+        }
+        guard current?.attempt == answered, current?.pending.contains(client) == true else {
+            // An honest client that was too slow: its round attempt has closed. It stays for the next.
+            return actions.append(.log(.info, "client \(client)'s update for \(answered) came after it closed; dropped"))
+        }
+        let decodingStart = clock.now
+        var accepted: UpdateValidator.Accepted
+        do {
+            accepted = try validator.validate(update, from: client)
+        } catch {
+            return try reject(error, client, id)
+        }
+        let norm = accepted.delta.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        var clipped = false
+        if let limit = configuration.clipNorm, norm > Double(limit) {
+            clipped = true
+            let scale = Float(Double(limit) / norm)
+            for i in accepted.delta.indices { accepted.delta[i] *= scale }
+        }
+        let figures = RoundInProgress.AcceptedUpdate(
+            sampleCount: accepted.sampleCount, trainLoss: accepted.trainLoss, flops: accepted.flops, cpuSeconds: accepted.cpuSeconds,
+            encodeSeconds: accepted.encodeSeconds, stages: accepted.sizes, decodeSeconds: clock.secondsSince(decodingStart),
+            norm: norm, clipped: clipped)
+        current!.pending.remove(client)
+        if arrivesTooLate(client, update: update, flops: accepted.flops) {
+            current!.straggled[client] = figures
+            current!.dropped[client] = .straggler
+        } else {
+            // Changed in place: a copy of the round would copy its model-sized sum for every update.
+            current!.collector.add(accepted.delta, weight: Double(accepted.sampleCount))
+            current!.accepted[client] = figures
+        }
+        downlink.answered(client)
+        actions.append(.send(.ack(Ack(round: update.round)), to: id))
+        if current!.pending.isEmpty { closeRound() }
+    }
+
+    /// With a fleet, places `client`'s round on the device clock (its RoundStart down, `flops` of
+    /// training, `update` up) and says whether the update arrives after the round's device-time
+    /// deadline. Without a fleet, no update is late.
+    private mutating func arrivesTooLate(_ client: Int, update: Update, flops: Int) -> Bool {
+        guard world != nil, let round = current, let start = round.deviceStart else { return false }
+        let placed = world!.clientRound(
+            client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: flops,
+            uploadBytes: Message.update(update).encodedFrame().readableBytes)
+        current!.timelines[client] = placed
+        guard let deadline = configuration.deviceDeadlineSeconds else { return false }
+        return placed.timeline.end > start + deadline
+    }
+
+    /// Refuses a registered client's input: an Error frame, the connection closed, the client out of
+    /// the round in progress and of any round until it reconnects. Nothing it sent is kept.
+    private mutating func reject(_ error: WireError, _ client: Int, _ id: ConnectionID) throws {
+        actions.append(.refuse(id, error))
+        try exclude(client, for: error)
+    }
+
+    /// Takes a client whose input was refused out of the round in progress, and out of any round
+    /// until it registers again.
+    private mutating func exclude(_ client: Int, for error: WireError) throws {
+        registered[client]?.ready = false
+        try drop(client, reason: .rejected("\(error)"))
+    }
+
+    private mutating func drop(_ client: Int, reason: DropReason) throws {
+        guard let round = current, round.pending.contains(client) else { return }
+        current?.pending.remove(client)
+        current?.dropped[client] = reason
+        actions.append(.log(.warning, "client \(client) dropped from round \(round.attempt.round): \(reason)"))
+        if current?.pending.isEmpty == true { closeRound() }
+    }
+
+    private mutating func disconnected(_ id: ConnectionID) throws {
+        nonces[id] = nil
+        guard let client = clientOfConnection.removeValue(forKey: id) else { return }
+        if registered[client]?.connection == id { registered[client] = nil }
+        actions.append(.log(.debug, "client \(client) disconnected; \(registered.count) connected"))
+        try drop(client, reason: .disconnected)
+    }
+
+    // MARK: - Rounds
+
+    private mutating func startRoundIfReady() throws {
+        let ready = registered.filter(\.value.ready).map(\.key)
+        guard current == nil, closing == nil, next.round <= configuration.rounds, ready.count >= configuration.minClients else { return }
+        let selected = configuration.selection.select(from: ready, seed: configuration.job.seed, round: next.round, attempt: next.attempt)
+        var rounding = configuration.job.encodingGenerator(clientID: -1, round: next.round)
+        let plan = try downlink.plan(global: global, selected: selected, generator: &rounding)
+        let now = clock.now
+        if jobStart == nil { jobStart = now }
+        // One frame per kind of model, shared by the connections that get it.
+        var frames: [UInt32: ByteBuffer] = [:]
+        var deliveries: [RoundOpening.Delivery] = []
+        var participants: [Int: RoundInProgress.Participant] = [:]
+        for client in selected {
+            let entry = registered[client]!
+            let model = plan.model(for: client)
+            let frame = frames[model.base] ?? Message.roundStart(RoundStart(
+                round: UInt32(next.round), localEpochs: UInt32(configuration.job.localEpochs),
+                deadlineMilliseconds: UInt32(min(Double(UInt32.max), configuration.roundTimeoutSeconds * 1000)),
+                learningRate: configuration.job.sgd.learningRate, modelVersion: plan.version, baseVersion: model.base,
+                model: model.tensor)).encodedFrame()
+            frames[model.base] = frame
+            deliveries.append(RoundOpening.Delivery(client: client, connection: entry.connection, frame: frame))
+            let member = configuration.fleet?.members[client]
+            participants[client] = RoundInProgress.Participant(
+                connection: entry.connection, device: member?.device ?? entry.device, link: member?.link ?? entry.link,
+                deviceClass: member?.className)
+            registered[client]!.unanswered.append(next)
+        }
+        let deadline = now + .seconds(configuration.roundTimeoutSeconds)
+        current = RoundInProgress(
+            attempt: next, selected: selected, pending: Set(selected), participants: participants,
+            collector: DeltaCollector(combination: strategy.combination, parameterCount: global.count),
+            downlink: plan, started: now, deadline: deadline, deviceStart: world?.now,
+            frameBytes: Dictionary(uniqueKeysWithValues: deliveries.map { ($0.client, $0.frame.readableBytes) }))
+        actions.append(.openRound(RoundOpening(attempt: next, deliveries: deliveries, deadline: deadline)))
+    }
+
+    /// Every byte of the round must have left (or failed to leave) the socket before it is counted,
+    /// or the round's deadline (and a moment for the last Ack) must have passed: a client that stopped
+    /// reading is then cut off with what its socket took (a pending client was already dropped as
+    /// `timeout` at the deadline).
+    private mutating func closeRound() {
+        guard let round = current else { return }
+        current = nil
+        closing = round
+        actions.append(.settleRound(
+            round.attempt, participants: round.participants.mapValues(\.connection),
+            writesDue: max(round.deadline, clock.now + Self.lastWriteGrace)))
+    }
+
+    /// With a fleet, closes `round` on the device clock: participants without an update spent
+    /// their download; the round closes when its last aggregated update arrived, or at the deadline
+    /// if any participant's update is missing; every radio's tail up to then is charged.
+    private mutating func closeOnDeviceClock(_ round: inout RoundInProgress) -> (record: RoundRecord.DeviceRound, tails: [Int: Double])? {
+        guard world != nil, let start = round.deviceStart else { return nil }
+        for client in round.selected where round.timelines[client] == nil {
+            round.timelines[client] = world!.clientRound(
+                client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: 0, uploadBytes: nil)
+        }
+        let deadline = configuration.deviceDeadlineSeconds.map { start + $0 }
+        let everyoneArrived = round.accepted.count == round.selected.count
+        let end = deadline.flatMap { everyoneArrived ? nil : $0 } ?? round.timelines.values.map(\.timeline.end).max() ?? start
+        let tails = world!.closeRound(at: end)
+        let inRound = Set(round.selected)
+        let idleTails = tails.filter { !inRound.contains($0.key) }.values.reduce(0, +)
+        return (RoundRecord.DeviceRound(interval: DeviceInterval(start: start, end: end), deadline: deadline, idleRadioTailJoules: idleTails),
+                tails.filter { inRound.contains($0.key) })
+    }
+
+    private mutating func commit(_ round: RoundInProgress, bytes: [Int: ByteCounts]) throws {
+        let completed = round.accepted.count >= max(1, configuration.minCompletion)
+        if completed, let meanDelta = round.collector.combined() {
+            strategy.apply(meanDelta: meanDelta, to: &global)
+        }
+        let wallSeconds = clock.secondsSince(round.started)
+        let evaluationStart = clock.now
+        let evaluation = try configuration.job.model.evaluate(parameters: global, on: testSet)
+        let evaluationSeconds = clock.secondsSince(evaluationStart)
+
+        var round = round
+        let device = closeOnDeviceClock(&round)
+        let clients = round.clientRounds(bytes: bytes, tails: device?.tails ?? [:])
+        let compute = clients.reduce(0) { $0 + $1.energy.computeJoules }
+        let communication = clients.reduce(0) { $0 + $1.energy.communicationJoules } + (device?.record.idleRadioTailJoules ?? 0)
+        let grams = configuration.grid.grams(joules: compute + communication)
+        let previous = records.last
+        let record = RoundRecord(
+            round: round.attempt.round, attempt: round.attempt.attempt, status: completed ? .completed : .failed,
+            selected: round.selected, completed: round.accepted.keys.sorted(), dropped: round.droppedInOrder,
+            trainLoss: round.trainLoss, testAccuracy: evaluation.accuracy, testLoss: evaluation.loss, clients: clients,
+            downlinkStages: round.downlink.sizes, downlinkEncodeSeconds: round.downlink.seconds,
+            wallSeconds: wallSeconds, evaluationSeconds: evaluationSeconds,
+            elapsedSeconds: clock.secondsSince(jobStart ?? round.started),
+            energy: RoundRecord.RoundEnergy(
+                computeJoules: compute, communicationJoules: communication, totalJoules: compute + communication,
+                cumulativeJoules: (previous?.energy.cumulativeJoules ?? 0) + compute + communication,
+                kilowattHours: kilowattHours(joules: compute + communication), gramsCO2e: grams,
+                cumulativeGramsCO2e: (previous?.energy.cumulativeGramsCO2e ?? 0) + grams),
+            cumulativeUplinkBytes: (previous?.cumulativeUplinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesRead },
+            cumulativeDownlinkBytes: (previous?.cumulativeDownlinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesWritten },
+            device: device?.record)
+        records.append(record)
+        if completed {
+            next = RoundAttempt(round: next.round + 1, attempt: 1)
+        } else {
+            actions.append(.log(
+                .warning, "\(round.attempt) failed: \(round.accepted.count) of \(configuration.minCompletion) updates needed"))
+            next.attempt += 1
+        }
+        // The ledger line goes to disk first, then the state after it: a crash before the checkpoint
+        // is written re-runs the round.
+        actions.append(.commit(record, Checkpoint(
+            header: .init(jobJSON: jobJSON, round: next.round, attempt: next.attempt, ledgerBytes: 0, aggregation: aggregation),
+            global: global, strategyState: strategy.state)))
+        guard next.attempt <= configuration.maxRoundAttempts else {
+            finished = true
+            return actions.append(.fail(.roundFailed(round: round.attempt.round, attempts: configuration.maxRoundAttempts)))
+        }
+        try startRoundIfReady()
+    }
+}

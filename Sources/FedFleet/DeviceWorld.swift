@@ -1,0 +1,60 @@
+import FedEnergy
+
+/// The device world a job's rounds run in: the fleet, each client's radio over device time, and
+/// the device clock, which moves from one round's start to its close and never reads the host's.
+///
+/// The coordinator asks it when a client's update arrives in device time, given the bytes and FLOPs
+/// the client really produced, and what that cost in joules; rounds follow one another with no
+/// device time between them (the coordinator's aggregation and evaluation take none).
+public struct DeviceWorld: Sendable {
+    /// The fleet.
+    public let fleet: Fleet
+    /// Device seconds since the job began: the start of the round that opens next.
+    public private(set) var now = 0.0
+    private var radios: [Int: RadioTimeline] = [:]
+
+    /// A world of `fleet` at device second `now`, every radio idle.
+    public init(fleet: Fleet, now: Double = 0) {
+        self.fleet = fleet
+        self.now = now
+    }
+
+    /// `client`'s round starting at `start`: `downloadBytes` down, `flops` of training, then (when
+    /// `uploadBytes` is given) the update up. Returns the timeline and its energy, the tail before
+    /// the download included.
+    public mutating func clientRound(_ client: Int, from start: Double, downloadBytes: Int, flops: Int, uploadBytes: Int?)
+        -> (timeline: DeviceTimeline, energy: DeviceRoundEnergy)
+    {
+        let member = fleet.members[client]
+        var radio = radios[client] ?? RadioTimeline(link: member.link)
+        defer { radios[client] = radio }
+        let download = radio.transfer(bytes: downloadBytes, .down, at: start)
+        var timeline = DeviceTimeline(download: DeviceInterval(start: download.requested, end: download.end))
+        var energy = DeviceRoundEnergy(
+            computeSeconds: 0, computeJoules: 0, downlinkJoules: download.transferJoules, uplinkJoules: 0,
+            overheadJoules: download.promotionJoules + download.tailJoules, promotions: download.promoted ? 1 : 0)
+        guard let uploadBytes else { return (timeline, energy) }
+        let seconds = member.computeSeconds(flops: flops)
+        timeline.training = DeviceInterval(start: download.end, end: download.end + seconds)
+        energy.computeSeconds = seconds
+        energy.computeJoules = seconds * member.device.activePowerWatts.value
+        let upload = radio.transfer(bytes: uploadBytes, .up, at: download.end + seconds)
+        timeline.upload = DeviceInterval(start: upload.requested, end: upload.end)
+        energy.uplinkJoules = upload.transferJoules
+        energy.overheadJoules += upload.promotionJoules + upload.tailJoules
+        energy.promotions += upload.promoted ? 1 : 0
+        return (timeline, energy)
+    }
+
+    /// Closes the round at device second `end`: the clock moves there, and every radio's tail up to
+    /// then is charged; returns those joules by client.
+    public mutating func closeRound(at end: Double) -> [Int: Double] {
+        now = max(now, end)
+        var tails: [Int: Double] = [:]
+        for client in radios.keys.sorted() {
+            let joules = radios[client]!.chargeTail(until: now)
+            if joules > 0 { tails[client] = joules }
+        }
+        return tails
+    }
+}

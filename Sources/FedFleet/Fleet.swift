@@ -1,0 +1,125 @@
+import FedData
+import FedEnergy
+import Foundation
+
+/// A fleet resolved for one job: every client's class, profiles, speed and availability, drawn
+/// deterministically from the job's seed and the client's id.
+public struct Fleet: Sendable, Hashable {
+    /// One client as the fleet makes it.
+    public struct Member: Sendable, Hashable {
+        /// Its class's name.
+        public var className: String
+        /// The device it models.
+        public var device: DeviceProfile
+        /// The link it models.
+        public var link: LinkProfile
+        /// Its compute speed relative to the device's sustained FLOP/s.
+        public var speedFactor: Double
+        /// When it is online.
+        public var availability: Availability
+        /// Where a window of its diurnal availability starts, as a fraction of the day.
+        var phase: Double
+
+        /// Device seconds to compute `flops`.
+        public func computeSeconds(flops: Int) -> Double {
+            device.computeSeconds(flops: flops) / speedFactor
+        }
+    }
+
+    /// The file's description.
+    public let spec: FleetSpec
+    /// The clients, by id.
+    public let members: [Member]
+    private let seed: UInt64
+
+    /// Resolves `spec` for `clientCount` clients under `profiles`; throws, naming the class and
+    /// field, if the fleet breaks a rule (an unknown profile, shares not summing to 1, a negative or
+    /// mismatched count, an empty fleet, an availability out of range).
+    public init(_ spec: FleetSpec, profiles: EnergyProfiles, clientCount: Int, seed: UInt64) throws {
+        guard !spec.classes.isEmpty else { throw FleetError.invalid("fleet \"\(spec.name)\" has no classes") }
+        let counts = try Self.counts(of: spec, clientCount: clientCount)
+        var order = Array(0..<clientCount)
+        var shuffling = SeededGenerator(seed: seed, stream: 0xF1EE7)
+        order.shuffle(using: &shuffling)
+        var members = [Member?](repeating: nil, count: clientCount)
+        var next = 0
+        for (clientClass, count) in zip(spec.classes, counts) {
+            let owner = "class \"\(clientClass.name)\""
+            let device: DeviceProfile
+            let link: LinkProfile
+            do {
+                device = try profiles.device(clientClass.device)
+                link = try profiles.link(clientClass.link)
+            } catch {
+                throw FleetError.invalid("\(owner): \(error)")
+            }
+            let spread = clientClass.speedSpread ?? 0
+            guard spread >= 0, spread.isFinite else { throw FleetError.invalid("\(owner): speedSpread \(spread) must be 0 or more") }
+            let availability = clientClass.availability ?? .always
+            try availability.validate(owner: owner)
+            for id in order[next..<(next + count)] {
+                var draws = SeededGenerator(seed: seed &+ UInt64(id), stream: 0x5BEED)
+                members[id] = Member(
+                    className: clientClass.name, device: device, link: link, speedFactor: exp(spread * draws.nextNormal()),
+                    availability: availability, phase: draws.nextUnit())
+            }
+            next += count
+        }
+        self.spec = spec
+        self.members = members.map { $0! }
+        self.seed = seed
+    }
+
+    /// Each class's client count: its count, or its share of `clientCount` by largest remainder.
+    private static func counts(of spec: FleetSpec, clientCount: Int) throws -> [Int] {
+        let byCount = spec.classes.allSatisfy { $0.count != nil && $0.share == nil }
+        let byShare = spec.classes.allSatisfy { $0.share != nil && $0.count == nil }
+        guard byCount || byShare else {
+            throw FleetError.invalid("give every class a share, or every class a count, not both and not neither")
+        }
+        if byCount {
+            for clientClass in spec.classes where clientClass.count! < 0 {
+                throw FleetError.invalid("class \"\(clientClass.name)\": count \(clientClass.count!) is negative")
+            }
+            let total = spec.classes.reduce(0) { $0 + $1.count! }
+            guard total == clientCount else {
+                throw FleetError.invalid("the classes' counts add up to \(total), and the job has \(clientCount) clients")
+            }
+            return spec.classes.map { $0.count! }
+        }
+        for clientClass in spec.classes where !(clientClass.share! >= 0 && clientClass.share! <= 1) {
+            throw FleetError.invalid("class \"\(clientClass.name)\": share \(clientClass.share!) is not in [0, 1]")
+        }
+        let total = spec.classes.reduce(0) { $0 + $1.share! }
+        guard abs(total - 1) < 1e-6 else { throw FleetError.invalid("the classes' shares add up to \(total), not 1") }
+        let exact = spec.classes.map { $0.share! * Double(clientCount) }
+        var counts = exact.map { Int($0.rounded(.down)) }
+        let byRemainder = exact.indices.sorted { (exact[$0] - Double(counts[$0]), -$0) > (exact[$1] - Double(counts[$1]), -$1) }
+        for index in byRemainder.prefix(clientCount - counts.reduce(0, +)) { counts[index] += 1 }
+        return counts
+    }
+
+    /// Whether `client` is online in `round` at device second `time`.
+    public func isOnline(_ client: Int, round: Int, at time: Double) -> Bool {
+        let member = members[client]
+        switch member.availability {
+        case .always:
+            return true
+        case .probability(let probability):
+            var draw = SeededGenerator(seed: seed &+ UInt64(client) &* 1_000_003 &+ UInt64(round), stream: 0x0A1)
+            return draw.nextUnit() < probability
+        case .diurnal(let online, let day):
+            let hour = (time / 3600 + member.phase * day).truncatingRemainder(dividingBy: day)
+            return hour < online
+        }
+    }
+
+    /// The device second from which `client`'s current online window ends, if it ends before
+    /// `horizon` (nil when it stays online that long): a diurnal client drops out of a round there.
+    public func offlineTime(_ client: Int, after time: Double, before horizon: Double) -> Double? {
+        guard case .diurnal(let online, let day) = members[client].availability, isOnline(client, round: 0, at: time) else { return nil }
+        let hour = (time / 3600 + members[client].phase * day).truncatingRemainder(dividingBy: day)
+        let end = time + (online - hour) * 3600
+        return end < horizon ? end : nil
+    }
+}
