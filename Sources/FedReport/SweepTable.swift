@@ -4,7 +4,9 @@ import Foundation
 
 /// One uplink and downlink pipeline pair's outcome in a sweep, read back from its run's ledger and summary.
 public struct SweepRow: Encodable, Sendable {
+    /// The uplink pipeline's SPEC.
     public var codec: String
+    /// The downlink pipeline's SPEC.
     public var downlinkCodec: String
     var finalAccuracy: Double
     var uplinkBytes: Int
@@ -60,6 +62,7 @@ public struct SweepRow: Encodable, Sendable {
 public struct SweepTable {
     /// The rows, each marked on or off the Pareto front.
     public private(set) var rows: [SweepRow]
+    /// The accuracy whose cost in uplink bytes the table reports.
     public var targetAccuracy: Double
     /// Whether every row sent the model as differences (`--downlink-delta`).
     public var downlinkDifferences: Bool
