@@ -110,10 +110,13 @@ public struct SweepTable {
 
 extension SweepTable {
     /// One self-contained page: the table, and test accuracy against cumulative bytes both ways with
-    /// one line per pair (on a log scale: the pipelines differ by orders of magnitude); the legend
-    /// marks the Pareto front.
+    /// one line per pair (on a log scale: the pipelines differ by orders of magnitude), named in a
+    /// list of colors under the chart that marks the Pareto front.
     public var html: String {
-        let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+        let colors = [
+            "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+            "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5", "#393b79",
+        ]
         let series = rows.enumerated().map { index, row in
             SVGChart.Series(
                 name: "\(row.codec) / \(row.downlinkCodec)" + (row.onParetoFront ? " (Pareto)" : ""), color: colors[index % colors.count],
@@ -121,7 +124,9 @@ extension SweepTable {
         }
         let chart = SVGChart.lines(
             title: "Test accuracy against cumulative bytes both ways", xLabel: "cumulative uplink + downlink (MB, log scale)",
-            yLabel: "test accuracy", series: series, xFromZero: false, xTickLabel: { String(format: "%g", pow(10, $0)) })
+            yLabel: "test accuracy", series: series, xFromZero: false, xTickLabel: { String(format: "%g", pow(10, $0)) },
+            legend: false)
+        let legend = series.map { #"<li><span style="color: \#($0.color)">&#9632;</span> \#(escape($0.name))</li>"# }.joined()
         let table = ReportTable(
             header: ["uplink", "downlink", "final accuracy", "uplink bytes", "downlink bytes", "total bytes", "energy J",
                 "uplink bytes to target", "mean round s", "Pareto"],
@@ -140,6 +145,7 @@ extension SweepTable {
             Bytes are counted at the coordinator's sockets.</p>
             \(table.html)
             \(chart)
+            <ul style="list-style: none; columns: 2; font-size: 13px">\(legend)</ul>
             </body></html>
 
             """
