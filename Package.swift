@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "FedCommandLine",
             dependencies: [
-                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedWire",
+                "FedClient", "FedCodec", "FedCoordinator", "FedData", "FedEnergy", "FedFleet", "FedLearning", "FedWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "fedwatt-coordinator",
             dependencies: [
-                "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedLedger", "FedWire",
+                "FedCommandLine", "FedCoordinator", "FedData", "FedFleet", "FedLearning", "FedLedger", "FedWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -134,8 +134,8 @@ let package = Package(
         .testTarget(
             name: "FedWattIntegrationTests",
             dependencies: [
-                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedReport",
-                "FedWire", "fedwatt", "fedwatt-coordinator", "fedwatt-client",
+                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedEnergy", "FedFleet", "FedLearning", "FedLedger",
+                "FedReport", "FedWire", "fedwatt", "fedwatt-coordinator", "fedwatt-client",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

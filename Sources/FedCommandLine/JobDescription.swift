@@ -1,6 +1,7 @@
 import FedClient
 import FedCoordinator
 import FedData
+import FedFleet
 import FedLearning
 import Foundation
 
@@ -48,11 +49,18 @@ public struct JobDescription: Sendable, Hashable, Codable {
     public var tls: TLSFiles?
     /// The clients `fedwatt` starts itself (nil for a coordinator started by hand).
     public var simulatedClients: SimulatedClients?
+    /// The fleet the clients stand for (nil: no device clock).
+    public var fleet: FleetSpec?
+    /// Device seconds a round waits, with a fleet.
+    public var deadline: Double?
+    /// The over-selection factor, with a fleet.
+    public var overSelect: Double?
 
     /// Describes a job.
     public init(
         clients: Int, model: ModelChoice, sgd: SGDConfiguration, seed: UInt64, data: DataSettings, federation: FederationSettings,
-        energy: EnergySettings, fleetSecretFile: String? = nil, tls: TLSFiles? = nil, simulatedClients: SimulatedClients? = nil
+        energy: EnergySettings, fleetSecretFile: String? = nil, tls: TLSFiles? = nil, simulatedClients: SimulatedClients? = nil,
+        fleet: FleetSpec? = nil, deadline: Double? = nil, overSelect: Double? = nil
     ) {
         self.clients = clients
         self.model = model
@@ -64,6 +72,9 @@ public struct JobDescription: Sendable, Hashable, Codable {
         self.fleetSecretFile = fleetSecretFile
         self.tls = tls
         self.simulatedClients = simulatedClients
+        self.fleet = fleet
+        self.deadline = deadline
+        self.overSelect = overSelect
     }
 
     /// The file's name in an output folder.

@@ -221,6 +221,8 @@ public enum CoordinatorError: Error, CustomStringConvertible {
     case roundFailed(round: Int, attempts: Int)
     /// The event stream finished while rounds remained (the server stopped).
     case eventStreamEnded
+    /// With a fleet, no ready client came online within a week of device time.
+    case nobodyOnline(round: Int)
 
     public var description: String {
         switch self {
@@ -228,6 +230,8 @@ public enum CoordinatorError: Error, CustomStringConvertible {
             return "round \(round) failed \(attempts) times: too few clients completed it (see --min-completion, --round-timeout)"
         case .eventStreamEnded:
             return "the coordinator stopped receiving events before the job finished"
+        case .nobodyOnline(let round):
+            return "no ready client came online within a week of device time before round \(round) (see the fleet's availability)"
         }
     }
 }

@@ -43,6 +43,9 @@ public struct CoordinatorConfiguration: Sendable {
     /// Device seconds a round waits for updates, with a fleet (`--deadline`; nil: it waits for
     /// every update that comes); later ones are stragglers.
     public var deviceDeadlineSeconds: Double?
+    /// With a fleet, select this factor times the clients the selection wants and aggregate the
+    /// first that many updates to arrive in device time (`--over-select`; nil: no over-selection).
+    public var overSelection: Double?
 
     /// Creates a configuration.
     public init(

@@ -46,6 +46,12 @@ public struct DeviceWorld: Sendable {
         return (timeline, energy)
     }
 
+    /// Lets `seconds` of device time pass with no round (nobody was online); radios' tails keep
+    /// running and are charged at the next round's close.
+    public mutating func wait(_ seconds: Double) {
+        now += seconds
+    }
+
     /// Closes the round at device second `end`: the clock moves there, and every radio's tail up to
     /// then is charged; returns those joules by client.
     public mutating func closeRound(at end: Double) -> [Int: Double] {

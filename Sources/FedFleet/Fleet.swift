@@ -99,27 +99,35 @@ public struct Fleet: Sendable, Hashable {
         return counts
     }
 
-    /// Whether `client` is online in `round` at device second `time`.
-    public func isOnline(_ client: Int, round: Int, at time: Double) -> Bool {
-        let member = members[client]
-        switch member.availability {
+    /// Whether `client` is online at device second `time`, when a round attempt selects its
+    /// clients: `step` counts the times the selection already found nobody online and let device
+    /// time pass (a client online with a probability is drawn anew for each round, attempt and step).
+    public func isOnline(_ client: Int, round: Int, attempt: Int = 1, step: Int = 0, at time: Double) -> Bool {
+        switch members[client].availability {
         case .always:
             return true
         case .probability(let probability):
-            var draw = SeededGenerator(seed: seed &+ UInt64(client) &* 1_000_003 &+ UInt64(round), stream: 0x0A1)
+            let moment = UInt64(round) &* 1_000_003 &+ UInt64(attempt) &* 10_007 &+ UInt64(step)
+            var draw = SeededGenerator(seed: seed &+ UInt64(client) &* 0x9E37_79B9 &+ moment, stream: 0x0A1)
             return draw.nextUnit() < probability
-        case .diurnal(let online, let day):
-            let hour = (time / 3600 + member.phase * day).truncatingRemainder(dividingBy: day)
-            return hour < online
+        case .diurnal(let online, _):
+            return dayHour(client, at: time) < online
         }
     }
 
-    /// The device second from which `client`'s current online window ends, if it ends before
-    /// `horizon` (nil when it stays online that long): a diurnal client drops out of a round there.
+    /// The device second at which `client`'s online window ends, if it is online at `time` and the
+    /// window ends before `horizon` (nil otherwise): a diurnal client drops out of a round there.
     public func offlineTime(_ client: Int, after time: Double, before horizon: Double) -> Double? {
-        guard case .diurnal(let online, let day) = members[client].availability, isOnline(client, round: 0, at: time) else { return nil }
-        let hour = (time / 3600 + members[client].phase * day).truncatingRemainder(dividingBy: day)
+        guard case .diurnal(let online, _) = members[client].availability else { return nil }
+        let hour = dayHour(client, at: time)
+        guard hour < online else { return nil }
         let end = time + (online - hour) * 3600
         return end < horizon ? end : nil
+    }
+
+    /// The hour of `client`'s own device day at `time` (its window opens at hour 0).
+    private func dayHour(_ client: Int, at time: Double) -> Double {
+        guard case .diurnal(_, let day) = members[client].availability else { return 0 }
+        return (time / 3600 + members[client].phase * day).truncatingRemainder(dividingBy: day)
     }
 }

@@ -1,5 +1,5 @@
 /// Why a selected client's update is not in a round. In the ledger it is the text it has always
-/// been (`timeout`, `disconnected`, `reconnected`, `rejected: CODE: DETAIL`, `straggler`), so old ledgers load.
+/// been (`timeout`, `disconnected`, `reconnected`, `rejected: CODE: DETAIL`, `straggler`, `offline`, `not needed`), so old ledgers load.
 public enum DropReason: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The round's deadline passed without the client's update (or its socket would not take the round's frames).
     case timeout
@@ -12,6 +12,12 @@ public enum DropReason: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The update arrived in device time after the round closed (`--deadline` with a `--fleet`): the
     /// client's work was done and its energy spent, but the update is not aggregated.
     case straggler
+    /// The client's online window ended before its update arrived, in device time (`--fleet` with a
+    /// diurnal availability).
+    case offline
+    /// With over-selection (`--over-select`), enough updates arrived before this one in device time;
+    /// its energy was spent, its update is not aggregated.
+    case notNeeded
 
     private static let rejectedPrefix = "rejected: "
 
@@ -23,6 +29,8 @@ public enum DropReason: Sendable, Hashable, Codable, CustomStringConvertible {
         case .reconnected: return "reconnected"
         case .rejected(let refusal): return Self.rejectedPrefix + refusal
         case .straggler: return "straggler"
+        case .offline: return "offline"
+        case .notNeeded: return "not needed"
         }
     }
 
@@ -33,6 +41,8 @@ public enum DropReason: Sendable, Hashable, Codable, CustomStringConvertible {
         case "disconnected": self = .disconnected
         case "reconnected": self = .reconnected
         case "straggler": self = .straggler
+        case "offline": self = .offline
+        case "not needed": self = .notNeeded
         case let refusal where refusal.hasPrefix(Self.rejectedPrefix): self = .rejected(String(refusal.dropFirst(Self.rejectedPrefix.count)))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown drop reason \"\(text)\""))

@@ -47,6 +47,11 @@ public struct JobSummary: Sendable, Codable {
     public var gramsCO2e: Double
     /// Every byte each client's connections carried, registration and Bye included, counted at the socket.
     public var connectionBytes: [ClientBytes]
+    /// With a fleet, device seconds from the job's start to the end of its last round (nil without one).
+    public var deviceSeconds: Double?
+    /// With a fleet, joules spent by clients whose update was not aggregated (stragglers, the not
+    /// needed, the offline), their compute and radio both.
+    public var wastedJoules: Double?
 
     /// Creates a value with every field given.
     public init(
@@ -54,7 +59,7 @@ public struct JobSummary: Sendable, Codable {
         finalLoss: Double, uplinkBytes: Int, downlinkBytes: Int, uplinkStages: StageSizes, downlinkStages: StageSizes,
         clientFLOPs: Int, clientCPUSeconds: Double, roundsWallSeconds: Double, evaluationSeconds: Double,
         elapsedSeconds: Double, grid: String, computeJoules: Double, communicationJoules: Double, totalJoules: Double,
-        gramsCO2e: Double, connectionBytes: [ClientBytes]
+        gramsCO2e: Double, connectionBytes: [ClientBytes], deviceSeconds: Double? = nil, wastedJoules: Double? = nil
     ) {
         self.job = job
         self.strategy = strategy
@@ -78,6 +83,8 @@ public struct JobSummary: Sendable, Codable {
         self.totalJoules = totalJoules
         self.gramsCO2e = gramsCO2e
         self.connectionBytes = connectionBytes
+        self.deviceSeconds = deviceSeconds
+        self.wastedJoules = wastedJoules
     }
 
     /// A client's whole-connection byte counts, summed over its reconnections.

@@ -2,6 +2,7 @@ import ArgumentParser
 import FedCommandLine
 import FedCoordinator
 import FedData
+import FedFleet
 import FedLearning
 import FedLedger
 import FedWire
@@ -77,6 +78,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var federation: FederationOptions
     @OptionGroup var energy: ProfileOptions
+    @OptionGroup var world: DeviceWorldOptions
 
     func validate() throws {
         guard minClients > 0 else { throw ValidationError("--min-clients must be at least 1") }
@@ -92,7 +94,8 @@ struct FedWattCoordinator: AsyncParsableCommand {
         if let job { return try JobDescription(file: job) }
         return JobDescription(
             clients: clients ?? minClients, model: model.choice, sgd: training.sgd, seed: training.seed, data: data.settings,
-            federation: federation.settings, energy: energy.settings, fleetSecretFile: fleetSecret.path, tls: tls.files)
+            federation: federation.settings, energy: energy.settings, fleetSecretFile: fleetSecret.path, tls: tls.files,
+            fleet: try world.spec(), deadline: world.deadline, overSelect: world.overSelect)
     }
 
     func run() async throws {
@@ -110,6 +113,9 @@ struct FedWattCoordinator: AsyncParsableCommand {
             clipNorm: federation.clipNorm, profiles: profiles, grid: try profiles.grid(description.energy.grid))
         configuration.resume = resume
         configuration.downlinkDeltas = federation.downlinkDelta
+        configuration.fleet = try description.fleet.map { try Fleet($0, profiles: profiles, clientCount: description.clients, seed: description.seed) }
+        configuration.deviceDeadlineSeconds = description.deadline
+        configuration.overSelection = description.overSelect
         if let secrets {
             configuration.secrets = try ClientSecrets(file: secrets)
         } else if let fleetSecretFile = description.fleetSecretFile {
@@ -143,6 +149,9 @@ struct FedWattCoordinator: AsyncParsableCommand {
                 summary.roundsCompleted, summary.finalAccuracy, megabytes(summary.uplinkBytes), megabytes(summary.downlinkBytes),
                 summary.roundsWallSeconds, summary.evaluationSeconds, summary.totalJoules, summary.computeJoules,
                 summary.communicationJoules, summary.gramsCO2e, summary.grid))
+            if let device = summary.deviceSeconds, let wasted = summary.wastedJoules {
+                say(String(format: "device time %.1f s; %.1f J spent by clients whose updates were not aggregated", device, wasted))
+            }
             say("wrote \(out)/ledger.jsonl and \(out)/summary.json")
         } catch {
             await server.shutdown()
@@ -153,9 +162,9 @@ struct FedWattCoordinator: AsyncParsableCommand {
     @Sendable static func printProgress(_ record: RoundRecord, rounds: Int) {
         let status = record.status == .completed ? "" : "  FAILED attempt \(record.attempt)"
         say(String(
-            format: "round %3d/%d  accuracy %.4f  loss %.4f  clients %d/%d  up %@  down %@  round %.2f s  elapsed %.1f s%@",
+            format: "round %3d/%d  accuracy %.4f  loss %.4f  clients %d/%d  up %@  down %@  round %.2f s  elapsed %.1f s%@%@",
             record.round, rounds, record.testAccuracy, record.testLoss, record.completed.count, record.selected.count,
             megabytes(record.cumulativeUplinkBytes), megabytes(record.cumulativeDownlinkBytes), record.wallSeconds,
-            record.elapsedSeconds, status))
+            record.elapsedSeconds, record.device.map { String(format: "  device %.1f s", $0.interval.end) } ?? "", status))
     }
 }

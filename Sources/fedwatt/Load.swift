@@ -31,7 +31,7 @@ struct Load: AsyncParsableCommand {
         let children = ChildProcesses()
         let signalSources = children.stopAllOnSignals()
         defer { signalSources.forEach { $0.cancel() } }
-        let simulation = job.simulation()
+        let simulation = try job.simulation()
         let (coordinator, port) = try await simulation.launchCoordinator(children, out: out)
         let peak = NIOLockedValueBox(0)
         let pid = coordinator.process.processIdentifier

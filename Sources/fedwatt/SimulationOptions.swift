@@ -15,6 +15,7 @@ struct SimulationOptions: ParsableArguments {
     @OptionGroup var profiles: ClientProfileOptions
     @OptionGroup var fleetSecret: FleetSecretOption
     @OptionGroup var tls: TLSIdentityOptions
+    @OptionGroup var world: DeviceWorldOptions
 
     @Option(help: "Clients 0..<K run --attack (robustness experiments).")
     var attackers: Int = 0
@@ -40,15 +41,16 @@ struct SimulationOptions: ParsableArguments {
     }
 
     /// The job these options describe, optionally with other federation settings.
-    func description(federation override: FederationSettings? = nil) -> JobDescription {
+    func description(federation override: FederationSettings? = nil) throws -> JobDescription {
         JobDescription(
             clients: clients, model: model.choice, sgd: training.sgd, seed: training.seed, data: data.settings,
             federation: override ?? federation.settings, energy: energy.settings, fleetSecretFile: fleetSecret.path, tls: tls.files,
-            simulatedClients: .init(device: profiles.device, link: profiles.link, attackers: attackers, attack: attack))
+            simulatedClients: .init(device: profiles.device, link: profiles.link, attackers: attackers, attack: attack),
+            fleet: try world.spec(), deadline: world.deadline, overSelect: world.overSelect)
     }
 
     /// The simulation these options describe, optionally with other federation settings.
-    func simulation(federation override: FederationSettings? = nil, clientLogs: Bool = false) -> Simulation {
-        Simulation(job: description(federation: override), clientLogs: clientLogs)
+    func simulation(federation override: FederationSettings? = nil, clientLogs: Bool = false) throws -> Simulation {
+        Simulation(job: try description(federation: override), clientLogs: clientLogs)
     }
 }

@@ -72,6 +72,13 @@ import Testing
         // The next round starts where this one closed.
         for client in 0..<2 { try driver.answer(client, moving: 0.1) }
         #expect(driver.records[1].device?.interval.start == 0.1)
+        // The summary counts the straggler's energy as wasted, and the device time to the last round.
+        let summary = driver.machine.summary(connectionBytes: [])
+        let wasted = driver.records.flatMap { record in
+            record.clients.filter { line in record.dropped.contains { $0.client == line.client } }
+        }.reduce(0) { $0 + $1.energy.computeJoules + $1.energy.communicationJoules }
+        #expect(abs((summary.wastedJoules ?? 0) - wasted) < 1e-9 && wasted > 0)
+        #expect(summary.deviceSeconds == driver.records[1].device?.interval.end)
     }
 
     /// The LTE radio's tail after round 1 runs into round 2: charged to round 2 up to its close
@@ -101,5 +108,77 @@ import Testing
         } else {
             #expect(abs(round2.device!.idleRadioTailJoules - min(tail, 1.060 * elapsed)) < 1e-9)
         }
+    }
+}
+
+/// Availability through the state machine: only clients online at a round's device start are
+/// selected, and when none is, device time moves on until one is.
+@Suite struct AvailabilityTests {
+    func driver(_ availability: Availability, clients: Int, rounds: Int) throws -> MachineDriver {
+        try MachineDriver(clients: clients, rounds: rounds) { configuration in
+            let spec = FleetSpec(name: "a", classes: [.init(name: "pi", device: "rpi4", link: "wifi", share: 1, availability: availability)])
+            configuration.fleet = try? Fleet(spec, profiles: configuration.profiles, clientCount: clients, seed: configuration.job.seed)
+            configuration.minCompletion = 1
+        }
+    }
+
+    @Test func onlyClientsOnlineThisRoundAreSelected() throws {
+        var driver = try driver(.probability(0.5), clients: 8, rounds: 6)
+        let fleet = driver.configuration.fleet!
+        for client in 0..<8 { try driver.join(client) }
+        for round in 1...6 {
+            // Rounds follow one another on the device clock (nobody-online waits aside, none here).
+            let start = driver.records.last?.device?.interval.end ?? 0
+            let online = (0..<8).filter { fleet.isOnline($0, round: round, attempt: 1, at: start) }
+            #expect(driver.participants[round - 1] == online)
+            for client in driver.participants[round - 1] { try driver.answer(client, moving: 0.01) }
+        }
+        let sizes = Set(driver.participants.map(\.count))
+        #expect(sizes.count > 1 && !sizes.contains(8), "every round selected the same number: \(sizes)")
+    }
+
+    @Test func whenNobodyIsOnlineDeviceTimeMovesOnToTheirWindow() throws {
+        var driver = try driver(.diurnal(onlineHours: 2, dayHours: 24), clients: 3, rounds: 2)
+        let fleet = driver.configuration.fleet!
+        for client in 0..<3 { try driver.join(client) }
+        for client in driver.participants[0] { try driver.answer(client, moving: 0.01) }
+        let start = try #require(driver.records.first?.device?.interval.start)
+        let asked = driver.participants[0]
+        #expect(!asked.isEmpty && asked.allSatisfy { fleet.isOnline($0, round: 1, at: start) })
+        // The clock waited in steps of a device minute, and no earlier step found anyone online.
+        #expect(start.truncatingRemainder(dividingBy: RoundStateMachine.offlineWait) == 0)
+        if start > 0 {
+            #expect((0..<3).allSatisfy { !fleet.isOnline($0, round: 1, at: start - RoundStateMachine.offlineWait) })
+        }
+    }
+}
+
+/// Over-selection (Bonawitz et al. 2019): ask more clients than the round needs and keep the
+/// first updates to arrive in device time.
+@Suite struct OverSelectionTests {
+    @Test func theRoundClosesAtTheKthArrivalAndTheRestAreNotNeeded() throws {
+        var driver = try MachineDriver(clients: 6, rounds: 1) { configuration in
+            let spec = FleetSpec(name: "spread", classes: [.init(name: "pi", device: "rpi4", link: "wifi", share: 1, speedSpread: 1)])
+            configuration.fleet = try? Fleet(spec, profiles: configuration.profiles, clientCount: 6, seed: configuration.job.seed)
+            configuration.selection = .count(2)
+            configuration.overSelection = 1.5  // ceil(1.5 x 2) = 3 asked
+        }
+        let initial = driver.machine.globalModel
+        for client in 0..<6 { try driver.join(client) }
+        let asked = driver.participants[0]
+        #expect(asked.count == 3)
+        for (client, value) in zip(asked, [Float(1), 2, 4]) { try driver.answer(client, moving: value) }
+        let record = driver.records[0]
+        let arrival = Dictionary(uniqueKeysWithValues: record.clients.map { ($0.client, $0.timeline!.end) })
+        let byArrival = asked.sorted { arrival[$0]! < arrival[$1]! }
+        #expect(record.completed == byArrival.prefix(2).sorted())
+        #expect(record.dropped == [RoundRecord.Dropped(client: byArrival[2], reason: .notNeeded)])
+        #expect(record.device?.interval.end == arrival[byArrival[1]])
+        // The model moved by the mean of the two first arrivals' deltas, the slowest one's left out.
+        let value = Dictionary(uniqueKeysWithValues: zip(asked, [Float(1), 2, 4]))
+        let mean = (value[byArrival[0]]! + value[byArrival[1]]!) / 2
+        #expect(zip(driver.machine.globalModel, initial).allSatisfy { abs($0 - $1 - mean) < 1e-6 })
+        // The unneeded client's energy was spent all the same.
+        #expect(record.clients.first { $0.client == byArrival[2] }!.energy.computeJoules > 0)
     }
 }

@@ -3,6 +3,7 @@ import FedCodec
 import FedCoordinator
 import FedData
 import FedEnergy
+import FedFleet
 import FedLearning
 import FedLedger
 import FedWire
@@ -26,7 +27,8 @@ struct LoopbackJob {
         hidden: [Int] = [16],
         localEpochs: Int = 1, secrets: ClientSecrets? = nil, tls: TLSRole? = nil,
         budget: InboundBudget? = InboundBudget(limit: 64 << 20, frameTimeout: .seconds(30)),
-        downlinkCodec: CodecSpec = .none, downlinkDeltas: Bool = false, strangers: StrangerLimits? = StrangerLimits(handshakeTimeout: .seconds(10))
+        downlinkCodec: CodecSpec = .none, downlinkDeltas: Bool = false, strangers: StrangerLimits? = StrangerLimits(handshakeTimeout: .seconds(10)),
+        fleet: FleetSpec? = nil, deviceDeadline: Double? = nil
     ) async throws {
         var settings = DatasetSource.SyntheticSettings()
         settings.features = 32
@@ -45,6 +47,8 @@ struct LoopbackJob {
             strategy: strategy, outputDirectory: directory.path, clipNorm: clipNorm, profiles: profiles, grid: try profiles.grid("world"))
         configuration.secrets = secrets
         configuration.downlinkDeltas = downlinkDeltas
+        if let fleet { configuration.fleet = try Fleet(fleet, profiles: profiles, clientCount: clients, seed: job.seed) }
+        configuration.deviceDeadlineSeconds = deviceDeadline
         var logger = Logger(label: "fedwatt.coordinator")
         logger.logLevel = .warning
         coordinator = try Coordinator(

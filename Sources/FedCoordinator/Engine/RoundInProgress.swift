@@ -49,6 +49,10 @@ struct RoundInProgress {
     /// With a fleet: when it opened on the device clock, each participant's RoundStart frame size,
     /// and the device timeline and energy of each participant whose update arrived.
     var deviceStart: Double?
+    /// With over-selection, the updates the round aggregates (the first to arrive in device time),
+    /// and the accepted deltas held until the round knows which those are.
+    var needed: Int?
+    var heldDeltas: [Int: [Float]] = [:]
     var frameBytes: [Int: Int] = [:]
     var timelines: [Int: (timeline: DeviceTimeline, energy: DeviceRoundEnergy)] = [:]
 

@@ -172,7 +172,11 @@ public struct RoundStateMachine {
             communicationJoules: records.reduce(0) { $0 + $1.energy.communicationJoules },
             totalJoules: records.last?.energy.cumulativeJoules ?? 0,
             gramsCO2e: records.last?.energy.cumulativeGramsCO2e ?? 0,
-            connectionBytes: connectionBytes)
+            connectionBytes: connectionBytes, deviceSeconds: records.last?.device?.interval.end,
+            wastedJoules: world == nil ? nil : records.reduce(0) { total, record in
+                let wasted = Set(record.dropped.filter { [.straggler, .notNeeded, .offline].contains($0.reason) }.map(\.client))
+                return total + record.clients.filter { wasted.contains($0.client) }.reduce(0) { $0 + $1.energy.computeJoules + $1.energy.communicationJoules }
+            })
     }
 
     private mutating func takeActions() -> [RoundAction] {
@@ -289,12 +293,16 @@ public struct RoundStateMachine {
             encodeSeconds: accepted.encodeSeconds, stages: accepted.sizes, decodeSeconds: clock.secondsSince(decodingStart),
             norm: norm, clipped: clipped)
         current!.pending.remove(client)
-        if arrivesTooLate(client, update: update, flops: accepted.flops) {
+        if let fate = deviceFate(client, update: update, flops: accepted.flops) {
             current!.straggled[client] = figures
-            current!.dropped[client] = .straggler
+            current!.dropped[client] = fate
         } else {
-            // Changed in place: a copy of the round would copy its model-sized sum for every update.
-            current!.collector.add(accepted.delta, weight: Double(accepted.sampleCount))
+            if current!.needed != nil {
+                current!.heldDeltas[client] = accepted.delta  // over-selected: aggregated once the first arrivals are known
+            } else {
+                // Changed in place: a copy of the round would copy its model-sized sum for every update.
+                current!.collector.add(accepted.delta, weight: Double(accepted.sampleCount))
+            }
             current!.accepted[client] = figures
         }
         downlink.answered(client)
@@ -303,16 +311,18 @@ public struct RoundStateMachine {
     }
 
     /// With a fleet, places `client`'s round on the device clock (its RoundStart down, `flops` of
-    /// training, `update` up) and says whether the update arrives after the round's device-time
-    /// deadline. Without a fleet, no update is late.
-    private mutating func arrivesTooLate(_ client: Int, update: Update, flops: Int) -> Bool {
-        guard world != nil, let round = current, let start = round.deviceStart else { return false }
+    /// training, `update` up) and says why the update cannot be aggregated, if it cannot: its online
+    /// window ended first (`offline`), or it arrives after the round's device-time deadline
+    /// (`straggler`). Without a fleet, every update counts.
+    private mutating func deviceFate(_ client: Int, update: Update, flops: Int) -> DropReason? {
+        guard world != nil, let round = current, let start = round.deviceStart else { return nil }
         let placed = world!.clientRound(
             client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: flops,
             uploadBytes: Message.update(update).encodedFrame().readableBytes)
         current!.timelines[client] = placed
-        guard let deadline = configuration.deviceDeadlineSeconds else { return false }
-        return placed.timeline.end > start + deadline
+        if world!.fleet.offlineTime(client, after: start, before: placed.timeline.end) != nil { return .offline }
+        guard let deadline = configuration.deviceDeadlineSeconds, placed.timeline.end > start + deadline else { return nil }
+        return .straggler
     }
 
     /// Refuses a registered client's input: an Error frame, the connection closed, the client out of
@@ -350,7 +360,13 @@ public struct RoundStateMachine {
     private mutating func startRoundIfReady() throws {
         let ready = registered.filter(\.value.ready).map(\.key)
         guard current == nil, closing == nil, next.round <= configuration.rounds, ready.count >= configuration.minClients else { return }
-        let selected = configuration.selection.select(from: ready, seed: configuration.job.seed, round: next.round, attempt: next.attempt)
+        guard let online = onlineClients(among: ready) else { return }
+        // Over-selection asks ceil(F x K) clients for the K updates the selection wants.
+        let overSelection = world == nil ? nil : configuration.overSelection
+        let wanted = configuration.selection.count(available: online.count)
+        let needed = overSelection.map { _ in wanted }
+        let asked = overSelection.map { ClientSelection.count(Int((Double(wanted) * $0).rounded(.up))) } ?? configuration.selection
+        let selected = asked.select(from: online, seed: configuration.job.seed, round: next.round, attempt: next.attempt)
         var rounding = configuration.job.encodingGenerator(clientID: -1, round: next.round)
         let plan = try downlink.plan(global: global, selected: selected, generator: &rounding)
         let now = clock.now
@@ -379,9 +395,33 @@ public struct RoundStateMachine {
         current = RoundInProgress(
             attempt: next, selected: selected, pending: Set(selected), participants: participants,
             collector: DeltaCollector(combination: strategy.combination, parameterCount: global.count),
-            downlink: plan, started: now, deadline: deadline, deviceStart: world?.now,
+            downlink: plan, started: now, deadline: deadline, deviceStart: world?.now, needed: needed,
             frameBytes: Dictionary(uniqueKeysWithValues: deliveries.map { ($0.client, $0.frame.readableBytes) }))
         actions.append(.openRound(RoundOpening(attempt: next, deliveries: deliveries, deadline: deadline)))
+    }
+
+    /// Device seconds the clock moves on when a selection finds no ready client online.
+    public static let offlineWait = 60.0
+    /// How many such waits (a week of device time) before the job gives up.
+    static let maximumOfflineWaits = 7 * 24 * 60
+
+    /// The ready clients online now (all of them without a fleet). When none is, device time moves on
+    /// in ``offlineWait`` steps until one is; after ``maximumOfflineWaits`` the job fails (nil).
+    private mutating func onlineClients(among ready: [Int]) -> [Int]? {
+        guard let fleet = configuration.fleet, world != nil else { return ready }
+        for step in 0...Self.maximumOfflineWaits {
+            let online = ready.filter { fleet.isOnline($0, round: next.round, attempt: next.attempt, step: step, at: world!.now) }
+            if !online.isEmpty {
+                if step > 0 {
+                    actions.append(.log(.info, "no ready client was online for \(Double(step) * Self.offlineWait) device seconds before \(next)"))
+                }
+                return online
+            }
+            world!.wait(Self.offlineWait)
+        }
+        finished = true
+        actions.append(.fail(.nobodyOnline(round: next.round)))
+        return nil
     }
 
     /// Every byte of the round must have left (or failed to leave) the socket before it is counted,
@@ -407,8 +447,25 @@ public struct RoundStateMachine {
                 client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: 0, uploadBytes: nil)
         }
         let deadline = configuration.deviceDeadlineSeconds.map { start + $0 }
-        let everyoneArrived = round.accepted.count == round.selected.count
-        let end = deadline.flatMap { everyoneArrived ? nil : $0 } ?? round.timelines.values.map(\.timeline.end).max() ?? start
+        if let needed = round.needed {
+            // Over-selection: the first `needed` arrivals are aggregated; the later ones were not needed.
+            let byArrival = round.accepted.keys.sorted { (round.timelines[$0]!.timeline.end, $0) < (round.timelines[$1]!.timeline.end, $1) }
+            for client in byArrival.dropFirst(needed) {
+                round.straggled[client] = round.accepted.removeValue(forKey: client)
+                round.dropped[client] = .notNeeded
+            }
+            for client in byArrival.prefix(needed) {
+                round.collector.add(round.heldDeltas[client]!, weight: Double(round.accepted[client]!.sampleCount))
+            }
+            round.heldDeltas = [:]
+        }
+        let arrivals = round.accepted.keys.map { round.timelines[$0]!.timeline.end }
+        let end: Double
+        if round.accepted.count == (round.needed ?? round.selected.count) {
+            end = arrivals.max() ?? start  // everything the round wanted arrived
+        } else {
+            end = deadline ?? round.timelines.values.map(\.timeline.end).max() ?? start
+        }
         let tails = world!.closeRound(at: end)
         let inRound = Set(round.selected)
         let idleTails = tails.filter { !inRound.contains($0.key) }.values.reduce(0, +)
@@ -417,6 +474,8 @@ public struct RoundStateMachine {
     }
 
     private mutating func commit(_ round: RoundInProgress, bytes: [Int: ByteCounts]) throws {
+        var round = round
+        let device = closeOnDeviceClock(&round)
         let completed = round.accepted.count >= max(1, configuration.minCompletion)
         if completed, let meanDelta = round.collector.combined() {
             strategy.apply(meanDelta: meanDelta, to: &global)
@@ -426,8 +485,6 @@ public struct RoundStateMachine {
         let evaluation = try configuration.job.model.evaluate(parameters: global, on: testSet)
         let evaluationSeconds = clock.secondsSince(evaluationStart)
 
-        var round = round
-        let device = closeOnDeviceClock(&round)
         let clients = round.clientRounds(bytes: bytes, tails: device?.tails ?? [:])
         let compute = clients.reduce(0) { $0 + $1.energy.computeJoules }
         let communication = clients.reduce(0) { $0 + $1.energy.communicationJoules } + (device?.record.idleRadioTailJoules ?? 0)
