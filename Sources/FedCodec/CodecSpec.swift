@@ -5,29 +5,32 @@
 /// fp16+zlib                  half precision, then deflate
 /// int8+zlib   int8:256       8-bit with one scale per tensor, or per block of 256 values;
 ///                            `int8:stochastic` (or `int8:256:stochastic`) rounds stochastically
+/// int4:64+range  int2:64     4-bit and 2-bit levels packed densely, same arguments as int8
 /// qsgd:16+zlib               QSGD with 16 levels (Alistarh et al. 2017), unbiased
 /// sign+zlib                  1 bit per value, scaled by the mean magnitude (EF-signSGD)
 /// topk:0.01+int8+zlib        keep the 1% largest magnitudes, then quantize, then deflate
 /// zlib:9                     deflate at level 9 (1 fastest ... 9 smallest; default 6)
+/// zlib:rle  zlib:huffman     deflate with zlib's Z_RLE or Z_HUFFMAN_ONLY strategy
+/// qsgd:4+range               the adaptive range coder in place of zlib
 /// ```
 ///
-/// At most one sparsifier (first), at most one quantizer, and zlib last.
+/// At most one sparsifier (first), at most one quantizer, and one last stage (zlib or range).
 public struct CodecSpec: Sendable, Hashable, CustomStringConvertible, Codable {
     /// Fraction of values top-k keeps (nil: dense).
     public var topKFraction: Double?
     /// How the kept values are written.
     public var quantizer: Quantizer
-    /// Deflate level of the final stage (nil: no zlib).
-    public var zlibLevel: Int32?
+    /// The lossless coder of the body (nil: none).
+    public var lastStage: LastStage?
 
     /// The pipeline that writes plain float32.
-    public static let none = CodecSpec(topKFraction: nil, quantizer: .float32, zlibLevel: nil)
+    public static let none = CodecSpec(topKFraction: nil, quantizer: .float32, lastStage: nil)
 
     /// Creates a pipeline from its stages.
-    public init(topKFraction: Double?, quantizer: Quantizer, zlibLevel: Int32?) {
+    public init(topKFraction: Double?, quantizer: Quantizer, lastStage: LastStage?) {
         self.topKFraction = topKFraction
         self.quantizer = quantizer
-        self.zlibLevel = zlibLevel
+        self.lastStage = lastStage
     }
 
     /// Parses a SPEC string, throwing ``CodecError/invalidSpec(_:_:)`` that says what to write instead.
@@ -48,23 +51,30 @@ public struct CodecSpec: Sendable, Hashable, CustomStringConvertible, Codable {
                     throw fail("topk needs a fraction in (0, 1], e.g. topk:0.01")
                 }
                 topKFraction = fraction
-            case "fp16", "int8", "qsgd", "sign":
-                guard !sawQuantizer else { throw fail("only one of fp16, int8, qsgd, sign") }
-                guard zlibLevel == nil else { throw fail("zlib must be the last stage") }
+            case let name where Quantizer.names.contains(name):
+                guard !sawQuantizer else { throw fail("only one of \(Quantizer.names.joined(separator: ", "))") }
                 sawQuantizer = true
                 quantizer = try Quantizer(name: parts[0], arguments: arguments) { fail($0) }
             case "zlib":
                 guard position == stages.count - 1 else { throw fail("zlib must be the last stage") }
-                if arguments.isEmpty {
-                    zlibLevel = 6
-                } else {
+                switch arguments.first {
+                case nil: lastStage = .zlib(level: 6, strategy: .standard)
+                case "rle" where arguments.count == 1: lastStage = .zlib(level: 6, strategy: .runLength)
+                case "huffman" where arguments.count == 1: lastStage = .zlib(level: 6, strategy: .huffmanOnly)
+                default:
                     guard arguments.count == 1, let level = Int32(arguments[0]), (1...9).contains(level) else {
-                        throw fail("zlib takes a level from 1 to 9, e.g. zlib:9")
+                        throw fail("zlib takes a level from 1 to 9 or a strategy, rle or huffman, e.g. zlib:9")
                     }
-                    zlibLevel = level
+                    lastStage = .zlib(level: level, strategy: .standard)
                 }
+            case "range":
+                guard position == stages.count - 1 else { throw fail("range must be the last stage") }
+                guard arguments.isEmpty else { throw fail("range takes no arguments") }
+                lastStage = .rangeCoder
             default:
-                throw fail("unknown stage '\(stage)'; stages are topk:F, fp16, int8[:BLOCK][:stochastic], qsgd:S, sign, zlib[:L]")
+                throw fail(
+                    "unknown stage '\(stage)'; stages are topk:F, fp16, int8|int4|int2[:BLOCK][:stochastic], qsgd:S, sign, "
+                        + "zlib[:L|:rle|:huffman], range")
             }
         }
     }
@@ -76,7 +86,7 @@ public struct CodecSpec: Sendable, Hashable, CustomStringConvertible, Codable {
         switch quantizer {
         case .float32, .qsgd: return false
         case .fp16, .sign: return true
-        case .int8(_, let stochastic): return !stochastic
+        case .integer(_, _, let stochastic): return !stochastic
         }
     }
 
@@ -90,12 +100,12 @@ public struct CodecSpec: Sendable, Hashable, CustomStringConvertible, Codable {
         switch quantizer {
         case .float32: break
         case .fp16: stages.append("fp16")
-        case .int8(let block, let stochastic):
-            stages.append("int8" + (block > 0 ? ":\(block)" : "") + (stochastic ? ":stochastic" : ""))
+        case .integer(let bits, let block, let stochastic):
+            stages.append("int\(bits)" + (block > 0 ? ":\(block)" : "") + (stochastic ? ":stochastic" : ""))
         case .qsgd(let levels): stages.append("qsgd:\(levels)")
         case .sign: stages.append("sign")
         }
-        if let zlibLevel { stages.append(zlibLevel == 6 ? "zlib" : "zlib:\(zlibLevel)") }
+        if let lastStage { stages.append(lastStage.description) }
         return stages.isEmpty ? "none" : stages.joined(separator: "+")
     }
 

@@ -4,8 +4,9 @@ import FedZlib
 ///
 /// Pipeline layout (codec id 1), little-endian:
 /// ```
-/// u8 format version (1) | u8 flags (bit 0 sparse, bit 1 zlib) | u8 quantizer id | quantizer params
-///   (int8: u32 block, u8 stochastic; qsgd: u8 levels) | [zlib: u32 body length] | body (deflated when zlib)
+/// u8 format version (1) | u8 flags (bit 0 sparse, bit 1 zlib, bit 2 range coder) | u8 quantizer id |
+///   quantizer params (int8: u32 block, u8 stochastic; int4/int2: u8 bits, u32 block, u8 stochastic;
+///   qsgd: u8 levels) | [last stage: u32 body length] | body (deflated or range-coded when flagged)
 /// body: [sparse: u32 k | u8 index mode | u32 index bytes | indices] | values section
 /// ```
 /// Decoding checks every declared size against what the value count allows before it inflates or
@@ -23,7 +24,7 @@ public enum TensorCodec {
         _ values: [Float], spec: CodecSpec, generator: inout some RandomNumberGenerator
     ) -> (tensor: EncodedTensor, sizes: StageSizes) {
         let raw = values.count * 4
-        guard !spec.isLossless || spec.zlibLevel != nil else {
+        guard !spec.isLossless || spec.lastStage != nil else {
             var writer = ByteWriter(capacity: raw)
             Quantizer.float32.encode(values, into: &writer, generator: &generator)
             let tensor = EncodedTensor(codec: .float32, valueCount: values.count, bytes: writer.bytes)
@@ -46,10 +47,11 @@ public enum TensorCodec {
 
         var header = ByteWriter(capacity: 16)
         header.write(UInt8(1))
-        header.write(UInt8((spec.topKFraction != nil ? 1 : 0) | (spec.zlibLevel != nil ? 2 : 0)))
+        header.write(UInt8(spec.topKFraction != nil ? 1 : 0) | (spec.lastStage?.flag ?? 0))
         header.write(spec.quantizer.wireID)
         switch spec.quantizer {
-        case .int8(let block, let stochastic):
+        case .integer(let bits, let block, let stochastic):
+            if bits != 8 { header.write(UInt8(bits)) }
             header.write(UInt32(block))
             header.write(UInt8(stochastic ? 1 : 0))
         case .qsgd(let levels):
@@ -58,11 +60,10 @@ public enum TensorCodec {
             break
         }
         var bytes = header.bytes
-        if let level = spec.zlibLevel {
+        if let lastStage = spec.lastStage {
             header.write(UInt32(body.bytes.count))
             bytes = header.bytes
-            // The level was validated when the spec was parsed, so compression cannot fail.
-            bytes.append(contentsOf: try! Zlib.compress(body.bytes, level: level))
+            bytes.append(contentsOf: lastStage.encode(body.bytes))
         } else {
             bytes.append(contentsOf: body.bytes)
         }
@@ -93,16 +94,20 @@ public enum TensorCodec {
         var header = ByteReader(bytes)
         guard try header.read(UInt8.self, "format version") == 1 else { throw CodecError.outOfRange("pipeline format version") }
         let flags = try header.read(UInt8.self, "flags")
-        guard flags & ~3 == 0 else { throw CodecError.outOfRange("pipeline flags \(flags)") }
+        guard flags & ~7 == 0, flags & 6 != 6 else { throw CodecError.outOfRange("pipeline flags \(flags)") }
         let quantizer: Quantizer
         switch try header.read(UInt8.self, "quantizer") {
         case 0: quantizer = .float32
         case 1: quantizer = .fp16
-        case 2:
-            let block = Int(try header.read(UInt32.self, "int8 block"))
-            let stochastic = try header.read(UInt8.self, "int8 rounding")
-            guard block <= 1 << 24, stochastic <= 1 else { throw CodecError.outOfRange("int8 block \(block) or rounding \(stochastic)") }
-            quantizer = .int8(block: block, stochastic: stochastic == 1)
+        case let id where id == 2 || id == 5:
+            let bits = id == 2 ? 8 : Int(try header.read(UInt8.self, "integer width"))
+            guard id == 2 || bits == 4 || bits == 2 else { throw CodecError.outOfRange("integer width \(bits)") }
+            let block = Int(try header.read(UInt32.self, "int\(bits) block"))
+            let stochastic = try header.read(UInt8.self, "int\(bits) rounding")
+            guard block <= 1 << 24, stochastic <= 1 else {
+                throw CodecError.outOfRange("int\(bits) block \(block) or rounding \(stochastic)")
+            }
+            quantizer = .integer(bits: bits, block: block, stochastic: stochastic == 1)
         case 3:
             let levels = Int(try header.read(UInt8.self, "qsgd levels"))
             guard (1...127).contains(levels) else { throw CodecError.outOfRange("qsgd levels \(levels)") }
@@ -114,13 +119,17 @@ public enum TensorCodec {
         // No valid body is larger than this: dense float32 plus sparse headers and indices for every value.
         let largestBody = 16 + 4 * n + 5 * n + (n + 7) / 8 + quantizer.sectionSize(count: n)
         let body: [UInt8]
-        if flags & 2 != 0 {
+        if flags & 6 != 0 {
             let declared = Int(try header.read(UInt32.self, "body length"))
             guard declared <= largestBody else { throw CodecError.outOfRange("body of \(declared) bytes for \(n) values") }
-            do {
-                body = try Zlib.decompress(bytes[header.offset...], maxOutputSize: declared, expectedSize: declared)
-            } catch let error as ZlibError {
-                throw CodecError.corrupt("\(error)")
+            if flags & 4 != 0 {
+                body = try AdaptiveByteCoding.decode(bytes[header.offset...], count: declared)
+            } else {
+                do {
+                    body = try Zlib.decompress(bytes[header.offset...], maxOutputSize: declared, expectedSize: declared)
+                } catch let error as ZlibError {
+                    throw CodecError.corrupt("\(error)")
+                }
             }
             guard body.count == declared else { throw CodecError.wrongByteCount(found: body.count, expected: declared) }
         } else {

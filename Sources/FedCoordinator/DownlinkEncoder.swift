@@ -22,7 +22,8 @@ struct DownlinkEncoder {
     /// every round, so a client that catches up gets differences from the next round on).
     let catchUpWhole: Bool
     private var version: UInt32 = 0
-    private var reference: [Float]?
+    /// The model the clients holding the reference reconstructed from the latest round start.
+    private(set) var reference: [Float]?
     /// Clients that will hold the reference once they answer the latest round start.
     private var receivingReference: Set<Int> = []
     /// Clients that answered it and so hold the reference.

@@ -21,10 +21,11 @@ enum SVGChart {
     static let margin = (left: 78.0, right: 20.0, top: 52.0, bottom: 58.0)
 
     /// A line chart with axes, evenly spaced round-numbered ticks, a marker on every value, and a
-    /// legend in a row above the plot.
+    /// legend in a row above the plot (unless `legend` is false: the page then names the colors,
+    /// when there are more lines than one row holds).
     static func lines(
         title: String, xLabel: String, yLabel: String, series: [Series], xFromZero: Bool = true,
-        xTickLabel: ((Double) -> String)? = nil
+        xTickLabel: ((Double) -> String)? = nil, legend: Bool = true
     ) -> String {
         let points = series.flatMap(\.points)
         guard !points.isEmpty else { return "" }
@@ -56,6 +57,7 @@ enum SVGChart {
             for point in line.points {
                 svg += ##"<circle cx="\##(f(px(point.x)))" cy="\##(f(py(point.y)))" r="2.5" fill="\##(line.color)"/>"##
             }
+            guard legend else { continue }
             svg += ##"<rect x="\##(f(legendX))" y="\##(margin.top - 12)" width="14" height="3" fill="\##(line.color)"/>"##
             svg += text(legendX + 18, margin.top - 8, line.name, anchor: "start")
             legendX += 30 + Double(line.name.count) * 6.5

@@ -19,6 +19,24 @@ public enum ZlibFormat: Sendable, Equatable {
     }
 }
 
+/// How deflate looks for redundancy (zlib's `strategy` argument). Inflate reads every one alike.
+public enum ZlibStrategy: Sendable, Hashable {
+    /// LZ77 string matches and Huffman codes: zlib's default, made for text.
+    case standard
+    /// Matches only at distance 1, that is runs of one repeated byte (`Z_RLE`), and Huffman codes.
+    case runLength
+    /// Huffman codes alone, no matches (`Z_HUFFMAN_ONLY`).
+    case huffmanOnly
+
+    var zlibValue: Int32 {
+        switch self {
+        case .standard: return Z_DEFAULT_STRATEGY
+        case .runLength: return Z_RLE
+        case .huffmanOnly: return Z_HUFFMAN_ONLY
+        }
+    }
+}
+
 /// Why zlib refused to compress or decompress a buffer.
 public enum ZlibError: Error, Equatable, CustomStringConvertible {
     /// The decompressed data would be longer than the caller's limit; nothing past the limit was produced.
@@ -58,12 +76,15 @@ public enum ZlibError: Error, Equatable, CustomStringConvertible {
 /// ``ZlibError/outputExceedsLimit(limit:)`` as soon as the output would pass it,
 /// so a small hostile payload can never make the process allocate more than the caller allowed.
 public enum Zlib {
-    /// Compresses `input` at `level` (0 = store, 1 = fastest, 9 = smallest) in the given container.
-    public static func compress(_ input: [UInt8], level: Int32 = 6, format: ZlibFormat = .zlib) throws -> [UInt8] {
+    /// Compresses `input` at `level` (0 = store, 1 = fastest, 9 = smallest) in the given container,
+    /// searching for redundancy as `strategy` says.
+    public static func compress(
+        _ input: [UInt8], level: Int32 = 6, format: ZlibFormat = .zlib, strategy: ZlibStrategy = .standard
+    ) throws -> [UInt8] {
         guard (0...9).contains(level) else { throw ZlibError.invalidLevel(level) }
         var stream = z_stream()
         let initCode = deflateInit2_(
-            &stream, level, Z_DEFLATED, format.windowBits, 8, Z_DEFAULT_STRATEGY,
+            &stream, level, Z_DEFLATED, format.windowBits, 8, strategy.zlibValue,
             ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard initCode == Z_OK else { throw ZlibError.internalFailure(code: initCode) }
         defer { deflateEnd(&stream) }

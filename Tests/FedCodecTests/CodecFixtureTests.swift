@@ -45,6 +45,9 @@ import Testing
         ("sign", "sign-bits"), ("sign+zlib", "random300"),
         ("topk:0.4", "topk-ties"), ("topk:0.05+int8+zlib", "random300"), ("topk:0.5+fp16", "random300"),
         ("topk:0.25+sign", "random37"), ("topk:0.2+qsgd:8+zlib", "random300"),
+        ("int4", "random37"), ("int2:16", "random300"), ("int4:64:stochastic+zlib:rle", "random300"),
+        ("int2:32:stochastic", "random37"), ("int2+range", "random300"), ("qsgd:4+range", "random300"),
+        ("topk:0.1+int4+zlib:huffman", "random300"), ("range", "random37"), ("topk:0.05+int8+range", "random300"),
     ]
 
     /// Every case as this build encodes and decodes it, in the fixture's JSON shape.

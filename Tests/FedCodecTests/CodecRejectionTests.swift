@@ -9,7 +9,11 @@ func encoded(_ values: [Float], _ spec: String) throws -> EncodedTensor {
     return TensorCodec.encode(values, spec: try CodecSpec(parsing: spec), generator: &generator).tensor
 }
 
-let specs = ["none", "zlib", "fp16", "int8:16", "int8+zlib", "qsgd:16+zlib", "sign", "topk:0.1", "topk:0.5+int8+zlib", "topk:0.02+sign"]
+let specs = [
+    "none", "zlib", "fp16", "int8:16", "int8+zlib", "qsgd:16+zlib", "sign", "topk:0.1", "topk:0.5+int8+zlib", "topk:0.02+sign",
+    "int4:16", "int2", "int4:64:stochastic+zlib:rle", "int2:32+zlib:huffman", "range", "int2:64+range", "qsgd:4+range",
+    "topk:0.1+int4+range",
+]
 
 @Suite struct CodecRejectionTests {
     let values = (0..<300).map { Float(sin(Double($0))) }
@@ -107,14 +111,63 @@ let specs = ["none", "zlib", "fp16", "int8:16", "int8+zlib", "qsgd:16+zlib", "si
         }
     }
 
-    @Test(arguments: ["none", "fp16+zlib", "int8:256:stochastic+zlib", "qsgd:16+zlib", "sign+zlib", "topk:0.01+int8+zlib", "zlib:9"])
+    /// A 4-bit tensor of three values: header (version, flags, quantizer 5, width, block, rounding),
+    /// scale 1, then `levels` as packed bytes.
+    func int4Tensor(levels: [UInt8], width: UInt8 = 4) -> EncodedTensor {
+        EncodedTensor(codec: .pipeline, valueCount: 3, bytes: [1, 0, 5, width, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x3F] + levels)
+    }
+
+    @Test func packedLevelsDecodeWithTheirSigns() throws {
+        // Fields 7, -7 (0b1001) and 0, least significant first; the last byte's high half is padding.
+        #expect(try TensorCodec.decode(int4Tensor(levels: [0x97, 0x00]), expectedCount: 3) == [7, -7, 0])
+    }
+
+    @Test func theNeverWrittenLevelIsRefused() throws {
+        #expect(throws: CodecError.outOfRange("int4 level -8 is never written")) {
+            try TensorCodec.decode(int4Tensor(levels: [0x81, 0x00]), expectedCount: 3)
+        }
+    }
+
+    @Test func paddingBitsOfTheLastByteMustBeZero() throws {
+        #expect(throws: CodecError.outOfRange("int4 padding bits of the last byte are not zero")) {
+            try TensorCodec.decode(int4Tensor(levels: [0x11, 0x11]), expectedCount: 3)
+        }
+    }
+
+    @Test(arguments: [UInt8(0), 1, 3, 8, 16])
+    func integerWidthsOtherThanFourAndTwoAreRefusedUnderId5(width: UInt8) throws {
+        #expect(throws: CodecError.outOfRange("integer width \(width)")) {
+            try TensorCodec.decode(int4Tensor(levels: [0x11, 0x01], width: width), expectedCount: 3)
+        }
+    }
+
+    @Test func zlibAndRangeTogetherAreRefused() throws {
+        var tensor = try encoded(values, "int2+range")
+        tensor.bytes[1] |= 2
+        #expect(throws: CodecError.outOfRange("pipeline flags 6")) { try TensorCodec.decode(tensor, expectedCount: values.count) }
+    }
+
+    @Test func aRangeCodedBodyMustStartWithAZeroByte() throws {
+        var tensor = try encoded(values, "int4+range")
+        // Header: version, flags, quantizer, width, block (4), rounding, body length (4).
+        tensor.bytes[13] = 1
+        #expect(throws: CodecError.corrupt("range-coded body does not start with a zero byte")) {
+            try TensorCodec.decode(tensor, expectedCount: values.count)
+        }
+    }
+
+    @Test(arguments: [
+        "none", "fp16+zlib", "int8:256:stochastic+zlib", "qsgd:16+zlib", "sign+zlib", "topk:0.01+int8+zlib", "zlib:9",
+        "int4", "int2:64:stochastic", "int4:128+zlib:rle", "int2+zlib:huffman", "qsgd:4+range", "topk:0.1+int2:32+range",
+    ])
     func specStringsRoundTrip(text: String) throws {
         let spec = try CodecSpec(parsing: text)
         #expect(try CodecSpec(parsing: spec.description) == spec)
     }
 
     @Test(arguments: ["gzip", "zlib+int8", "int8+fp16", "int8+topk:0.1", "topk:0+int8", "topk:2", "qsgd", "qsgd:0", "qsgd:200",
-        "zlib:0", "zlib:10", "int8:abc", "fp16:2", ""])
+        "zlib:0", "zlib:10", "int8:abc", "fp16:2", "",
+        "int3", "int4:0", "int2:abc", "range:1", "range+int8", "zlib:fast", "zlib:rle:9", "int4+range+zlib", "int8+int2"])
     func malformedSpecsAreRefused(text: String) {
         #expect(throws: CodecError.self) { try CodecSpec(parsing: text) }
     }

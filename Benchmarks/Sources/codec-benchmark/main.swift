@@ -43,8 +43,13 @@ for level: Int32 in [1, 6] {
     row("plain zlib:\(level) (bound)", size: compressed.count, encode: encode, decode: decode)
 }
 let specs = [
-    "none", "fp16", "int8", "int8:256", "int8:stochastic", "qsgd:16", "qsgd:4", "sign", "topk:0.01", "zlib:1", "zlib",
-    "fp16+zlib", "int8+zlib", "qsgd:16+zlib", "qsgd:4+zlib", "sign+zlib", "topk:0.01+int8+zlib",
+    "none", "fp16", "int8", "int8:256", "int8:stochastic", "int4:64", "int4:64:stochastic", "int2:64", "int2:64:stochastic",
+    "qsgd:16", "qsgd:4", "sign", "topk:0.01", "zlib:1", "zlib", "zlib:rle", "zlib:huffman", "range",
+    "fp16+zlib", "int8+zlib", "int8+zlib:rle", "int8+zlib:huffman", "int8+range",
+    "int4:64+zlib", "int4:64+zlib:rle", "int4:64+zlib:huffman", "int4:64+range",
+    "int2:64+zlib", "int2:64+zlib:rle", "int2:64+zlib:huffman", "int2:64+range",
+    "qsgd:16+zlib", "qsgd:16+range", "qsgd:4+zlib", "qsgd:4+zlib:rle", "qsgd:4+zlib:huffman", "qsgd:4+range",
+    "sign+zlib", "sign+range", "topk:0.01+int8+zlib", "topk:0.01+int8+range", "topk:0.01+int4+range",
 ]
 for text in specs {
     let spec = try CodecSpec(parsing: text)

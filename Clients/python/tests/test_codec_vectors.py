@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import FIXTURES
-from fedwatt_client import tensor_codec
+from fedwatt_client import range_coder, tensor_codec
 from fedwatt_client.codec_spec import CodecError, CodecSpec
 from fedwatt_client.error_feedback import ErrorFeedback
 from fedwatt_client.seeded_generator import SeededGenerator
@@ -27,8 +27,19 @@ def swift_tensor(case):
 
 
 def header_length(spec):
-    """Bytes before the body: version, flags, quantizer, its parameters, and with zlib the body length."""
-    return 3 + {"int8": 5, "qsgd": 1}.get(spec.quantizer.name, 0) + (4 if spec.zlib_level is not None else 0)
+    """Bytes before the body: version, flags, quantizer, its parameters, and with a last stage the body length."""
+    return 3 + {"int8": 5, "int4": 6, "int2": 6, "qsgd": 1}.get(spec.quantizer.name, 0) + (4 if spec.has_last_stage else 0)
+
+
+def body_of(case, spec):
+    """The body of a case's Swift bytes, through its last stage."""
+    data = bytes.fromhex(case["bytes"])
+    n = header_length(spec)
+    if spec.zlib_level is not None:
+        return zlib.decompress(data[n:])
+    if spec.range_coded:
+        return range_coder.decode(data[n:], int.from_bytes(data[n - 4:n], "little"))
+    return data[n:]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['stream']}-{c['spec']}-{c['input']}")
@@ -45,26 +56,46 @@ def test_encodes_as_swift_does(case):
     swift = bytes.fromhex(case["bytes"])
     assert tensor.codec == case["codec"] and tensor.value_count == case["valueCount"]
     if spec.zlib_level is None:
-        assert tensor.data == swift
+        assert tensor.data == swift  # the range coder, like the stages before it, is exact
     else:
         n = header_length(spec)
         assert tensor.data[:n] == swift[:n]
         assert zlib.decompress(tensor.data[n:]) == zlib.decompress(swift[n:])
 
 
-def test_fixtures_cover_every_quantizer_sparse_modes_and_zlib():
+def test_fixtures_cover_every_quantizer_sparse_modes_and_last_stage():
     specs = [CodecSpec.parse(case["spec"]) for case in CASES]
-    assert {spec.quantizer.name for spec in specs} == {"float32", "fp16", "int8", "qsgd", "sign"}
+    assert {spec.quantizer.name for spec in specs} == {"float32", "fp16", "int8", "int4", "int2", "qsgd", "sign"}
     assert any(spec.quantizer.stochastic for spec in specs)
     modes = set()
     for case, spec in zip(CASES, specs):
         if spec.topk_fraction is not None:
-            data = bytes.fromhex(case["bytes"])
-            n = header_length(spec)
-            body = zlib.decompress(data[n:]) if spec.zlib_level is not None else data[n:]
-            modes.add(body[4])  # k (u32), then the index mode
+            modes.add(body_of(case, spec)[4])  # k (u32), then the index mode
     assert modes == {0, 1}
-    assert any(spec.zlib_level is not None for spec in specs)
+    assert {spec.zlib_strategy for spec in specs if spec.zlib_level is not None} == {"default", "rle", "huffman"}
+    assert any(spec.range_coded for spec in specs)
+
+
+@pytest.mark.parametrize("body", [b"", b"\0" * 1000, bytes(range(256)) * 3, b"\1\0\0\0\xff\0\0\x7f" * 50])
+def test_range_coder_round_trips(body):
+    assert range_coder.decode(range_coder.encode(body), len(body)) == body
+
+
+@pytest.mark.parametrize("cut", [0, 1, 4, -1])
+def test_range_coder_refuses_a_cut_or_lengthened_stream(cut):
+    coded = range_coder.encode(bytes(range(200)))
+    with pytest.raises(CodecError):
+        range_coder.decode(coded[:cut] if cut else coded + b"\0", 200)
+
+
+def test_packed_levels_refuse_the_never_written_field_and_set_padding():
+    case = case_named("int4", "random37")
+    data = bytes.fromhex(case["bytes"])
+    # Header (3 + 6 bytes), one float32 scale, then 19 bytes of 4-bit levels: set the last byte's padding.
+    with pytest.raises(CodecError):
+        tensor_codec.decode(tensor_codec.EncodedTensor(1, 37, data[:-1] + bytes([data[-1] | 0x80])), 37)
+    with pytest.raises(CodecError):
+        tensor_codec.decode(tensor_codec.EncodedTensor(1, 37, data[:13] + bytes([0x88]) + data[14:]), 37)
 
 
 def case_named(spec, input_name):

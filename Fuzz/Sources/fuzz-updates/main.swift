@@ -99,7 +99,8 @@ public func fuzzUpdates(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         delta = EncodedTensor(codec: codec, valueCount: values, bytes: Array(reader.bytes[min(reader.offset, reader.bytes.count)...]))
     default:  // a real pipeline's encoding of small values
         var generator = SeededGenerator(seed: UInt64(reader.byte()))
-        let spec = try! CodecSpec(parsing: ["none", "qsgd:4+zlib", "int8+zlib", "topk:0.5+fp16", "sign"][Int(reader.byte()) % 5])
+        let pipelines = ["none", "qsgd:4+zlib", "int8+zlib", "topk:0.5+fp16", "sign", "int4:64+range", "int2:64:stochastic+zlib:rle"]
+        let spec = try! CodecSpec(parsing: pipelines[Int(reader.byte()) % pipelines.count])
         delta = TensorCodec.encode((0..<parameters).map { _ in Float(generator.nextNormal()) }, spec: spec, generator: &generator).tensor
     }
     let update = Update(

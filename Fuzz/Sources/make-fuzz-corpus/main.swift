@@ -13,7 +13,10 @@ func save(_ name: String, _ bytes: [UInt8]) throws { try Data(bytes).write(to: d
 
 var generator = SeededGenerator(seed: 1)
 let values = (0..<300).map { _ in Float(generator.nextNormal() * 0.1) }
-for spec in ["none", "zlib", "fp16+zlib", "int8:16", "int8:stochastic+zlib", "qsgd:4+zlib", "sign", "topk:0.05", "topk:0.5+int8+zlib"] {
+for spec in [
+    "none", "zlib", "fp16+zlib", "int8:16", "int8:stochastic+zlib", "qsgd:4+zlib", "sign", "topk:0.05", "topk:0.5+int8+zlib",
+    "int4:16", "int2:64:stochastic+zlib:rle", "int2+range", "qsgd:4+range", "topk:0.1+int4+range",
+] {
     let tensor = TensorCodec.encode(values, spec: try CodecSpec(parsing: spec), generator: &generator).tensor
     try save("tensor-" + spec.replacingOccurrences(of: ":", with: "_"), [tensor.codec.rawValue, 44, 1] + tensor.bytes)
     let update = Message.update(Update(round: 1, sampleCount: 10, trainLoss: 1, flops: 1, cpuSeconds: 0.1, delta: tensor))

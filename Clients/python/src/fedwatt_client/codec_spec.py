@@ -15,7 +15,8 @@ class CodecError(ValueError):
 
 @dataclass(frozen=True)
 class Quantizer:
-    """How values are written: ``float32``, ``fp16``, ``int8`` (block, stochastic), ``qsgd`` (levels) or ``sign``."""
+    """How values are written: ``float32``, ``fp16``, ``int8``, ``int4`` or ``int2`` (block,
+    stochastic), ``qsgd`` (levels) or ``sign``."""
 
     name: str = "float32"
     block: int = 0
@@ -23,21 +24,31 @@ class Quantizer:
     levels: int = 0
 
     #: The quantizer ids of the pipeline header.
-    WIRE_IDS = {"float32": 0, "fp16": 1, "int8": 2, "qsgd": 3, "sign": 4}
+    WIRE_IDS = {"float32": 0, "fp16": 1, "int8": 2, "qsgd": 3, "sign": 4, "int4": 5, "int2": 5}
+    #: The integer quantizers, by bits per level.
+    INTEGER_BITS = {"int8": 8, "int4": 4, "int2": 2}
 
     @property
     def wire_id(self):
         """The quantizer byte of the pipeline header."""
         return self.WIRE_IDS[self.name]
 
+    @property
+    def bits(self):
+        """Bits per level of an integer quantizer (None for the others)."""
+        return self.INTEGER_BITS.get(self.name)
+
 
 @dataclass(frozen=True)
 class CodecSpec:
-    """A pipeline: optional top-k first, one quantizer, optional zlib last."""
+    """A pipeline: optional top-k first, one quantizer, optional zlib or range coder last
+    (``zlib_strategy`` is ``default``, ``rle`` or ``huffman``)."""
 
     topk_fraction: Optional[float] = None
     quantizer: Quantizer = Quantizer()
     zlib_level: Optional[int] = None
+    zlib_strategy: str = "default"
+    range_coded: bool = False
 
     @classmethod
     def parse(cls, text):
@@ -45,7 +56,7 @@ class CodecSpec:
         trimmed = text.strip().lower()
         if trimmed in ("none", "float32"):
             return cls()
-        topk, quantizer, level = None, Quantizer(), None
+        topk, quantizer, level, strategy, range_coded = None, Quantizer(), None, "default", False
         stages = trimmed.split("+")
         seen_quantizer = False
         for position, stage in enumerate(stages):
@@ -64,11 +75,9 @@ class CodecSpec:
                 if not 0 < fraction <= 1:
                     raise fail("topk needs a fraction in (0, 1]")
                 topk = fraction
-            elif name in ("fp16", "int8", "qsgd", "sign"):
+            elif name in ("fp16", "int8", "int4", "int2", "qsgd", "sign"):
                 if seen_quantizer:
-                    raise fail("only one of fp16, int8, qsgd, sign")
-                if level is not None:
-                    raise fail("zlib must be the last stage")
+                    raise fail("only one of fp16, int8, int4, int2, qsgd, sign")
                 seen_quantizer = True
                 quantizer = _quantizer(name, arguments, fail)
             elif name == "zlib":
@@ -76,21 +85,34 @@ class CodecSpec:
                     raise fail("zlib must be the last stage")
                 if not arguments:
                     level = 6
+                elif len(arguments) == 1 and arguments[0] in ("rle", "huffman"):
+                    level, strategy = 6, arguments[0]
                 elif len(arguments) == 1 and arguments[0].isdigit() and 1 <= int(arguments[0]) <= 9:
                     level = int(arguments[0])
                 else:
-                    raise fail("zlib takes a level from 1 to 9")
+                    raise fail("zlib takes a level from 1 to 9 or a strategy, rle or huffman")
+            elif name == "range":
+                if position != len(stages) - 1:
+                    raise fail("range must be the last stage")
+                if arguments:
+                    raise fail("range takes no arguments")
+                range_coded = True
             else:
                 raise fail(f"unknown stage '{stage}'")
-        return cls(topk, quantizer, level)
+        return cls(topk, quantizer, level, strategy, range_coded)
 
     @property
     def is_biased(self):
-        """True for top-k, sign, fp16 and deterministic int8: the uplink then uses error feedback."""
+        """True for top-k, sign, fp16 and deterministic int8, int4 and int2: the uplink then uses error feedback."""
         if self.topk_fraction is not None:
             return True
         q = self.quantizer
-        return q.name in ("fp16", "sign") or (q.name == "int8" and not q.stochastic)
+        return q.name in ("fp16", "sign") or (q.bits is not None and not q.stochastic)
+
+    @property
+    def has_last_stage(self):
+        """True when zlib or the range coder codes the body."""
+        return self.zlib_level is not None or self.range_coded
 
     @property
     def is_lossless(self):
@@ -114,5 +136,5 @@ def _quantizer(name, arguments, fail):
         elif argument.isdigit() and 0 < int(argument) <= 1 << 24:
             block = int(argument)
         else:
-            raise fail("int8 takes a block size and/or 'stochastic'")
-    return Quantizer("int8", block=block, stochastic=stochastic)
+            raise fail(f"{name} takes a block size and/or 'stochastic'")
+    return Quantizer(name, block=block, stochastic=stochastic)

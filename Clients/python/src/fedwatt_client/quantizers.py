@@ -33,9 +33,14 @@ def stochastic_round32(x, generator):
     return np.where(uniform < (x - low), low + F32(1), low).astype(F32)
 
 
-def int8_block_length(block, count):
-    """Values per int8 scale: ``block``, or all values when ``block`` is 0."""
+def integer_block_length(block, count):
+    """Values per integer scale: ``block``, or all values when ``block`` is 0."""
     return block if block else max(count, 1)
+
+
+def largest_level(bits):
+    """The largest level of a ``bits``-bit integer quantizer: 127, 7 or 1."""
+    return (1 << (bits - 1)) - 1
 
 
 def section_size(quantizer, count):
@@ -45,9 +50,9 @@ def section_size(quantizer, count):
         return 4 * count
     if name == "fp16":
         return 2 * count
-    if name == "int8":
-        size = int8_block_length(quantizer.block, count)
-        return 4 * ((count + size - 1) // size) + count
+    if quantizer.bits is not None:
+        size = integer_block_length(quantizer.block, count)
+        return 4 * ((count + size - 1) // size) + (count * quantizer.bits + 7) // 8
     if name == "qsgd":
         return 4 + count
     return 4 + (count + 7) // 8
@@ -61,17 +66,19 @@ def encode_values(quantizer, values, generator):
         return v.astype("<f4").tobytes()
     if name == "fp16":
         return np.minimum(np.maximum(v, -FP16_MAX), FP16_MAX).astype("<f2").tobytes()
-    if name == "int8":
-        size = int8_block_length(quantizer.block, len(v))
+    if quantizer.bits is not None:
+        bits = quantizer.bits
+        largest = largest_level(bits)
+        size = integer_block_length(quantizer.block, len(v))
         starts = range(0, len(v), size)
-        scales = np.array([np.max(np.abs(v[s:s + size])) if len(v[s:s + size]) else F32(0) for s in starts], dtype=F32) / F32(127)
+        scales = np.array([np.max(np.abs(v[s:s + size])) if len(v[s:s + size]) else F32(0) for s in starts], dtype=F32) / F32(largest)
         per_value = np.repeat(scales, size)[:len(v)]
         with np.errstate(divide="ignore"):
             inverse = np.where(per_value > 0, F32(1) / per_value, F32(0)).astype(F32)
         exact = (v * inverse).astype(F32)
         rounded = stochastic_round32(exact, generator) if quantizer.stochastic else round_half_away32(exact)
-        q = np.clip(rounded, -127, 127).astype(np.int8)
-        return scales.astype("<f4").tobytes() + q.tobytes()
+        q = np.clip(rounded, -largest, largest).astype(np.int8)
+        return scales.astype("<f4").tobytes() + pack_levels(q, bits)
     if name == "qsgd":
         norm = np.sqrt(left_sum32(v * v)).astype(F32)
         levels = F32(quantizer.levels)
@@ -98,15 +105,15 @@ def decode_values(quantizer, count, reader):
         return np.frombuffer(bytes(reader.take(4 * count, "float32 values")), dtype="<f4").astype(F32)
     if name == "fp16":
         return np.frombuffer(bytes(reader.take(2 * count, "fp16 values")), dtype="<f2").astype(F32)
-    if name == "int8":
-        size = int8_block_length(quantizer.block, count)
+    if quantizer.bits is not None:
+        bits = quantizer.bits
+        size = integer_block_length(quantizer.block, count)
         blocks = (count + size - 1) // size
-        if reader.remaining < 4 * blocks + count:
-            raise CodecError("tensor ends inside its int8 scales and values")
-        scales = np.array([_checked_scale(reader.read("f", "int8 scale")) for _ in range(blocks)], dtype=F32)
-        q = np.frombuffer(bytes(reader.take(count, "int8 values")), dtype=np.int8)
-        if np.any(q == -128):
-            raise CodecError("tensor field out of range: int8 value -128 is never written")
+        packed_count = (count * bits + 7) // 8
+        if reader.remaining < 4 * blocks + packed_count:
+            raise CodecError(f"tensor ends inside its int{bits} scales and levels")
+        scales = np.array([_checked_scale(reader.read("f", f"int{bits} scale")) for _ in range(blocks)], dtype=F32)
+        q = unpack_levels(bytes(reader.take(packed_count, f"int{bits} levels")), count, bits)
         return (q.astype(F32) * np.repeat(scales, size)[:count]).astype(F32)
     if name == "qsgd":
         norm = _checked_scale(reader.read("f", "qsgd norm"))
@@ -117,3 +124,31 @@ def decode_values(quantizer, count, reader):
     scale = _checked_scale(reader.read("f", "sign scale"))
     bits = np.unpackbits(np.frombuffer(bytes(reader.take((count + 7) // 8, "sign bits")), dtype=np.uint8), bitorder="little")[:count]
     return np.where(bits != 0, scale, -scale).astype(F32)
+
+
+def pack_levels(q, bits):
+    """Signed levels as ``bits``-bit two's complement fields, least significant first in each byte."""
+    if bits == 8:
+        return q.astype(np.int8).tobytes()
+    per_byte = 8 // bits
+    fields = (q.astype(np.int16) & ((1 << bits) - 1)).astype(np.uint8)
+    padded = np.zeros(-(-len(fields) // per_byte) * per_byte, dtype=np.uint8)
+    padded[:len(fields)] = fields
+    shifts = (np.arange(per_byte) * bits).astype(np.uint8)
+    return (padded.reshape(-1, per_byte) << shifts).sum(axis=1).astype(np.uint8).tobytes()
+
+
+def unpack_levels(packed, count, bits):
+    """The ``count`` levels of ``packed``; refuses the field that is never written (-L-1) and a last
+    byte whose unused bits are not 0."""
+    raw = np.frombuffer(packed, dtype=np.uint8)
+    per_byte = 8 // bits
+    shifts = (np.arange(per_byte) * bits).astype(np.uint8)
+    fields = ((raw[:, None] >> shifts) & ((1 << bits) - 1)).astype(np.int16).ravel()
+    signed = np.where(fields >= 1 << (bits - 1), fields - (1 << bits), fields)
+    never = -largest_level(bits) - 1
+    if np.any(signed[:count] == never):
+        raise CodecError(f"tensor field out of range: int{bits} level {never} is never written")
+    if np.any(fields[count:] != 0):
+        raise CodecError(f"tensor field out of range: int{bits} padding bits of the last byte are not zero")
+    return signed[:count]

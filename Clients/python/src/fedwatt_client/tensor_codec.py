@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import range_coder
 from .byte_reader import ByteReader, Truncated
 from .codec_spec import CodecError, CodecSpec, Quantizer
 from .quantizers import decode_values, encode_values, section_size
@@ -30,9 +31,9 @@ class EncodedTensor:
 
 def encode(values, spec=CodecSpec(), generator=None):
     """Encodes float32 ``values`` through ``spec``; ``generator`` (a :class:`SeededGenerator`) drives
-    stochastic rounding and is required for ``qsgd`` and ``int8:stochastic``."""
+    stochastic rounding and is required for ``qsgd`` and stochastic integer quantizers."""
     v = np.asarray(values, dtype=np.float32).ravel()
-    if spec.is_lossless and spec.zlib_level is None:
+    if spec.is_lossless and not spec.has_last_stage:
         return EncodedTensor(CODEC_FLOAT32, len(v), v.astype("<f4").tobytes())
     body = bytearray()
     kept = v
@@ -43,13 +44,18 @@ def encode(values, spec=CodecSpec(), generator=None):
         kept = v[indices]
     body += encode_values(spec.quantizer, kept, generator)
     q = spec.quantizer
-    header = struct.pack("<BBB", 1, (1 if spec.topk_fraction is not None else 0) | (2 if spec.zlib_level is not None else 0), q.wire_id)
-    if q.name == "int8":
-        header += struct.pack("<IB", q.block, 1 if q.stochastic else 0)
+    flags = (1 if spec.topk_fraction is not None else 0) | (2 if spec.zlib_level is not None else 0) | (4 if spec.range_coded else 0)
+    header = struct.pack("<BBB", 1, flags, q.wire_id)
+    if q.bits is not None:
+        header += (struct.pack("<B", q.bits) if q.bits != 8 else b"") + struct.pack("<IB", q.block, 1 if q.stochastic else 0)
     elif q.name == "qsgd":
         header += struct.pack("<B", q.levels)
     if spec.zlib_level is not None:
-        data = header + struct.pack("<I", len(body)) + zlib.compress(bytes(body), spec.zlib_level)
+        strategy = {"default": zlib.Z_DEFAULT_STRATEGY, "rle": zlib.Z_RLE, "huffman": zlib.Z_HUFFMAN_ONLY}[spec.zlib_strategy]
+        deflater = zlib.compressobj(spec.zlib_level, zlib.DEFLATED, 15, 8, strategy)
+        data = header + struct.pack("<I", len(body)) + deflater.compress(bytes(body)) + deflater.flush()
+    elif spec.range_coded:
+        data = header + struct.pack("<I", len(body)) + range_coder.encode(bytes(body))
     else:
         data = header + bytes(body)
     return EncodedTensor(CODEC_PIPELINE, len(v), data)
@@ -78,19 +84,22 @@ def _decode_pipeline(data, n):
     if header.read("B", "format version") != 1:
         raise CodecError("tensor field out of range: pipeline format version")
     flags = header.read("B", "flags")
-    if flags & ~3:
+    if flags & ~7 or flags & 6 == 6:
         raise CodecError(f"tensor field out of range: pipeline flags {flags}")
     quantizer_id = header.read("B", "quantizer")
     if quantizer_id == 0:
         quantizer = Quantizer("float32")
     elif quantizer_id == 1:
         quantizer = Quantizer("fp16")
-    elif quantizer_id == 2:
-        block = header.read("I", "int8 block")
-        stochastic = header.read("B", "int8 rounding")
+    elif quantizer_id in (2, 5):
+        bits = 8 if quantizer_id == 2 else header.read("B", "integer width")
+        if bits not in (8, 4, 2) or (quantizer_id == 5 and bits == 8):
+            raise CodecError(f"tensor field out of range: integer width {bits}")
+        block = header.read("I", f"int{bits} block")
+        stochastic = header.read("B", f"int{bits} rounding")
         if block > 1 << 24 or stochastic > 1:
-            raise CodecError(f"tensor field out of range: int8 block {block} or rounding {stochastic}")
-        quantizer = Quantizer("int8", block=block, stochastic=stochastic == 1)
+            raise CodecError(f"tensor field out of range: int{bits} block {block} or rounding {stochastic}")
+        quantizer = Quantizer(f"int{bits}", block=block, stochastic=stochastic == 1)
     elif quantizer_id == 3:
         levels = header.read("B", "qsgd levels")
         if not 1 <= levels <= 127:
@@ -102,10 +111,13 @@ def _decode_pipeline(data, n):
         raise CodecError(f"tensor field out of range: quantizer id {quantizer_id}")
     sparse = flags & 1 != 0
     largest_body = 16 + 4 * n + 5 * n + (n + 7) // 8 + section_size(quantizer, n)
-    if flags & 2:
+    if flags & 6:
         declared = header.read("I", "body length")
         if declared > largest_body:
             raise CodecError(f"tensor field out of range: body of {declared} bytes for {n} values")
+    if flags & 4:
+        body = range_coder.decode(bytes(header.rest()), declared)
+    elif flags & 2:
         inflater = zlib.decompressobj()
         try:
             body = inflater.decompress(bytes(header.rest()), declared + 1)
