@@ -73,7 +73,7 @@ struct FedWattClient: AsyncParsableCommand {
         logger.logLevel = .warning
         let address = hostAndPort(coordinator)!  // checked in validate()
         var (device, link, attack, dataDirectory, secretFile, tlsCA) = (
-            profiles.device, profiles.link, self.attack, self.dataDirectory.path, secretFile, tlsCA
+            profiles.device, profiles.link, self.attack, self.dataDirectory.path, self.secretFile, self.tlsCA
         )
         if let job {
             let description = try JobDescription(file: job)
