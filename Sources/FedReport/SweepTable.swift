@@ -4,10 +4,10 @@ import Foundation
 
 /// One uplink and downlink pipeline pair's outcome in a sweep, read back from its run's ledger and summary.
 public struct SweepRow: Encodable, Sendable {
-    /// The uplink pipeline's SPEC.
-    public var codec: String
-    /// The downlink pipeline's SPEC.
-    public var downlinkCodec: String
+    /// The uplink pipeline (in JSON, its SPEC text).
+    public var codec: CodecSpec
+    /// The downlink pipeline (in JSON, its SPEC text).
+    public var downlinkCodec: CodecSpec
     var finalAccuracy: Double
     var uplinkBytes: Int
     var downlinkBytes: Int
@@ -43,8 +43,8 @@ public struct SweepRow: Encodable, Sendable {
             (Double($0.cumulativeUplinkBytes + $0.cumulativeDownlinkBytes) / 1e6, $0.testAccuracy)
         }
         let reached = records.first { $0.status == .completed && $0.testAccuracy >= targetAccuracy }
-        self.codec = codec.description
-        self.downlinkCodec = downlinkCodec.description
+        self.codec = codec
+        self.downlinkCodec = downlinkCodec
         finalAccuracy = summary.finalAccuracy
         uplinkBytes = summary.uplinkBytes
         downlinkBytes = summary.downlinkBytes
@@ -80,7 +80,7 @@ public struct SweepTable {
     }
 
     /// The row both ways uncompressed, if the sweep ran it: what the others are compared with.
-    var baseline: SweepRow? { rows.first { $0.codec == "none" && $0.downlinkCodec == "none" } }
+    var baseline: SweepRow? { rows.first { $0.codec == CodecSpec.none && $0.downlinkCodec == CodecSpec.none } }
 
     /// The table as Markdown.
     public var markdown: String {
@@ -131,7 +131,7 @@ extension SweepTable {
             header: ["uplink", "downlink", "final accuracy", "uplink bytes", "downlink bytes", "total bytes", "energy J",
                 "uplink bytes to target", "mean round s", "Pareto"],
             rows: rows.map { row in
-                [row.codec, row.downlinkCodec, String(format: "%.4f", row.finalAccuracy), "\(row.uplinkBytes)", "\(row.downlinkBytes)",
+                [row.codec.description, row.downlinkCodec.description, String(format: "%.4f", row.finalAccuracy), "\(row.uplinkBytes)", "\(row.downlinkBytes)",
                  "\(row.totalBytes)", String(format: "%.1f", row.totalJoules), row.uplinkBytesToTarget.map(String.init) ?? "not reached",
                  String(format: "%.3f", row.meanRoundSeconds), row.onParetoFront ? "yes" : ""]
             })
