@@ -82,15 +82,16 @@ import Testing
     }
 
     /// The LTE radio's tail after round 1 runs into round 2: charged to round 2 up to its close
-    /// when the client sits it out, and never as more than one whole tail in all.
+    /// when the client sits it out, and never as more than one whole tail in all. After the last
+    /// round every tail runs out, and the last round carries them.
     @Test func aTailIsChargedForTheTimeItRuns() throws {
-        var driver = try MachineDriver(clients: 2, rounds: 2) { configuration in
+        var driver = try MachineDriver(clients: 2, rounds: 3) { configuration in
             let spec = FleetSpec(name: "lte", classes: [.init(name: "pi-lte", device: "rpi4", link: "lte", share: 1)])
             configuration.fleet = try? Fleet(spec, profiles: configuration.profiles, clientCount: 2, seed: configuration.job.seed)
             configuration.selection = .count(1)
         }
         for client in 0..<2 { try driver.join(client) }
-        for round in 0..<2 {
+        for round in 0..<3 {
             try driver.answer(driver.participants[round][0], moving: 0.1)
         }
         let tail = 1.060 * 11.576
@@ -108,6 +109,11 @@ import Testing
         } else {
             #expect(abs(round2.device!.idleRadioTailJoules - min(tail, 1.060 * elapsed)) < 1e-9)
         }
+        // Over the whole job each radio's tails add up to one whole tail per transfer burst that ended
+        // in idleness, the last one included: no radio is left with a tail unpaid.
+        let last = records[2]
+        let lastTails = last.clients.map { $0.energy.radioOverheadJoules }.reduce(0, +) + last.device!.idleRadioTailJoules
+        #expect(lastTails >= tail - 1e-9, "the last round did not carry the tails that run out after the job")
     }
 }
 

@@ -475,8 +475,19 @@ public struct RoundStateMachine {
 
     private mutating func commit(_ round: RoundInProgress, bytes: [Int: ByteCounts]) throws {
         var round = round
-        let device = closeOnDeviceClock(&round)
+        var device = closeOnDeviceClock(&round)
         let completed = round.accepted.count >= max(1, configuration.minCompletion)
+        if completed, round.attempt.round == configuration.rounds, device != nil {
+            // The job ends here, and every radio's tail runs out after it: the last round carries them.
+            let inRound = Set(round.selected)
+            for (client, joules) in world!.chargeRemainingTails() {
+                if inRound.contains(client) {
+                    device!.tails[client, default: 0] += joules
+                } else {
+                    device!.record.idleRadioTailJoules += joules
+                }
+            }
+        }
         if completed, let meanDelta = round.collector.combined() {
             strategy.apply(meanDelta: meanDelta, to: &global)
         }
