@@ -67,6 +67,9 @@ public struct EnergyComparison: Sendable {
         self.artifacts = artifacts
         let profiles = artifacts.profiles
         guard let first = artifacts.records.first?.clients.first else { throw ReportError.inconsistent("the ledger has no rounds") }
+        guard !artifacts.records.contains(where: { $0.device != nil }) else {
+            throw ReportError.inconsistent("the ledger ran on a device clock (--fleet); the report does not compare such runs yet")
+        }
         guard artifacts.records.allSatisfy({ $0.clients.allSatisfy { $0.device == first.device && $0.link == first.link } }) else {
             throw ReportError.inconsistent("clients declared different devices or links; the report compares one of each")
         }

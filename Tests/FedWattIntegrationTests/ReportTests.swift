@@ -1,5 +1,6 @@
 import FedCoordinator
 import FedEnergy
+import FedFleet
 import FedLearning
 import FedReport
 import Foundation
@@ -11,7 +12,14 @@ import FoundationXML
 
 /// A small federated job over loopback, its centralized baseline, and the report made from them.
 func reportedRun() async throws -> (LoopbackJob, EnergyComparison) {
-    let setup = try await LoopbackJob(clients: 3, rounds: 3)
+    let setup = try await runWithBaseline()
+    return (setup, try EnergyComparison(artifacts: try RunArtifacts(directory: setup.directory.path)))
+}
+
+/// A small federated job over loopback (on `fleet`'s device clock, if given) and its centralized
+/// baseline, both written to the job's folder.
+func runWithBaseline(fleet: FleetSpec? = nil) async throws -> LoopbackJob {
+    let setup = try await LoopbackJob(clients: 3, rounds: 3, fleet: fleet)
     let clients = (0..<3).map { id in Task { try await setup.client(id, port: setup.server.port).run() } }
     _ = try await setup.coordinator.run()
     for client in clients { try await client.value }
@@ -22,7 +30,7 @@ func reportedRun() async throws -> (LoopbackJob, EnergyComparison) {
         model: setup.job.model, sgd: setup.job.sgd, schedule: .constant, epochs: 3, seed: 1, dataset: "synthetic", trainSamples: 800,
         testSamples: 400, hostCores: 2, records: epochs, rawUploadBytes: [10_000, 11_000, 12_000])
     _ = try baseline.write(toDirectory: setup.directory.path)
-    return (setup, try EnergyComparison(artifacts: try RunArtifacts(directory: setup.directory.path)))
+    return setup
 }
 
 /// Counts elements by name and collects attribute values while parsing well-formed markup.
@@ -41,6 +49,18 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
 }
 
 @Suite(.serialized, .timeLimit(.minutes(1))) struct ReportTests {
+    /// The comparison recomputes the radio per burst on one link, which a device-clock ledger does
+    /// not follow: such a ledger is refused with the reason, never compared wrongly.
+    @Test func aDeviceClockLedgerIsRefusedWithTheReason() async throws {
+        let setup = try await runWithBaseline(fleet: .uniform(device: "rpi4", link: "lte"))
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        #expect {
+            try EnergyComparison(artifacts: try RunArtifacts(directory: setup.directory.path))
+        } throws: { error in
+            "\(error)".contains("device clock (--fleet)")
+        }
+    }
+
     @Test func reportTotalsAreTheLedgersSums() async throws {
         let (setup, comparison) = try await reportedRun()
         defer { try? FileManager.default.removeItem(at: setup.directory) }
