@@ -77,6 +77,19 @@ public struct JobDescription: Sendable, Hashable, Codable {
         self.overSelect = overSelect
     }
 
+    /// The job the shared option groups describe, for `clients` clients (the federation settings
+    /// given apart, so a sweep can vary them).
+    public init(
+        clients: Int, model: ModelOptions, training: TrainingOptions, data: DataOptions, federation: FederationSettings,
+        energy: ProfileOptions, fleetSecret: FleetSecretOption, tls: TLSIdentityOptions, world: DeviceWorldOptions,
+        simulatedClients: SimulatedClients? = nil
+    ) throws {
+        self.init(
+            clients: clients, model: model.choice, sgd: training.sgd, seed: training.seed, data: data.settings, federation: federation,
+            energy: energy.settings, fleetSecretFile: fleetSecret.path, tls: tls.files, simulatedClients: simulatedClients,
+            fleet: try world.spec(), deadline: world.deadline, overSelect: world.overSelect)
+    }
+
     /// The file's name in an output folder.
     public static let fileName = "job.json"
 

@@ -55,21 +55,21 @@ public struct DeviceWorld: Sendable {
     /// Charges every radio's tail to its natural end, past the clock (the job is over and nothing
     /// will cut the tails short); returns those joules by client.
     public mutating func chargeRemainingTails() -> [Int: Double] {
-        var tails: [Int: Double] = [:]
-        for client in radios.keys.sorted() {
-            let joules = radios[client]!.chargeTail(until: .infinity)
-            if joules > 0 { tails[client] = joules }
-        }
-        return tails
+        chargeTails(until: .infinity)
     }
 
     /// Closes the round at device second `end`: the clock moves there, and every radio's tail up to
     /// then is charged; returns those joules by client.
     public mutating func closeRound(at end: Double) -> [Int: Double] {
         now = max(now, end)
+        return chargeTails(until: now)
+    }
+
+    /// Charges every radio's tail up to `time`; returns the joules by client (those with any).
+    private mutating func chargeTails(until time: Double) -> [Int: Double] {
         var tails: [Int: Double] = [:]
         for client in radios.keys.sorted() {
-            let joules = radios[client]!.chargeTail(until: now)
+            let joules = radios[client]!.chargeTail(until: time)
             if joules > 0 { tails[client] = joules }
         }
         return tails

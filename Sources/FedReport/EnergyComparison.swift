@@ -67,7 +67,7 @@ public struct EnergyComparison: Sendable {
         self.artifacts = artifacts
         let profiles = artifacts.profiles
         guard let first = artifacts.records.first?.clients.first else { throw ReportError.inconsistent("the ledger has no rounds") }
-        guard !artifacts.records.contains(where: { $0.device != nil }) else {
+        guard Self.compares(artifacts.records) else {
             throw ReportError.inconsistent("the ledger ran on a device clock (--fleet); the report does not compare such runs yet")
         }
         guard artifacts.records.allSatisfy({ $0.clients.allSatisfy { $0.device == first.device && $0.link == first.link } }) else {
@@ -98,6 +98,12 @@ public struct EnergyComparison: Sendable {
         let centralizedBytes = baseline.rawUploadBytes.reduce(0, +)
         (federatedBits, centralizedBits) = (Double(federatedBytes) * 8, Double(centralizedBytes) * 8)
         widerNetwork = profiles.widerNetwork.map { ($0.joules(bytes: federatedBytes), $0.joules(bytes: centralizedBytes)) }
+    }
+
+    /// Whether the report can compare a run with these records: not one on a device clock
+    /// (`--fleet`), whose radio the per-burst recomputation on one link would not follow.
+    public static func compares(_ records: [RoundRecord]) -> Bool {
+        !records.contains { $0.device != nil }
     }
 
     /// The baseline's first `epochs` epochs under `link` and `datacenter`.

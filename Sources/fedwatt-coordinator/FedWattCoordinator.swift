@@ -92,10 +92,9 @@ struct FedWattCoordinator: AsyncParsableCommand {
     /// The job to run: the job file's, or the one the flags describe.
     func description() throws -> JobDescription {
         if let job { return try JobDescription(file: job) }
-        return JobDescription(
-            clients: clients ?? minClients, model: model.choice, sgd: training.sgd, seed: training.seed, data: data.settings,
-            federation: federation.settings, energy: energy.settings, fleetSecretFile: fleetSecret.path, tls: tls.files,
-            fleet: try world.spec(), deadline: world.deadline, overSelect: world.overSelect)
+        return try JobDescription(
+            clients: clients ?? minClients, model: model, training: training, data: data, federation: federation.settings,
+            energy: energy, fleetSecret: fleetSecret, tls: tls, world: world)
     }
 
     func run() async throws {

@@ -42,11 +42,10 @@ struct SimulationOptions: ParsableArguments {
 
     /// The job these options describe, optionally with other federation settings.
     func description(federation override: FederationSettings? = nil) throws -> JobDescription {
-        JobDescription(
-            clients: clients, model: model.choice, sgd: training.sgd, seed: training.seed, data: data.settings,
-            federation: override ?? federation.settings, energy: energy.settings, fleetSecretFile: fleetSecret.path, tls: tls.files,
-            simulatedClients: .init(device: profiles.device, link: profiles.link, attackers: attackers, attack: attack),
-            fleet: try world.spec(), deadline: world.deadline, overSelect: world.overSelect)
+        try JobDescription(
+            clients: clients, model: model, training: training, data: data, federation: override ?? federation.settings, energy: energy,
+            fleetSecret: fleetSecret, tls: tls, world: world,
+            simulatedClients: .init(device: profiles.device, link: profiles.link, attackers: attackers, attack: attack))
     }
 
     /// The simulation these options describe, optionally with other federation settings.
