@@ -21,19 +21,21 @@ public final class CoordinatorServer: Sendable {
     /// `budget`, all connections together hold at most its limit of received frames until the
     /// coordinator has handled them (plus what one read brings in on a connection that must wait).
     /// With `strangers`, a connection is held to those limits until the coordinator admits its
-    /// client, and closed if that does not happen in time.
+    /// client, and closed if that does not happen in time. Those deadlines, and each granted frame's
+    /// timeout, run on `clock`: give it the coordinator's.
     ///
     /// When accepting fails (out of file descriptors), accepting pauses for ``acceptBackoff`` instead
     /// of spinning, and the first such failure is logged; the connections already open carry on.
     public init(
         host: String, port: Int, maximumPayloadSize: Int, events: AsyncStream<CoordinatorEvent>.Continuation,
-        tls: TLSRole? = nil, budget: InboundBudget? = nil, strangers: StrangerLimits? = nil,
+        tls: TLSRole? = nil, budget: InboundBudget? = nil, strangers: StrangerLimits? = nil, clock: any JobClock = SystemJobClock(),
         logger: Logger = Logger(label: "fedwatt.coordinator")
     ) async throws {
         // One event loop: the coordinator's work is in its round loop, not in I/O.
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let nextID = NIOLockedValueBox(0)
         let acceptFailureLogged = NIOLockedValueBox(false)
+        let deadlines = JobClockDeadlines(clock: clock)
         do {
             channel = try await ServerBootstrap(group: group)
                 .serverChannelInitializer { channel in
@@ -63,7 +65,7 @@ public final class CoordinatorServer: Sendable {
                     return channel.eventLoop.makeCompletedFuture {
                         try configureFedWirePipeline(
                             channel: channel, counter: counter, maximumPayloadSize: maximumPayloadSize, tls: tls, budget: budget,
-                            strangers: strangers
+                            strangers: strangers, deadlines: deadlines
                         ) {
                             events.yield(.connection(id, $0))
                         }

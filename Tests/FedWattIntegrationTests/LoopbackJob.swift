@@ -13,7 +13,8 @@ import Logging
 /// A small federated job on synthetic data, its coordinator listening on 127.0.0.1, for tests.
 ///
 /// Its rounds run on a ``ManualJobClock``: a round deadline passes only when a test moves the clock
-/// (``passDeadline(waitingOnlyFor:)``), never because the machine was slow.
+/// (``passDeadline(waitingOnlyFor:)``), never because the machine was slow; so do its connections'
+/// handshake deadlines and frame timeouts.
 struct LoopbackJob {
     let job: FederatedJob
     let clock = ManualJobClock()
@@ -56,7 +57,7 @@ struct LoopbackJob {
             clock: clock, logger: logger)
         server = try await CoordinatorServer(
             host: "127.0.0.1", port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events, tls: tls,
-            budget: budget, strangers: strangers)
+            budget: budget, strangers: strangers, clock: clock)
     }
 
     /// An edge client for this job reaching the coordinator on `port`, proving `secret` if given.
