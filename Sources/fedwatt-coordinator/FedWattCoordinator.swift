@@ -115,6 +115,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
         configuration.fleet = try description.fleet.map { try Fleet($0, profiles: profiles, clientCount: description.clients, seed: description.seed) }
         configuration.deviceDeadlineSeconds = description.deadline
         configuration.overSelection = description.overSelect
+        configuration.stragglerPolicy = description.stragglerPolicy ?? .drop
         if let secrets {
             configuration.secrets = try ClientSecrets(file: secrets)
         } else if let fleetSecretFile = description.fleetSecretFile {
