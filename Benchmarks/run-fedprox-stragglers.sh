@@ -28,7 +28,7 @@ for stragglers in 0 50 90; do
         esac
         echo "== $stragglers% stragglers, $method"
         .build/release/fedwatt simulate --no-report --clients 50 --per-round 10 --rounds "$rounds" \
-            --model softmax --partition shards:2 --local-epochs 20 --lr 0.03 --batch-size 10 \
+            --model softmax --partition shards:2 --local-epochs 20 --lr 0.03 --batch 10 \
             --min-completion 1 --max-round-attempts 20 --fleet "$fleets/stragglers-$stragglers.json" --deadline "$deadline" \
             "${flags[@]}" --out "$out/$stragglers-$method" | tail -n 2
     done
