@@ -145,7 +145,13 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator", "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedWire"]),
+        .testTarget(
+            name: "FedCoordinatorTests",
+            dependencies: [
+                "FedCoordinator", "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedMetrics", "FedWire",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .testTarget(name: "FedCodecTests", dependencies: ["FedCodec", "FedData", "FedZlib"]),
         .testTarget(name: "FedEnergyTests", dependencies: ["FedEnergy"]),
         .testTarget(name: "FedFleetTests", dependencies: ["FedFleet", "FedEnergy"]),
@@ -153,9 +159,11 @@ let package = Package(
             name: "FedWattIntegrationTests",
             dependencies: [
                 "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedEnergy", "FedFleet", "FedLearning", "FedLedger",
-                "FedReport", "FedWire", "fedwatt", "fedwatt-coordinator", "fedwatt-client",
+                "FedMetrics", "FedReport", "FedWire", "fedwatt", "fedwatt-coordinator", "fedwatt-client",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
     ],

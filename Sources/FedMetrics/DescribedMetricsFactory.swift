@@ -62,3 +62,10 @@ struct DescribedMetricsFactory: MetricsFactory {
         if let histogram = handler as? Histogram<Duration> { registry.unregisterDurationHistogram(histogram) }
     }
 }
+
+extension CoordinatorMetrics {
+    /// A factory for these metrics whose values land in `registry`, with their help texts and buckets.
+    public static func factory(registry: PrometheusCollectorRegistry) -> any MetricsFactory {
+        DescribedMetricsFactory(registry: registry, help: help, buckets: [roundDurationName: roundDurationBuckets])
+    }
+}

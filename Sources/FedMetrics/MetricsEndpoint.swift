@@ -9,9 +9,10 @@ import Prometheus
 /// for a Prometheus server to scrape.
 ///
 /// It shares nothing with the coordinator's round loop but the registry (whose metrics are
-/// lock-protected), so a slow, malformed or abusive request never holds a round up: a request
-/// whose head is not in within ``requestTimeout`` is closed, a malformed one gets 400 and is
-/// closed, and past ``maximumConnections`` open connections a new one is closed at once.
+/// lock-protected), so a slow, malformed or abusive request never holds a round up: a connection
+/// whose request is not in whole within ``requestTimeout`` (of connecting, or of the last answer)
+/// is closed, a malformed request gets 400 and a close, and past ``maximumConnections`` open
+/// connections a new one is closed at once.
 public final class MetricsEndpoint: Sendable {
     /// The registry served; make metrics with ``factory``.
     public let registry: PrometheusCollectorRegistry
@@ -21,7 +22,7 @@ public final class MetricsEndpoint: Sendable {
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
 
-    /// How long a connection may take to send a whole request, and may then stay idle.
+    /// How long a connection may take to send a whole request, from connecting or from its last answer.
     public static let requestTimeout = TimeAmount.seconds(5)
     /// Connections served at once; more are closed as they arrive.
     public static let maximumConnections = 64
@@ -33,9 +34,7 @@ public final class MetricsEndpoint: Sendable {
     public init(host: String, port: Int) async throws {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        factory = DescribedMetricsFactory(
-            registry: registry, help: CoordinatorMetrics.help,
-            buckets: [CoordinatorMetrics.roundDurationName: CoordinatorMetrics.roundDurationBuckets])
+        factory = CoordinatorMetrics.factory(registry: registry)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let open = NIOLockedValueBox(0)
         let beforeScrape = self.beforeScrape
@@ -70,13 +69,13 @@ public final class MetricsEndpoint: Sendable {
         beforeScrape.withLockedValue { $0 = update }
     }
 
-    /// Installs the HTTP/1.1 handlers of one metrics connection on `channel`: an idle timeout, the
-    /// HTTP codec with its error handling (400 and close on a malformed request), and the scrape.
-    static func configureScrapePipeline(
+    /// Installs the HTTP/1.1 handlers of one metrics connection on `channel`: the HTTP codec with
+    /// its error handling (400 and close on a malformed request), and the scrape with its request
+    /// deadline.
+    public static func configureScrapePipeline(
         _ channel: any Channel, registry: PrometheusCollectorRegistry, beforeScrape: @escaping @Sendable () -> Void
     ) throws {
         let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(IdleStateHandler(allTimeout: requestTimeout))
         try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
         try pipeline.addHandler(ScrapeHandler(registry: registry, beforeScrape: beforeScrape))
     }
@@ -89,7 +88,8 @@ public final class MetricsEndpoint: Sendable {
 }
 
 /// Answers each request on one connection: the exposition for `GET /metrics`, 404 elsewhere,
-/// 405 for other methods; closes the connection when it has been idle too long.
+/// 405 for other methods; closes the connection when a request does not come in whole in time, or
+/// could not be parsed.
 private final class ScrapeHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -97,10 +97,36 @@ private final class ScrapeHandler: ChannelInboundHandler {
     let registry: PrometheusCollectorRegistry
     let beforeScrape: @Sendable () -> Void
     private var head: HTTPRequestHead?
+    private var deadline: Scheduled<Void>?
 
     init(registry: PrometheusCollectorRegistry, beforeScrape: @escaping @Sendable () -> Void) {
         self.registry = registry
         self.beforeScrape = beforeScrape
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { armDeadline(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        armDeadline(context: context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+    }
+
+    /// Closes the connection unless a whole request comes in within the request timeout.
+    private func armDeadline(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let channel = context.channel
+        deadline = context.eventLoop.scheduleTask(in: MetricsEndpoint.requestTimeout) { channel.close(promise: nil) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A request the codec could not parse: its 400 has been sent; the connection is done.
+        context.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -111,11 +137,8 @@ private final class ScrapeHandler: ChannelInboundHandler {
             guard let request = head else { return }
             head = nil
             respond(to: request, context: context)
+            armDeadline(context: context)
         }
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent { context.close(promise: nil) }
     }
 
     private func respond(to request: HTTPRequestHead, context: ChannelHandlerContext) {
