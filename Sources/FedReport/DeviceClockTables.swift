@@ -56,18 +56,17 @@ extension EnergyComparison {
     func classTable(_ figures: DeviceClockFigures) -> ReportTable {
         let fates: [ClientFate] = [.aggregated, .straggler, .notNeeded, .offline, .otherwise]
         var rows = figures.classes.map { totals in
-            ["\(totals.name) (\(totals.device.name) on \(totals.link.name))", "\(totals.clients)", "\(totals.roundsSelected)"]
+            [totals.name, "\(totals.device.name) on \(totals.link.name)", "\(totals.clients)", "\(totals.roundsSelected)"]
                 + fates.map { "\(totals.fates[$0, default: 0])" }
                 + [joules(totals.computeJoules), joules(totals.radioJoules), joules(totals.wastedJoules)]
         }
-        rows.append(["radio tails of clients between their rounds (in no class)", "", ""] + fates.map { _ in "" }
-            + ["", joules(figures.idleRadioTailJoules), ""])
+        rows.append(["idle radios' tails", "", "", ""] + fates.map { _ in "" } + ["", joules(figures.idleRadioTailJoules), ""])
         rows.append(
-            ["all", "\(figures.classes.reduce(0) { $0 + $1.clients })", "\(figures.classes.reduce(0) { $0 + $1.roundsSelected })"]
+            ["all", "", "\(figures.classes.reduce(0) { $0 + $1.clients })", "\(figures.classes.reduce(0) { $0 + $1.roundsSelected })"]
                 + fates.map { fate in "\(figures.classes.reduce(0) { $0 + $1.fates[fate, default: 0] })" }
                 + [joules(federated.computeJoules), joules(federated.communicationJoules), joules(figures.totalWastedJoules)])
         return ReportTable(
-            header: ["class", "clients", "rounds selected", "aggregated", "straggled", "not needed", "offline", "not aggregated otherwise",
+            header: ["class", "device on link", "clients", "rounds selected", "aggregated", "straggled", "not needed", "offline", "other",
                      "compute", "radio", "wasted"],
             rows: rows)
     }
@@ -78,11 +77,15 @@ extension EnergyComparison {
         guard total > 0 else { return "No energy was wasted: every selected client's update was aggregated." }
         let parts = ClientFate.allCases.compactMap { fate in figures.wastedJoules[fate].map { "\(fate.rawValue) \(joules($0))" } }
         return String(
-            format: "Wasted energy: %@ of the devices' %@ (%.1f%%) was spent by clients whose update was not aggregated: %@. "
-                + "A class's clients are those the ledger shows (selected at least once); a client counts once in \"rounds selected\" "
-                + "for each round attempt that selected it.",
+            format: "Wasted energy: %@ of the devices' %@ (%.1f%%) was spent by clients whose update was not aggregated: %@.",
             joules(total), joules(federated.totalJoules), 100 * total / federated.totalJoules, parts.joined(separator: ", "))
     }
+
+    /// What the class table's columns count.
+    static let classTableKey = "A class's clients are those the ledger shows (selected at least once), and a client "
+        + "counts once in \"rounds selected\" for each round attempt that selected it, then once under what became of its update; "
+        + "\"other\" is a timeout, a disconnection, a refusal or an attempt that failed. The idle radios' tails are those of clients "
+        + "outside a round, running into it: the ledger charges them to the round, not to a client."
 
     /// Why a device-clock run's report has no sensitivity over links.
     static let linkSensitivityLeftOut = "Left out for a run on a device clock. On the timeline, whether a transfer needs a promotion and "

@@ -63,7 +63,7 @@ public enum ReportWriter {
     static func deviceClockMarkdown(_ c: EnergyComparison) -> String {
         guard let figures = c.clients.deviceClock else { return "" }
         return "\n\n## Device time\n\n\(c.deviceTimeTable(figures).markdown)\n\n\(c.deviceTimeText(figures))"
-            + "\n\n## Client classes\n\n\(c.classTable(figures).markdown)\n\n\(c.wastedText(figures))"
+            + "\n\n## Client classes\n\n\(c.classTable(figures).markdown)\n\n\(EnergyComparison.classTableKey)\n\n**\(c.wastedText(figures))**"
     }
 
     /// The same sections in HTML, with the chart of accuracy against device time; each line
@@ -72,7 +72,7 @@ public enum ReportWriter {
         guard let figures = c.clients.deviceClock else { return "" }
         return "\n<h2>Device time</h2>\n\(c.deviceTimeTable(figures).html)\n<p id=\"device-time\">\(escape(c.deviceTimeText(figures)))</p>"
             + "\n\(c.accuracyOverDeviceTime(figures))\n<h2>Client classes</h2>\n\(c.classTable(figures).html)"
-            + "\n<p id=\"wasted\">\(escape(c.wastedText(figures)))</p>"
+            + "\n<p>\(escape(EnergyComparison.classTableKey))</p>\n<p class=\"verdict\" id=\"wasted\">\(escape(c.wastedText(figures)))</p>"
     }
 
     static func html(_ c: EnergyComparison) -> String {

@@ -127,7 +127,8 @@ import Testing
         #expect(comparison.federated.computeJoules == 12 && comparison.federated.communicationJoules == 7.25)
         #expect(comparison.federated.cumulativeJoules == [8, 13.5, 19.25])
         let table = comparison.classTable(figures)
-        #expect(table.rows.last == ["all", "3", "8", "5", "1", "1", "1", "0", "12.0 J", "7.2 J", "5.8 J"])
+        #expect(table.rows.last == ["all", "", "3", "8", "5", "1", "1", "1", "0", "12.0 J", "7.2 J", "5.8 J"])
+        #expect(table.rows[0] == ["phone", "smartphone on lte", "1", "2", "1", "1", "0", "0", "0", "2.0 J", "4.0 J", "3.0 J"])
         #expect(comparison.wastedText(figures).hasPrefix("Wasted energy: 5.8 J of the devices' 19.2 J (29.9%)"))
         // The raw upload by hand: client 0's 1,000 bytes over LTE (with a promotion and a whole
         // tail), clients 1 and 2's 5,000 bytes over WiFi.

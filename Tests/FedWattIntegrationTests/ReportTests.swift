@@ -103,7 +103,7 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
         #expect(census.text.contains("Test accuracy against device time") && census.text.contains("Left out for a run on a device clock"))
         #expect(census.text.contains(comparison.wastedText(figures)))
         let markdown = try String(contentsOf: setup.directory.appendingPathComponent("report.md"), encoding: .utf8)
-        #expect(markdown.contains("## Device time") && markdown.contains("## Client classes") && markdown.contains("| phone-lte (smartphone on lte) | 2 |"))
+        #expect(markdown.contains("## Device time") && markdown.contains("## Client classes") && markdown.contains("| phone-lte | smartphone on lte | 2 |"))
         let csv = try String(contentsOf: setup.directory.appendingPathComponent("rounds.csv"), encoding: .utf8).split(separator: "\n")
         #expect(csv.first?.hasSuffix(",device_start_seconds,device_end_seconds,device_deadline_seconds,idle_radio_tail_joules,aggregated,stragglers,not_needed,offline,not_aggregated_otherwise") == true)
         for (row, record) in zip(csv.dropFirst(), comparison.artifacts.records) {
