@@ -65,7 +65,8 @@ final class LocalWorkspace {
         trainer.resetMomentum()
         var generator = job.trainingGenerator(clientID: clientID, round: Int(start.round))
         let summary = try trainer.train(
-            parameters: &parameters, on: data, indices: shard, epochs: Int(start.localEpochs), generator: &generator,
+            parameters: &parameters, on: data, indices: shard, epochs: Int(start.localEpochs),
+            stepLimit: start.stepLimit == 0 ? nil : Int(start.stepLimit), generator: &generator,
             anchor: job.sgd.proximalMu != 0 ? global : nil)
         for i in parameters.indices { parameters[i] -= global[i] }
         attack?.apply(to: &parameters)
@@ -75,7 +76,7 @@ final class LocalWorkspace {
             ? errorFeedback.encode(parameters, spec: job.uplinkCodec, generator: &rounding).tensor
             : TensorCodec.encode(parameters, spec: job.uplinkCodec, generator: &rounding).tensor
         return Update(
-            round: start.round, sampleCount: UInt32(sampleCount), trainLoss: summary.meanLoss,
+            round: start.round, sampleCount: UInt32(min(sampleCount, summary.samples)), trainLoss: summary.meanLoss,
             flops: UInt64(summary.flops), cpuSeconds: summary.cpuSeconds,
             encodeSeconds: encodingStart.duration(to: .now).inSeconds, delta: delta)
     }

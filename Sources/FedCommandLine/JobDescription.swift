@@ -53,6 +53,8 @@ public struct JobDescription: Sendable, Hashable, Codable {
     public var fleet: FleetSpec?
     /// Device seconds a round waits, with a fleet.
     public var deadline: Double?
+    /// What the deadline does to slow clients, with one (nil: drop them).
+    public var stragglerPolicy: StragglerPolicy?
     /// The over-selection factor, with a fleet.
     public var overSelect: Double?
 
@@ -60,7 +62,7 @@ public struct JobDescription: Sendable, Hashable, Codable {
     public init(
         clients: Int, model: ModelChoice, sgd: SGDConfiguration, seed: UInt64, data: DataSettings, federation: FederationSettings,
         energy: EnergySettings, fleetSecretFile: String? = nil, tls: TLSFiles? = nil, simulatedClients: SimulatedClients? = nil,
-        fleet: FleetSpec? = nil, deadline: Double? = nil, overSelect: Double? = nil
+        fleet: FleetSpec? = nil, deadline: Double? = nil, stragglerPolicy: StragglerPolicy? = nil, overSelect: Double? = nil
     ) {
         self.clients = clients
         self.model = model
@@ -74,6 +76,7 @@ public struct JobDescription: Sendable, Hashable, Codable {
         self.simulatedClients = simulatedClients
         self.fleet = fleet
         self.deadline = deadline
+        self.stragglerPolicy = stragglerPolicy
         self.overSelect = overSelect
     }
 
@@ -87,7 +90,7 @@ public struct JobDescription: Sendable, Hashable, Codable {
         self.init(
             clients: clients, model: model.choice, sgd: training.sgd, seed: training.seed, data: data.settings, federation: federation,
             energy: energy.settings, fleetSecretFile: fleetSecret.path, tls: tls.files, simulatedClients: simulatedClients,
-            fleet: try world.spec(), deadline: world.deadline, overSelect: world.overSelect)
+            fleet: try world.spec(), deadline: world.deadline, stragglerPolicy: world.stragglerPolicy, overSelect: world.overSelect)
     }
 
     /// The file's name in an output folder.

@@ -46,6 +46,9 @@ public struct CoordinatorConfiguration: Sendable {
     /// With a fleet, select this factor times the clients the selection wants and aggregate the
     /// first that many updates to arrive in device time (`--over-select`; nil: no over-selection).
     public var overSelection: Double?
+    /// With a fleet and a deadline, whether clients too slow for it straggle or do the work that fits
+    /// (`--straggler-policy`).
+    public var stragglerPolicy = StragglerPolicy.drop
 
     /// Creates a configuration.
     public init(

@@ -46,9 +46,10 @@ public struct UpdateValidator: Sendable {
         public var sizes: StageSizes
     }
 
-    /// Checks `update` from `client` (a registered id, below the job's client count), or throws the
-    /// refusal naming the first field that is wrong.
-    public func validate(_ update: Update, from client: Int) throws(WireError) -> Accepted {
+    /// Checks `update` from `client` (a registered id, below the job's client count), whose RoundStart
+    /// allowed `stepLimit` minibatch steps (nil: its whole local epochs), or throws the refusal naming
+    /// the first field that is wrong.
+    public func validate(_ update: Update, from client: Int, stepLimit: Int? = nil) throws(WireError) -> Accepted {
         guard update.sampleCount > 0 else { throw WireError(.malformedPayload, "update with 0 samples") }
         let samples = Int(update.sampleCount)
         guard samples <= shardSizes[client] else {
@@ -58,11 +59,13 @@ public struct UpdateValidator: Sendable {
         try Self.check(update.trainLoss, "train loss", within: -Self.maximumTrainLoss...Self.maximumTrainLoss)
         try Self.check(update.cpuSeconds, "CPU-seconds", within: 0...Self.maximumSeconds)
         try Self.check(update.encodeSeconds, "encode seconds", within: 0...Self.maximumSeconds)
-        let expected = job.localTrainingFLOPs(samples: samples)
+        let work = job.localWork(samples: samples, stepLimit: stepLimit)
+        let expected = job.trainingFLOPs(work)
         guard abs(Double(update.flops) - Double(expected)) <= Self.flopsTolerance * Double(expected) else {
             throw WireError(
                 .flopsMismatch,
-                "\(update.flops) FLOPs reported; the model's analytic count for \(samples) samples and \(job.localEpochs) local epochs is \(expected) (1% tolerance)")
+                "\(update.flops) FLOPs reported; the model's analytic count for \(samples) samples and \(job.localEpochs) local epochs"
+                    + (work.isPartial ? " cut at \(work.steps) steps" : "") + " is \(expected) (1% tolerance)")
         }
         let decoded: (values: [Float], sizes: StageSizes)
         do {

@@ -46,6 +46,20 @@ public struct DeviceWorld: Sendable {
         return (timeline, energy)
     }
 
+    /// The device seconds `client` can spend training in a round starting at `start` and still have
+    /// its update of `uploadBytes` arrive by `deadline` (device seconds since the job began), after
+    /// its RoundStart of `downloadBytes` has come down; negative when even no training would be late.
+    ///
+    /// Nothing moves: this asks what the radio would do. An upload that starts after the tail of the
+    /// download has run out needs a promotion, which the budget then leaves room for.
+    public func trainingBudget(_ client: Int, from start: Double, downloadBytes: Int, uploadBytes: Int, deadline: Double) -> Double {
+        let link = fleet.members[client].link
+        var radio = radios[client] ?? RadioTimeline(link: link)
+        let download = radio.transfer(bytes: downloadBytes, .down, at: start)
+        let withinTail = deadline - link.transferSeconds(bytes: uploadBytes, .up) - download.end
+        return withinTail < link.tailSeconds.value ? withinTail : withinTail - link.promotionSeconds.value
+    }
+
     /// Lets `seconds` of device time pass with no round (nobody was online); radios' tails keep
     /// running and are charged at the next round's close.
     public mutating func wait(_ seconds: Double) {

@@ -56,10 +56,20 @@ public struct FederatedJob: Sendable, Hashable, Codable {
             .shards(labels: trainingLabels, classCount: dataset.classCount).map(\.count)
     }
 
-    /// Analytic FLOPs of one client's local training on `samples` samples: what an honest client reports.
+    /// One client's local training in a round: its shard of `samples` samples, at most `stepLimit`
+    /// minibatch steps.
+    public func localWork(samples: Int, stepLimit: Int? = nil) -> LocalWork {
+        LocalWork(shardSize: samples, batchSize: sgd.batchSize, epochs: localEpochs, stepLimit: stepLimit)
+    }
+
+    /// Analytic FLOPs of one client's local training: what an honest client reports.
+    public func trainingFLOPs(_ work: LocalWork) -> Int {
+        model.trainingFLOPs(samples: work.sampleVisits, batches: work.steps, configuration: sgd)
+    }
+
+    /// Analytic FLOPs of one client's whole local training on `samples` samples.
     public func localTrainingFLOPs(samples: Int) -> Int {
-        let batchesPerEpoch = (samples + sgd.batchSize - 1) / sgd.batchSize
-        return model.trainingFLOPs(samples: samples * localEpochs, batches: batchesPerEpoch * localEpochs, configuration: sgd)
+        trainingFLOPs(localWork(samples: samples))
     }
 
     /// The job as the JSON text a Welcome message carries.

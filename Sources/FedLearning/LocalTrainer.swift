@@ -2,7 +2,7 @@ import FedData
 
 /// What one call to ``LocalTrainer/train(parameters:on:indices:epochs:generator:anchor:)`` did.
 public struct TrainingSummary: Sendable, Hashable, Codable {
-    /// Samples processed (epochs x shard size).
+    /// Samples processed (epochs x shard size, fewer when a step limit stopped the training).
     public var samples: Int
     /// SGD steps taken.
     public var batches: Int
@@ -50,12 +50,13 @@ public final class LocalTrainer {
     }
 
     /// Trains `parameters` in place for `epochs` passes over the samples at `indices` (all of
-    /// `dataset` when nil), in an order drawn from `generator` each epoch.
+    /// `dataset` when nil), in an order drawn from `generator` each epoch, stopping after
+    /// `stepLimit` minibatch steps if that comes first (``LocalWork``).
     ///
     /// `anchor` is the FedProx reference point (the global model); it is required when the
     /// configuration's proximal mu is non-zero.
     public func train(
-        parameters: inout [Float], on dataset: Dataset, indices: [Int]? = nil, epochs: Int,
+        parameters: inout [Float], on dataset: Dataset, indices: [Int]? = nil, epochs: Int, stepLimit: Int? = nil,
         generator: inout SeededGenerator, anchor: [Float]? = nil
     ) throws -> TrainingSummary {
         try architecture.validate(for: dataset)
@@ -63,6 +64,7 @@ public final class LocalTrainer {
             throw TrainingError.shapeMismatch("\(parameters.count) parameters for \(architecture) (\(architecture.parameterCount))")
         }
         guard epochs > 0 else { throw TrainingError.invalidConfiguration("epochs \(epochs) must be positive") }
+        if let stepLimit, stepLimit <= 0 { throw TrainingError.invalidConfiguration("step limit \(stepLimit) must be positive") }
         let proximalAnchor: [Float]
         if configuration.proximalMu != 0 {
             guard let anchor, anchor.count == parameters.count else {
@@ -78,15 +80,18 @@ public final class LocalTrainer {
         var order = indices ?? Array(0..<dataset.count)
         var lossSum = 0.0
         var batches = 0
-        for _ in 0..<epochs {
+        var samples = 0
+        let steps = LocalWork(shardSize: order.count, batchSize: configuration.batchSize, epochs: epochs, stepLimit: stepLimit).steps
+        training: for _ in 0..<epochs {
             order.shuffle(using: &generator)
             for batchStart in stride(from: 0, to: order.count, by: configuration.batchSize) {
+                guard batches < steps else { break training }
                 let batchIndices = order[batchStart..<min(batchStart + configuration.batchSize, order.count)]
                 lossSum += step(network, parameters: &parameters, dataset: dataset, batchIndices: batchIndices, anchor: proximalAnchor)
                 batches += 1
+                samples += batchIndices.count
             }
         }
-        let samples = epochs * order.count
         return TrainingSummary(
             samples: samples, batches: batches, meanLoss: samples == 0 ? 0 : lossSum / Double(samples),
             flops: architecture.trainingFLOPs(samples: samples, batches: batches, configuration: configuration),

@@ -185,13 +185,17 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var deviceClass: String?
         /// Its round in device time, with a `--fleet`.
         public var timeline: DeviceTimeline?
+        /// The most minibatch steps it was asked to train, under `--straggler-policy partial` when its
+        /// whole local work did not fit the deadline (nil: all of it).
+        public var stepLimit: Int?
 
         /// Creates a value with every field given.
         public init(
             client: Int, device: String, link: String, bytesWritten: Int, bytesRead: Int, downlinkStages: StageSizes? = nil,
             downlinkDifference: Bool? = nil, payloadBytes: Int, updateNorm: Double? = nil, clipped: Bool,
             uplinkStages: StageSizes? = nil, encodeSeconds: Double, decodeSeconds: Double, samples: Int, flops: Int,
-            cpuSeconds: Double, trainLoss: Double? = nil, energy: ClientEnergy, deviceClass: String? = nil, timeline: DeviceTimeline? = nil
+            cpuSeconds: Double, trainLoss: Double? = nil, energy: ClientEnergy, deviceClass: String? = nil, timeline: DeviceTimeline? = nil,
+            stepLimit: Int? = nil
         ) {
             self.client = client
             self.device = device
@@ -213,6 +217,7 @@ public struct RoundRecord: Sendable, Codable, Hashable {
             self.energy = energy
             self.deviceClass = deviceClass
             self.timeline = timeline
+            self.stepLimit = stepLimit
         }
     }
 

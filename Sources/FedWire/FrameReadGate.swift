@@ -21,7 +21,9 @@ final class FrameReadGate: ChannelOutboundHandler {
     /// The limits after admission.
     private let memberLimits: (maximumPayloadSize: Int, budget: InboundBudget?)
     private let handshakeTimeout: TimeAmount?
-    private var handshakeDeadline: Scheduled<Void>?
+    /// The clock of the deadlines (nil: the event loop's, chosen when the gate is added).
+    private var deadlines: (any DeadlineScheduler)?
+    private var handshakeDeadline: ScheduledDeadline?
     /// The budget the frame being read is charged to (the connection's budget when it began).
     private var budget: InboundBudget?
     private var context: ChannelHandlerContext?
@@ -32,21 +34,38 @@ final class FrameReadGate: ChannelOutboundHandler {
     /// The charge of the frame last completed, until the message it became is handed on.
     private var completed: InboundCharge?
     private var readHeld = false
-    private var timeout: Scheduled<Void>?
+    private var timeout: ScheduledDeadline?
 
-    /// A gate applying `strangers` until the peer is admitted (from the start, without them).
-    init(maximumPayloadSize: Int, budget: InboundBudget?, strangers: StrangerLimits?) {
+    /// A gate applying `strangers` until the peer is admitted (from the start, without them),
+    /// timing its deadlines with `deadlines` (nil: the event loop's timer).
+    init(maximumPayloadSize: Int, budget: InboundBudget?, strangers: StrangerLimits?, deadlines: (any DeadlineScheduler)?) {
         memberLimits = (maximumPayloadSize, budget)
         limits = FrameLimits(
             maximumPayloadSize: strangers?.maximumPayloadSize ?? maximumPayloadSize, budget: strangers?.budget ?? budget)
         handshakeTimeout = strangers?.handshakeTimeout
+        self.deadlines = deadlines
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if deadlines == nil { deadlines = EventLoopDeadlineScheduler(eventLoop: context.eventLoop) }
         guard let handshakeTimeout else { return }
+        handshakeDeadline = schedule(in: handshakeTimeout, context: context) { $0.handshakeTimedOut() }
+    }
+
+    /// Arms a deadline that calls `expired` with this gate on its event loop.
+    private func schedule(
+        in delay: TimeAmount, context: ChannelHandlerContext, _ expired: @escaping @Sendable (FrameReadGate) -> Void
+    ) -> ScheduledDeadline? {
         let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
-        handshakeDeadline = context.eventLoop.scheduleTask(in: handshakeTimeout) { loop.value.handshakeTimedOut() }
+        let eventLoop = context.eventLoop
+        return deadlines?.schedule(in: delay) {
+            if eventLoop.inEventLoop {
+                expired(loop.value)
+            } else {
+                eventLoop.execute { expired(loop.value) }
+            }
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -128,8 +147,7 @@ final class FrameReadGate: ChannelOutboundHandler {
     private func hold(_ charge: InboundCharge) {
         self.charge = charge
         guard let context, let budget else { return }
-        let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timeout = context.eventLoop.scheduleTask(in: budget.frameTimeout) { loop.value.frameTimedOut() }
+        timeout = schedule(in: budget.frameTimeout, context: context) { $0.frameTimedOut() }
     }
 
     private func frameTimedOut() {

@@ -88,13 +88,16 @@ public struct RoundStart: Sendable, Equatable {
     /// 0 when `model` is the whole model; otherwise `model` is the difference from the model of
     /// this version, which the client holds from an earlier RoundStart.
     public var baseVersion: UInt32
+    /// The most minibatch steps the client may train this round, the work that fits its device-time
+    /// budget (`--straggler-policy partial`); 0: every step of the local epochs.
+    public var stepLimit: UInt32
     /// The global model, or its difference from the base version's.
     public var model: EncodedTensor
 
     /// Creates a RoundStart message.
     public init(
         round: UInt32, localEpochs: UInt32, deadlineMilliseconds: UInt32, learningRate: Float, modelVersion: UInt32 = 0,
-        baseVersion: UInt32 = 0, model: EncodedTensor
+        baseVersion: UInt32 = 0, stepLimit: UInt32 = 0, model: EncodedTensor
     ) {
         self.round = round
         self.localEpochs = localEpochs
@@ -102,6 +105,7 @@ public struct RoundStart: Sendable, Equatable {
         self.learningRate = learningRate
         self.modelVersion = modelVersion
         self.baseVersion = baseVersion
+        self.stepLimit = stepLimit
         self.model = model
     }
 }

@@ -9,7 +9,7 @@ import NIOCore
 /// - Register: client id UInt32, device string, link string, proof (UInt16 byte count, bytes)
 /// - Welcome: job JSON (the rest of the payload, UTF-8)
 /// - RoundStart: round UInt32, local epochs UInt32, deadline ms UInt32, learning rate Float32,
-///   model version UInt32, base version UInt32, model tensor
+///   model version UInt32, base version UInt32, step limit UInt32, model tensor
 /// - Update: round UInt32, samples UInt32, train loss Float64, FLOPs UInt64, CPU-seconds Float64,
 ///   encode seconds Float64, delta tensor
 /// - Ack: round UInt32
@@ -45,6 +45,7 @@ extension Message {
                 learningRate: Float(bitPattern: try payload.readWire(UInt32.self, "learning rate")),
                 modelVersion: try payload.readWire(UInt32.self, "model version"),
                 baseVersion: try payload.readWire(UInt32.self, "base version"),
+                stepLimit: try payload.readWire(UInt32.self, "step limit"),
                 model: try payload.readWireTensor()))
         case .update:
             self = .update(Update(
@@ -71,7 +72,7 @@ extension Message {
 
     private var estimatedPayloadSize: Int {
         switch self {
-        case .roundStart(let start): return 40 + start.model.bytes.count
+        case .roundStart(let start): return 44 + start.model.bytes.count
         case .update(let update): return 56 + update.delta.bytes.count
         case .welcome(let welcome): return welcome.jobJSON.utf8.count
         default: return 64
@@ -96,6 +97,7 @@ extension Message {
             buffer.writeInteger(start.learningRate.bitPattern, endianness: .little)
             buffer.writeInteger(start.modelVersion, endianness: .little)
             buffer.writeInteger(start.baseVersion, endianness: .little)
+            buffer.writeInteger(start.stepLimit, endianness: .little)
             buffer.writeWireTensor(start.model)
         case .update(let update):
             buffer.writeInteger(update.round, endianness: .little)

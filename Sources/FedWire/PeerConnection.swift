@@ -132,10 +132,11 @@ public final class ConnectionEventHandler: ChannelInboundHandler {
 /// counted as sent), TLS when `tls` is given, framing (payloads over `maximumPayloadSize` refused
 /// from their header; with `budget`, each frame waits for its room before more is read), message
 /// decoding, and events to `onEvent`. With `strangers`, those limits apply instead until the peer
-/// is admitted (``PeerConnection/admit()``), and a peer not admitted in time is refused.
+/// is admitted (``PeerConnection/admit()``), and a peer not admitted in time is refused. Those
+/// deadlines run on `deadlines` (nil: the channel's event loop).
 public func configureFedWirePipeline(
     channel: Channel, counter: ByteCounter, maximumPayloadSize: Int, tls: TLSRole? = nil, budget: InboundBudget? = nil,
-    strangers: StrangerLimits? = nil, onEvent: @escaping @Sendable (ConnectionEvent) -> Void
+    strangers: StrangerLimits? = nil, deadlines: (any DeadlineScheduler)? = nil, onEvent: @escaping @Sendable (ConnectionEvent) -> Void
 ) throws {
     let pipeline = channel.pipeline.syncOperations
     try pipeline.addHandler(ByteCountingHandler(counter: counter))
@@ -144,7 +145,7 @@ public func configureFedWirePipeline(
     case .client(let context, let name): try pipeline.addHandler(try NIOSSLClientHandler(context: context, serverHostname: name))
     case nil: break
     }
-    let gate = FrameReadGate(maximumPayloadSize: maximumPayloadSize, budget: budget, strangers: strangers)
+    let gate = FrameReadGate(maximumPayloadSize: maximumPayloadSize, budget: budget, strangers: strangers, deadlines: deadlines)
     try pipeline.addHandler(gate)
     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: gate.limits, gate: gate)))
     try pipeline.addHandler(MessageDecodingHandler())

@@ -115,20 +115,22 @@ struct FedWattCoordinator: AsyncParsableCommand {
         configuration.fleet = try description.fleet.map { try Fleet($0, profiles: profiles, clientCount: description.clients, seed: description.seed) }
         configuration.deviceDeadlineSeconds = description.deadline
         configuration.overSelection = description.overSelect
+        configuration.stragglerPolicy = description.stragglerPolicy ?? .drop
         if let secrets {
             configuration.secrets = try ClientSecrets(file: secrets)
         } else if let fleetSecretFile = description.fleetSecretFile {
             configuration.secrets = ClientSecrets(fleet: try SecretFile.read(fleetSecretFile))
         }
+        let clock = SystemJobClock()
         let coordinator = try Coordinator(
-            configuration: configuration, testSet: testSet, trainingLabels: trainingLabels, onRecord: Self.printProgress)
+            configuration: configuration, testSet: testSet, trainingLabels: trainingLabels, clock: clock, onRecord: Self.printProgress)
         // Every connection holds a descriptor: take all the system allows this process.
         let descriptors = OpenFileLimit.raiseToHardLimit()
         let server = try await CoordinatorServer(
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events,
             tls: try description.tls?.serverRole(clientTrustRootsPath: tlsClientCA),
             budget: InboundBudget(limit: inboundBufferMegabytes << 20, frameTimeout: .seconds(Int64(federation.roundTimeout.rounded(.up)))),
-            strangers: StrangerLimits(handshakeTimeout: TimeAmount(.seconds(handshakeTimeout))))
+            strangers: StrangerLimits(handshakeTimeout: TimeAmount(.seconds(handshakeTimeout))), clock: clock)
         say("listening on \(host):\(server.port)")
         if let portFile { try PortFile.write(server.port, to: portFile) }
         say("open-file limit: \(descriptors)")

@@ -188,3 +188,63 @@ import Testing
         #expect(record.clients.first { $0.client == byArrival[2] }!.energy.computeJoules > 0)
     }
 }
+
+/// `--straggler-policy partial` (FedProx's variable amount of work): a client whose whole local
+/// work would miss the device-time deadline is told how many minibatch steps fit, and its update
+/// of that work is aggregated, weighted by the samples it reached.
+@Suite struct PartialWorkTests {
+    /// Two Raspberry Pis on WiFi, each with 60 samples in batches of 8 (8 steps an epoch), and a
+    /// deadline that leaves room for the download, the upload and 3.5 steps of training.
+    func driver(_ policy: StragglerPolicy) throws -> MachineDriver {
+        try MachineDriver(clients: 2, rounds: 1) { configuration in
+            let spec = FleetSpec(name: "pis", classes: [.init(name: "pi", device: "rpi4", link: "wifi", share: 1)])
+            let fleet = try? Fleet(spec, profiles: configuration.profiles, clientCount: 2, seed: configuration.job.seed)
+            configuration.fleet = fleet
+            configuration.stragglerPolicy = policy
+            let job = configuration.job
+            let member = fleet!.members[0]
+            let parameters = [Float](repeating: 0, count: job.model.parameterCount)
+            // Sizes by hand: a RoundStart and a dense Update of the 51-parameter model, as framed.
+            let down = Message.roundStart(RoundStart(round: 1, localEpochs: 1, deadlineMilliseconds: 0, learningRate: 0.1, model: TensorCodec.encode(parameters)))
+            let up = Message.update(Update(round: 1, sampleCount: 1, trainLoss: 0, flops: 0, cpuSeconds: 0, delta: TensorCodec.encode(parameters)))
+            let step = member.computeSeconds(flops: job.trainingFLOPs(job.localWork(samples: 8, stepLimit: 1)))
+            configuration.deviceDeadlineSeconds = member.link.transferSeconds(bytes: down.encodedFrame().readableBytes, .down)
+                + member.link.transferSeconds(bytes: up.encodedFrame().readableBytes, .up) + 3.5 * step
+        }
+    }
+
+    @Test func eachClientIsToldTheStepsThatFitAndItsPartialUpdateIsAggregated() throws {
+        var driver = try driver(.partial)
+        let initial = driver.machine.globalModel
+        for client in 0..<2 { try driver.join(client) }
+        #expect(driver.roundStarts.mapValues(\.stepLimit) == [0: 3, 1: 3])
+        try driver.answer(0, moving: 1, stepLimit: 3)
+        try driver.answer(1, moving: 3, stepLimit: 3)
+        let record = try #require(driver.records.first)
+        #expect(record.completed == [0, 1] && record.dropped.isEmpty)
+        // 3 steps of 8 reach 24 of the 60 samples: 24 each, so the mean of the two deltas.
+        #expect(record.clients.map(\.samples) == [24, 24])
+        #expect(record.clients.map(\.stepLimit) == [3, 3])
+        #expect(zip(driver.machine.globalModel, initial).allSatisfy { abs($0 - $1 - 2) < 1e-6 })
+        #expect(record.clients.allSatisfy { $0.timeline!.end <= driver.configuration.deviceDeadlineSeconds! })
+    }
+
+    /// The FLOPs must be those of the work allowed: a client claiming its whole local epochs under
+    /// a step limit is refused.
+    @Test func anUpdateClaimingMoreWorkThanItsStepLimitIsRefused() throws {
+        var driver = try driver(.partial)
+        for client in 0..<2 { try driver.join(client) }
+        try driver.answer(0, moving: 1)
+        #expect(driver.refusedCodes == [.flopsMismatch])
+    }
+
+    /// Under `drop`, the same deadline: nobody is told to stop early, and an honest client's whole
+    /// epoch (8 steps) arrives late.
+    @Test func underDropTheWholeWorkIsAskedAndArrivesLate() throws {
+        var driver = try driver(.drop)
+        for client in 0..<2 { try driver.join(client) }
+        #expect(driver.roundStarts.mapValues(\.stepLimit) == [0: 0, 1: 0])
+        for client in 0..<2 { try driver.answer(client, moving: 1) }
+        #expect(driver.records.first?.dropped.map(\.reason) == [.straggler, .straggler])
+    }
+}

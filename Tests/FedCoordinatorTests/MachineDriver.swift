@@ -105,19 +105,32 @@ struct MachineDriver {
     }
 
     /// Client `id` sends an update for `round` (the open round's, if nil) with `delta` and the
-    /// figures an honest client of this job claims.
-    mutating func answer(_ id: Int, round: Int? = nil, delta: [Float]) throws {
-        let samples = try job.shardSizes(trainingLabels: job.dataset.loadLabels(.train))[id]
+    /// figures an honest client of this job claims for the work of `stepLimit` steps (all of it, if nil).
+    mutating func answer(_ id: Int, round: Int? = nil, delta: [Float], stepLimit: Int? = nil) throws {
+        let work = job.localWork(samples: try job.shardSizes(trainingLabels: job.dataset.loadLabels(.train))[id], stepLimit: stepLimit)
         let update = Message.update(Update(
-            round: UInt32(round ?? machine.openRound!.attempt.round), sampleCount: UInt32(samples), trainLoss: 1,
-            flops: UInt64(job.localTrainingFLOPs(samples: samples)), cpuSeconds: 0.5, delta: TensorCodec.encode(delta)))
+            round: UInt32(round ?? machine.openRound!.attempt.round), sampleCount: UInt32(work.distinctSamples), trainLoss: 1,
+            flops: UInt64(job.trainingFLOPs(work)), cpuSeconds: 0.5, delta: TensorCodec.encode(delta)))
         uploaded[id, default: 0] += update.encodedFrame().readableBytes
         try feed(.message(connection[id]!, update))
     }
 
-    /// Client `id` answers with every parameter moved by `value`.
-    mutating func answer(_ id: Int, round: Int? = nil, moving value: Float) throws {
-        try answer(id, round: round, delta: [Float](repeating: value, count: job.model.parameterCount))
+    /// Client `id` answers with every parameter moved by `value`, after `stepLimit` steps of work.
+    mutating func answer(_ id: Int, round: Int? = nil, moving value: Float, stepLimit: Int? = nil) throws {
+        try answer(id, round: round, delta: [Float](repeating: value, count: job.model.parameterCount), stepLimit: stepLimit)
+    }
+
+    /// The RoundStart each client was sent when the last round attempt opened.
+    var roundStarts: [Int: RoundStart] {
+        var starts: [Int: RoundStart] = [:]
+        for delivery in openings.last?.deliveries ?? [] {
+            let frame = delivery.frame, at = frame.readerIndex
+            let length = Int(frame.getInteger(at: at + 8, endianness: .little, as: UInt32.self)!)
+            let payload = frame.getSlice(at: at + Frame.headerSize, length: length)!
+            guard case .roundStart(let start) = try? Message(frame: Frame(type: .roundStart, payload: payload)) else { continue }
+            starts[delivery.client] = start
+        }
+        return starts
     }
 
     /// Moves the clock to the open round's deadline and tells the machine it passed.

@@ -144,3 +144,36 @@ import Testing
         #expect(records[0].learningRate > records[2].learningRate)
     }
 }
+
+/// Local work counted in steps: whole passes, then full batches of the pass a step limit stops in.
+@Suite struct LocalWorkTests {
+    @Test func stepsAndSamplesByHand() {
+        // 60 samples in batches of 8: 7 full batches and one of 4 each epoch.
+        let whole = LocalWork(shardSize: 60, batchSize: 8, epochs: 2)
+        #expect(whole.batchesPerEpoch == 8 && whole.steps == 16 && whole.sampleVisits == 120 && whole.distinctSamples == 60)
+        #expect(!whole.isPartial)
+        let three = LocalWork(shardSize: 60, batchSize: 8, epochs: 2, stepLimit: 3)
+        #expect(three.steps == 3 && three.sampleVisits == 24 && three.distinctSamples == 24 && three.isPartial)
+        let ten = LocalWork(shardSize: 60, batchSize: 8, epochs: 2, stepLimit: 10)
+        #expect(ten.steps == 10 && ten.sampleVisits == 60 + 16 && ten.distinctSamples == 60)
+        let more = LocalWork(shardSize: 60, batchSize: 8, epochs: 2, stepLimit: 99)
+        #expect(more.steps == 16 && !more.isPartial)
+    }
+
+    /// The trainer stops after the limit, and its counts are the work's.
+    @Test func theTrainerStopsAtTheStepLimit() throws {
+        let data = SyntheticTask(featureCount: 8, classCount: 3, noise: 70, seed: 1).makeDataset(count: 60, seed: 2)
+        let architecture = ModelArchitecture.mlp(inputs: 8, hidden: [4], classes: 3)
+        let configuration = SGDConfiguration(learningRate: 0.1, batchSize: 8)
+        let trainer = try LocalTrainer(architecture: architecture, configuration: configuration)
+        var parameters = architecture.initialParameters(seed: 1)
+        var generator = SeededGenerator(seed: 1)
+        let summary = try trainer.train(parameters: &parameters, on: data, epochs: 2, stepLimit: 10, generator: &generator)
+        let work = LocalWork(shardSize: 60, batchSize: 8, epochs: 2, stepLimit: 10)
+        #expect(summary.batches == work.steps && summary.samples == work.sampleVisits)
+        let job = FederatedJob(
+            dataset: .synthetic(DatasetSource.SyntheticSettings()), model: architecture, sgd: configuration, localEpochs: 2,
+            partition: .iid, clientCount: 1, seed: 1)
+        #expect(summary.flops == job.trainingFLOPs(work))
+    }
+}

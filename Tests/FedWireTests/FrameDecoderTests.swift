@@ -36,6 +36,7 @@ func expectRefusal(_ bytes: [UInt8], code: ErrorCode, maximumPayloadSize: Int = 
         .roundStart(RoundStart(round: 3, localEpochs: 2, deadlineMilliseconds: 60_000, learningRate: 0.05, model: tensor)),
         .roundStart(RoundStart(
             round: 4, localEpochs: 1, deadlineMilliseconds: 1_000, learningRate: 0.05, modelVersion: 9, baseVersion: 8, model: tensor)),
+        .roundStart(RoundStart(round: 5, localEpochs: 5, deadlineMilliseconds: 1_000, learningRate: 0.05, stepLimit: 17, model: tensor)),
         .update(Update(round: 3, sampleCount: 600, trainLoss: 0.25, flops: 1 << 40, cpuSeconds: 0.125, delta: tensor)),
         .ack(Ack(round: 3)),
         .error(ProtocolError(code: .wrongShape, text: "tensor declares 3 values")),
@@ -114,6 +115,7 @@ func expectRefusal(_ bytes: [UInt8], code: ErrorCode, maximumPayloadSize: Int = 
         payload.writeInteger(Float(0.1).bitPattern, endianness: .little)
         payload.writeInteger(UInt32(1), endianness: .little)  // model version
         payload.writeInteger(UInt32(0), endianness: .little)  // base version
+        payload.writeInteger(UInt32(0), endianness: .little)  // step limit
         payload.writeInteger(UInt8(0))  // codec
         payload.writeInteger(UInt32(1_000_000), endianness: .little)  // values
         payload.writeInteger(UInt32(4_000_000), endianness: .little)  // bytes, but none follow
@@ -123,7 +125,7 @@ func expectRefusal(_ bytes: [UInt8], code: ErrorCode, maximumPayloadSize: Int = 
     @Test func rejectsUnknownCodecID() throws {
         var bytes = Array(buffer: Message.roundStart(RoundStart(
             round: 1, localEpochs: 1, deadlineMilliseconds: 1, learningRate: 0.1, model: Self.tensor)).encodedFrame())
-        bytes[12 + 24] = 200  // the codec byte, after round, epochs, deadline, rate and the two versions
+        bytes[12 + 28] = 200  // the codec byte, after round, epochs, deadline, rate, the two versions and the step limit
         let payload = ByteBuffer(bytes: bytes[12..<(bytes.count - 4)])
         try expectRefusal(Array(buffer: Frame(type: .roundStart, payload: payload).encoded()), code: .badEncoding)
     }

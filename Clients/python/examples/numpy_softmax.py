@@ -35,17 +35,21 @@ class SoftmaxClient(fedwatt_client.Client):
         return parameters[:inputs * classes].reshape(inputs, classes), parameters[inputs * classes:]
 
     def fit(self, parameters, job):
-        """``job.local_epochs`` epochs of minibatch SGD over the shard, in the job's batch order."""
+        """``job.local_epochs`` epochs of minibatch SGD over the shard, in the job's batch order, at
+        most ``job.step_limit`` steps."""
         weights, biases = (a.copy() for a in self._split(parameters, job))
         rate = np.float32(job.learning_rate)
         keep = np.float32(1) - rate * np.float32(job.sgd.get("weightDecay", 0))
         batch_size = int(job.sgd["batchSize"])
         generator = job.training_generator(self.client_id)
         order = [int(i) for i in self.shard]
-        loss_sum, batches = 0.0, 0
+        loss_sum, batches, samples = 0.0, 0, 0
+        steps = job.local_steps(len(order))
         for _ in range(job.local_epochs):
             generator.shuffle(order)
             for start in range(0, len(order), batch_size):
+                if batches == steps:
+                    break
                 batch = order[start:start + batch_size]
                 inputs = self.train.scaled(batch)
                 labels = self.train.labels[batch].astype(np.int64)
@@ -57,9 +61,9 @@ class SoftmaxClient(fedwatt_client.Client):
                 weights = keep * weights + (-rate) * (inputs.T @ delta)
                 biases = keep * biases + (-rate) * delta.sum(axis=0, dtype=np.float32)
                 batches += 1
-        samples = job.local_epochs * len(order)
+                samples += len(batch)
         flops = training_flops(job.layer_sizes, samples, batches, job.sgd)
-        return np.concatenate([weights.ravel(), biases]), len(order), flops, {"loss": loss_sum / samples}
+        return np.concatenate([weights.ravel(), biases]), min(len(order), samples), flops, {"loss": loss_sum / samples}
 
     def evaluate(self, parameters, job):
         """Mean loss and accuracy of the global model on the 10,000 test images."""

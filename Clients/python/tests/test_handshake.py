@@ -83,11 +83,11 @@ def test_session_with_proof_differences_error_19_and_bye():
         seen["expected_proof"] = hmac.new(SECRET, nonce + struct.pack("<I", 1), hashlib.sha256).digest()
         send(conn, Welcome(json.dumps(JOB)))
         seen["ready"] = receive(conn)
-        send(conn, RoundStart(1, 1, 60000, 0.25, 1, 0, tensor_codec.encode(whole)))
+        send(conn, RoundStart(1, 1, 60000, 0.25, 1, 0, 0, tensor_codec.encode(whole)))
         seen["update1"] = receive(conn)
         send(conn, Ack(1))
         difference = tensor_codec.encode(np.full(PARAMETERS, 0.5, dtype=np.float32))
-        send(conn, RoundStart(2, 1, 60000, 0.25, 3, 2, difference))
+        send(conn, RoundStart(2, 1, 60000, 0.25, 3, 2, 0, difference))
         seen["refusal"] = receive(conn)
         seen["after_refusal"] = receive(conn)  # None: the client closed after its Error
         conn.close()
@@ -97,7 +97,7 @@ def test_session_with_proof_differences_error_19_and_bye():
         seen["register2"] = receive(conn)
         send(conn, Welcome(json.dumps(JOB)))
         receive(conn)
-        send(conn, RoundStart(2, 1, 60000, 0.25, 2, 1, difference))
+        send(conn, RoundStart(2, 1, 60000, 0.25, 2, 1, 0, difference))
         seen["update2"] = receive(conn)
         send(conn, Ack(2))
         send(conn, Bye("job complete"))
@@ -159,7 +159,7 @@ def test_secret_file_is_stripped_and_at_least_16_bytes(tmp_path):
 
 
 def test_unknown_codec_id_in_a_tensor_is_error_14():
-    payload = struct.pack("<IIIfII", 1, 1, 1000, 0.1, 1, 0) + struct.pack("<BII", 7, 1, 4) + b"\0\0\0\0"
+    payload = struct.pack("<IIIfIII", 1, 1, 1000, 0.1, 1, 0, 0) + struct.pack("<BII", 7, 1, 4) + b"\0\0\0\0"
     try:
         decode_payload(RoundStart.TYPE, payload)
     except fedwatt_client.WireError as error:

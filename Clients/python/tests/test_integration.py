@@ -114,3 +114,27 @@ def test_python_client_reconnects_to_a_coordinator_resumed_after_a_crash(binarie
         ledger = job.ledger()
     assert sorted(record["round"] for record in ledger if record["status"] == "completed") == list(range(1, rounds + 1))
     assert 0 in ledger[-1]["completed"]
+
+
+def test_python_client_trains_the_steps_its_device_time_budget_allows(binaries, tmp_path):
+    # Raspberry Pis on WiFi; softmax 64-10 on 1500 samples each, batches of 32, 4 local epochs: 188
+    # steps of about 8.5 microseconds of device time, 1.6 ms in all. A 2.3 ms deadline leaves the
+    # transfers (about 1.5 ms) and roughly half of that work.
+    fleet = tmp_path / "pis.json"
+    fleet.write_text('{"name": "pis", "classes": [{"name": "pi", "device": "rpi4", "link": "wifi", "share": 1}]}')
+    with LocalJob(binaries, tmp_path / "out", [
+            "--min-clients", "2", "--rounds", "2", "--model", "softmax", "--dataset", DATASET, "--seed", "3",
+            "--local-epochs", "4", "--fleet", str(fleet), "--deadline", "0.0023", "--straggler-policy", "partial"]) as job:
+        python = job.start_python_client(0, EXAMPLE)
+        job.start_swift_client(1)
+        assert job.wait(JOB_SECONDS) == 0, (job.out / "coordinator.log").read_text()
+        assert python.wait(30) == 0, (job.out / "python-client-0.log").read_text()
+        ledger = job.ledger()
+    assert [record["status"] for record in ledger] == ["completed", "completed"]
+    for record in ledger:
+        assert sorted(record["completed"]) == [0, 1], record["dropped"]
+        for client in record["clients"]:
+            # Cut short, and the samples those steps reached: whole passes count the shard once.
+            assert 1 <= client["stepLimit"] < 188, client
+            assert client["samples"] == min(1500, client["stepLimit"] * 32), client
+            assert client["timeline"]["upload"]["end"] <= record["device"]["interval"]["start"] + 0.0023

@@ -34,6 +34,8 @@ let messages: [(String, Message)] = [
     ("roundstart-difference", .roundStart(RoundStart(
         round: 3, localEpochs: 1, deadlineMilliseconds: 1000, learningRate: 0.1, modelVersion: 3, baseVersion: 2,
         model: TensorCodec.encode(values)))),
+    ("roundstart-step-limit", .roundStart(RoundStart(
+        round: 4, localEpochs: 5, deadlineMilliseconds: 1000, learningRate: 0.1, stepLimit: 17, model: TensorCodec.encode(values)))),
 ]
 for (name, message) in messages { try save("frame-" + name, Array(buffer: message.encodedFrame())) }
 let checkpoint = Checkpoint(header: .init(jobJSON: "{}", round: 3, attempt: 1, ledgerBytes: 100), global: Array(values[..<20]), strategyState: [])

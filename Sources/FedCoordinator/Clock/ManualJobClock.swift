@@ -25,6 +25,11 @@ public final class ManualJobClock: JobClock {
 
     public var now: Duration { state.withLockedValue(\.now) }
 
+    /// The deadlines of those sleeping on the clock now, earliest first: what moving it would wake.
+    public var sleeperDeadlines: [Duration] {
+        state.withLockedValue { $0.sleepers.values.map(\.deadline).sorted() }
+    }
+
     /// Moves the clock forward by `interval` and wakes whoever it reaches.
     public func advance(by interval: Duration) {
         precondition(interval >= .zero, "a clock does not go back")

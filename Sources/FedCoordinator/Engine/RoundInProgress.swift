@@ -30,6 +30,8 @@ struct RoundInProgress {
         var link: LinkProfile
         /// Its fleet class, with a fleet.
         var deviceClass: String?
+        /// The most minibatch steps it was asked to train (`--straggler-policy partial`; nil: all).
+        var stepLimit: Int?
     }
 
     var attempt: RoundAttempt
@@ -77,7 +79,7 @@ struct RoundInProgress {
                 encodeSeconds: update?.encodeSeconds ?? 0, decodeSeconds: update?.decodeSeconds ?? 0,
                 samples: update?.sampleCount ?? 0,
                 flops: flops, cpuSeconds: update?.cpuSeconds ?? 0, trainLoss: update?.trainLoss, energy: energy,
-                deviceClass: participant.deviceClass, timeline: timelines[client]?.timeline)
+                deviceClass: participant.deviceClass, timeline: timelines[client]?.timeline, stepLimit: participant.stepLimit)
         }
     }
 

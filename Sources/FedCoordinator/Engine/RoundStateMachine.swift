@@ -31,6 +31,10 @@ public struct RoundStateMachine {
     private var downlink: DownlinkEncoder
     /// The device world, with a fleet.
     private var world: DeviceWorld?
+    /// Each client's last Update frame in bytes, and the last of any client: what a partial-work
+    /// budget expects the next upload to take.
+    private var uploadBytesSeen: [Int: Int] = [:]
+    private var lastUploadBytes: Int?
 
     /// Each connection's Challenge nonce, until one Register has used it.
     private var nonces: [ConnectionID: [UInt8]] = [:]
@@ -277,7 +281,7 @@ public struct RoundStateMachine {
         let decodingStart = clock.now
         var accepted: UpdateValidator.Accepted
         do {
-            accepted = try validator.validate(update, from: client)
+            accepted = try validator.validate(update, from: client, stepLimit: current?.participants[client]?.stepLimit)
         } catch {
             return try reject(error, client, id)
         }
@@ -316,9 +320,10 @@ public struct RoundStateMachine {
     /// (`straggler`). Without a fleet, every update counts.
     private mutating func deviceFate(_ client: Int, update: Update, flops: Int) -> DropReason? {
         guard world != nil, let round = current, let start = round.deviceStart else { return nil }
+        let uploadBytes = Message.update(update).encodedFrame().readableBytes
+        (uploadBytesSeen[client], lastUploadBytes) = (uploadBytes, uploadBytes)
         let placed = world!.clientRound(
-            client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: flops,
-            uploadBytes: Message.update(update).encodedFrame().readableBytes)
+            client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: flops, uploadBytes: uploadBytes)
         current!.timelines[client] = placed
         if world!.fleet.offlineTime(client, after: start, before: placed.timeline.end) != nil { return .offline }
         guard let deadline = configuration.deviceDeadlineSeconds, placed.timeline.end > start + deadline else { return nil }
@@ -371,24 +376,31 @@ public struct RoundStateMachine {
         let plan = try downlink.plan(global: global, selected: selected, generator: &rounding)
         let now = clock.now
         if jobStart == nil { jobStart = now }
-        // One frame per kind of model, shared by the connections that get it.
-        var frames: [UInt32: ByteBuffer] = [:]
+        // One frame per kind of model and step limit, shared by the connections that get it.
+        var frames: [RoundStartKind: ByteBuffer] = [:]
+        func frame(_ kind: RoundStartKind, _ tensor: EncodedTensor) -> ByteBuffer {
+            if let frame = frames[kind] { return frame }
+            let frame = Message.roundStart(RoundStart(
+                round: UInt32(next.round), localEpochs: UInt32(configuration.job.localEpochs),
+                deadlineMilliseconds: UInt32(min(Double(UInt32.max), configuration.roundTimeoutSeconds * 1000)),
+                learningRate: configuration.job.sgd.learningRate, modelVersion: plan.version, baseVersion: kind.base,
+                stepLimit: UInt32(kind.stepLimit ?? 0), model: tensor)).encodedFrame()
+            frames[kind] = frame
+            return frame
+        }
         var deliveries: [RoundOpening.Delivery] = []
         var participants: [Int: RoundInProgress.Participant] = [:]
         for client in selected {
             let entry = registered[client]!
             let model = plan.model(for: client)
-            let frame = frames[model.base] ?? Message.roundStart(RoundStart(
-                round: UInt32(next.round), localEpochs: UInt32(configuration.job.localEpochs),
-                deadlineMilliseconds: UInt32(min(Double(UInt32.max), configuration.roundTimeoutSeconds * 1000)),
-                learningRate: configuration.job.sgd.learningRate, modelVersion: plan.version, baseVersion: model.base,
-                model: model.tensor)).encodedFrame()
-            frames[model.base] = frame
-            deliveries.append(RoundOpening.Delivery(client: client, connection: entry.connection, frame: frame))
+            // The step limit does not change the frame's size, so the whole-work frame sizes the budget.
+            let stepLimit = partialWork(for: client, downloadBytes: frame(RoundStartKind(base: model.base), model.tensor).readableBytes)
+            let sent = frame(RoundStartKind(base: model.base, stepLimit: stepLimit), model.tensor)
+            deliveries.append(RoundOpening.Delivery(client: client, connection: entry.connection, frame: sent))
             let member = configuration.fleet?.members[client]
             participants[client] = RoundInProgress.Participant(
                 connection: entry.connection, device: member?.device ?? entry.device, link: member?.link ?? entry.link,
-                deviceClass: member?.className)
+                deviceClass: member?.className, stepLimit: stepLimit)
             registered[client]!.unanswered.append(next)
         }
         let deadline = now + .seconds(configuration.roundTimeoutSeconds)
@@ -398,6 +410,41 @@ public struct RoundStateMachine {
             downlink: plan, started: now, deadline: deadline, deviceStart: world?.now, needed: needed,
             frameBytes: Dictionary(uniqueKeysWithValues: deliveries.map { ($0.client, $0.frame.readableBytes) }))
         actions.append(.openRound(RoundOpening(attempt: next, deliveries: deliveries, deadline: deadline)))
+    }
+
+    /// A RoundStart as the connections of one round get it: the model it carries and the client's
+    /// step limit.
+    private struct RoundStartKind: Hashable {
+        var base: UInt32
+        var stepLimit: Int?
+    }
+
+    /// Under `--straggler-policy partial`, the most minibatch steps `client` can train in the round
+    /// opening now and still have its update arrive by the device-time deadline, after a RoundStart
+    /// of `downloadBytes` (at least 1, so a client that cannot make it straggles); nil when its
+    /// whole local work fits, or under `drop`.
+    ///
+    /// The upload is expected to be as large as the client's last Update, or any client's, or a
+    /// dense one in the first round; each step as costly as a full batch's.
+    private mutating func partialWork(for client: Int, downloadBytes: Int) -> Int? {
+        guard configuration.stragglerPolicy == .partial, let world, let deadline = configuration.deviceDeadlineSeconds else { return nil }
+        let job = configuration.job
+        let whole = job.localWork(samples: validator.shardSizes[client])
+        let uploadBytes = uploadBytesSeen[client] ?? lastUploadBytes ?? denseUpdateFrameBytes()
+        let budget = world.trainingBudget(
+            client, from: world.now, downloadBytes: downloadBytes, uploadBytes: uploadBytes, deadline: world.now + deadline)
+        let stepSeconds = world.fleet.members[client].computeSeconds(flops: job.trainingFLOPs(job.localWork(samples: job.sgd.batchSize, stepLimit: 1)))
+        let fitting = budget > 0 ? Int((budget / stepSeconds).rounded(.down)) : 0
+        return fitting >= whole.steps ? nil : max(1, fitting)
+    }
+
+    /// The frame size of an Update carrying an uncompressed delta of the model.
+    private mutating func denseUpdateFrameBytes() -> Int {
+        let delta = TensorCodec.encode([Float](repeating: 0, count: global.count))
+        let bytes = Message.update(Update(round: 1, sampleCount: 1, trainLoss: 0, flops: 0, cpuSeconds: 0, delta: delta))
+            .encodedFrame().readableBytes
+        lastUploadBytes = bytes
+        return bytes
     }
 
     /// Device seconds the clock moves on when a selection finds no ready client online.

@@ -69,7 +69,8 @@ class TorchMLPClient(fedwatt_client.Client):
         return np.concatenate(parts).astype(np.float32)
 
     def fit(self, parameters, job):
-        """``job.local_epochs`` epochs of minibatch SGD over the shard in a random order."""
+        """``job.local_epochs`` epochs of minibatch SGD over the shard in a random order, at most
+        ``job.step_limit`` steps."""
         self._load(parameters)
         sgd = job.sgd
         anchor = [p.detach().clone() for p in self.network.parameters()]
@@ -78,11 +79,14 @@ class TorchMLPClient(fedwatt_client.Client):
                                     momentum=float(sgd.get("momentum", 0)), weight_decay=float(sgd.get("weightDecay", 0)))
         batch_size = int(sgd["batchSize"])
         loss_sum, batches, samples = 0.0, 0, 0
+        steps = job.local_steps(len(self.labels))
         counter = FlopCounterMode(display=False) if FlopCounterMode else None
         with counter if counter else contextlib.nullcontext():
             for _ in range(job.local_epochs):
                 order = torch.randperm(len(self.labels))
                 for start in range(0, len(order), batch_size):
+                    if batches == steps:
+                        break
                     batch = order[start:start + batch_size]
                     optimizer.zero_grad()
                     cross_entropy = torch.nn.functional.cross_entropy(self.network(self.inputs[batch]), self.labels[batch])
@@ -98,7 +102,7 @@ class TorchMLPClient(fedwatt_client.Client):
         if counter:
             print(f"client {self.client_id} round {job.round}: FlopCounterMode {counter.get_total_flops()}, analytic {flops}",
                   flush=True)
-        return self._flat(), len(self.labels), flops, {"loss": loss_sum / samples}
+        return self._flat(), min(len(self.labels), samples), flops, {"loss": loss_sum / samples}
 
     def evaluate(self, parameters, job):
         """Mean loss and accuracy of the global model on the 10,000 test images."""

@@ -22,7 +22,10 @@ class Client:
         """Trains from the global ``parameters`` for ``job.local_epochs`` epochs at
         ``job.learning_rate`` and returns ``(parameters, examples, flops, metrics)``.
 
-        ``examples`` (the aggregation weight) must be positive. ``metrics["loss"]`` is the mean
+        When ``job.step_limit`` is set (a device-time budget, ``--straggler-policy partial``), it
+        stops after that many minibatch steps, even mid-epoch (:meth:`Job.local_steps` counts them),
+        and ``examples`` is the distinct samples those steps reached. ``examples`` (the aggregation
+        weight) must be positive. ``metrics["loss"]`` is the mean
         training loss sent in the Update (it must be finite); ``metrics["cpu_seconds"]``, if given,
         replaces the thread CPU time the runner measures around this call.
         """

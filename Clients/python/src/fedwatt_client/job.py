@@ -13,7 +13,7 @@ _MASK = (1 << 64) - 1
 @dataclasses.dataclass(frozen=True)
 class Job:
     """What every participant agrees on, plus, inside :meth:`Client.fit`, the round being trained
-    (``round``, ``learning_rate``, ``local_epochs`` from RoundStart)."""
+    (``round``, ``learning_rate``, ``local_epochs`` and ``step_limit`` from RoundStart)."""
 
     client_count: int
     dataset: str
@@ -27,6 +27,7 @@ class Job:
     raw: Dict[str, Any]
     round: int = 0
     learning_rate: Optional[float] = None
+    step_limit: Optional[int] = None
 
     @classmethod
     def from_json(cls, text):
@@ -44,9 +45,17 @@ class Job:
         """``model.layerSizes`` of a FedWatt dense model (input first), or None for another model."""
         return self.model.get("layerSizes")
 
-    def for_round(self, round_number, learning_rate, local_epochs):
-        """This job as :meth:`Client.fit` sees it in one round."""
-        return dataclasses.replace(self, round=round_number, learning_rate=learning_rate, local_epochs=local_epochs)
+    def for_round(self, round_number, learning_rate, local_epochs, step_limit=None):
+        """This job as :meth:`Client.fit` sees it in one round (``step_limit`` None: no limit)."""
+        return dataclasses.replace(self, round=round_number, learning_rate=learning_rate, local_epochs=local_epochs,
+                                   step_limit=step_limit)
+
+    def local_steps(self, shard_size):
+        """The minibatch steps :meth:`Client.fit` takes this round over ``shard_size`` samples: every
+        step of ``local_epochs`` passes, or ``step_limit`` if that is fewer."""
+        batch_size = int(self.sgd["batchSize"])
+        steps = -(-shard_size // batch_size) * self.local_epochs
+        return steps if self.step_limit is None else min(steps, self.step_limit)
 
     def same_job(self, other):
         """Whether ``other`` is this job (a reconnection to the same job keeps the client's state)."""

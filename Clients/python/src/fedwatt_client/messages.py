@@ -47,6 +47,7 @@ class RoundStart:
     learning_rate: float
     model_version: int
     base_version: int
+    step_limit: int  # the most minibatch steps to train; 0: every step of the local epochs
     model: EncodedTensor
     TYPE = ROUND_START
 
@@ -109,8 +110,8 @@ def encode_payload(message):
     if isinstance(message, Welcome):
         return message.job_json.encode()
     if isinstance(message, RoundStart):
-        return struct.pack("<IIIfII", message.round, message.local_epochs, message.deadline_ms, message.learning_rate,
-                           message.model_version, message.base_version) + _tensor(message.model)
+        return struct.pack("<IIIfIII", message.round, message.local_epochs, message.deadline_ms, message.learning_rate,
+                           message.model_version, message.base_version, message.step_limit) + _tensor(message.model)
     if isinstance(message, Update):
         return struct.pack("<IIdQdd", message.round, message.sample_count, message.train_loss, message.flops,
                            message.cpu_seconds, message.encode_seconds) + _tensor(message.delta)
@@ -155,7 +156,8 @@ def decode_payload(message_type, payload):
             message = Welcome(_text(reader.rest(), "job"))
         elif message_type == ROUND_START:
             fields = [reader.read(f, name) for f, name in (("I", "round"), ("I", "local epochs"), ("I", "deadline"),
-                                                            ("f", "learning rate"), ("I", "model version"), ("I", "base version"))]
+                                                            ("f", "learning rate"), ("I", "model version"), ("I", "base version"),
+                                                            ("I", "step limit"))]
             message = RoundStart(*fields, _read_tensor(reader))
         elif message_type == UPDATE:
             fields = [reader.read(f, name) for f, name in (("I", "round"), ("I", "sample count"), ("d", "train loss"),

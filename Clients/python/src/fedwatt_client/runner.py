@@ -194,7 +194,7 @@ def _run_round(start, client_id, client, state, result):
                             f"round {start.round} sends a difference from model version {start.base_version}; this client holds {held}")
         model = (model + state.held[1]).astype(np.float32)
     state.held = (start.model_version, model)
-    round_job = job.for_round(start.round, float(np.float32(start.learning_rate)), start.local_epochs)
+    round_job = job.for_round(start.round, float(np.float32(start.learning_rate)), start.local_epochs, start.step_limit or None)
     evaluation = client.evaluate(model.copy(), round_job)
     if evaluation is not None:
         result.evaluations.append((start.round, *evaluation))
