@@ -107,7 +107,8 @@ let package = Package(
         .executableTarget(
             name: "fedwatt",
             dependencies: [
-                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedLearning", "FedLedger", "FedReport", "FedWire", "FedZlib",
+                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedFleet", "FedLearning", "FedLedger", "FedReport", "FedWire",
+                "FedZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -21,12 +21,15 @@ public struct BaselineRecord: Sendable, Codable {
     /// For each client of the federated job, its raw training shard (pixels and labels) as zlib
     /// compresses it: what the device would upload to train centrally. Empty outside a simulation.
     public var rawUploadBytes: [Int]
+    /// With a fleet, each client's link profile (its class's), over which its raw shard goes up;
+    /// nil without one (every client on the job's one link) and in older files.
+    public var rawUploadLinks: [String]?
 
     /// Creates a record.
     public init(
         model: ModelArchitecture, sgd: SGDConfiguration, schedule: LearningRateSchedule, epochs: Int, seed: UInt64,
         dataset: String, trainSamples: Int, testSamples: Int, hostCores: Int, records: [CentralizedTraining.EpochRecord],
-        rawUploadBytes: [Int]
+        rawUploadBytes: [Int], rawUploadLinks: [String]? = nil
     ) {
         self.model = model
         parameterCount = model.parameterCount
@@ -40,6 +43,7 @@ public struct BaselineRecord: Sendable, Codable {
         self.hostCores = hostCores
         self.records = records
         self.rawUploadBytes = rawUploadBytes
+        self.rawUploadLinks = rawUploadLinks
     }
 
     /// Writes `centralized.json` into `directory` atomically; returns its path.
