@@ -15,12 +15,12 @@ import Glibc
     @Test func scrapesAndBadRequests() async throws {
         let endpoint = try await MetricsEndpoint(host: "127.0.0.1", port: 0)
         _ = CoordinatorMetrics(factory: endpoint.factory)
-        let scrape = try await exchange(port: endpoint.port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let scrape = try await httpExchange(port: endpoint.port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(scrape.hasPrefix("HTTP/1.1 200 OK") && scrape.contains("# TYPE fedwatt_rounds_completed_total counter"))
-        #expect(try await exchange(port: endpoint.port, "POST /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 405"))
-        #expect(try await exchange(port: endpoint.port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 404"))
+        #expect(try await httpExchange(port: endpoint.port, "POST /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 405"))
+        #expect(try await httpExchange(port: endpoint.port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 404"))
         // Not HTTP at all: 400, then the connection is closed (the exchange reads to its end).
-        #expect(try await exchange(port: endpoint.port, "\u{1}\u{2} nonsense\r\n\r\n").hasPrefix("HTTP/1.1 400"))
+        #expect(try await httpExchange(port: endpoint.port, "\u{1}\u{2} nonsense\r\n\r\n").hasPrefix("HTTP/1.1 400"))
 
         // 64 idle connections hold every place; the next is closed at once, and once they go, a scrape works.
         let idle = try (0..<MetricsEndpoint.maximumConnections).map { _ in try RawConnection(port: endpoint.port) }
@@ -29,7 +29,7 @@ import Glibc
         for connection in idle { connection.hangUp() }
         var served = false
         for _ in 0..<200 where !served {
-            served = try await exchange(port: endpoint.port, "GET /metrics HTTP/1.0\r\n\r\n").hasPrefix("HTTP/1.0 200")
+            served = try await httpExchange(port: endpoint.port, "GET /metrics HTTP/1.0\r\n\r\n").hasPrefix("HTTP/1.0 200")
             if !served { try await Task.sleep(for: .milliseconds(10)) }
         }
         #expect(served)
@@ -49,17 +49,5 @@ import Glibc
         #expect(channel.isActive)
         channel.embeddedEventLoop.advanceTime(by: .nanoseconds(1))
         #expect(!channel.isActive)
-    }
-
-    /// Sends `request` on a new connection and returns everything the endpoint wrote until it closed.
-    func exchange(port: Int, _ request: String) async throws -> String {
-        let connection = try RawConnection(port: port)
-        connection.send(Array(request.utf8))
-        let bytes = await onOwnThread {
-            var bytes: [UInt8] = []
-            while let byte = connection.receive(1) { bytes += byte }
-            return bytes
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
