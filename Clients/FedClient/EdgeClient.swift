@@ -18,15 +18,15 @@ public final class EdgeClient {
     private let logger: Logger
     private var workspace: LocalWorkspace?
     private let sharedGroup: EventLoopGroup?
-    private let sharedTrainingData: Dataset?
+    private let sharedTrainingData: SharedTrainingData?
 
     /// Creates a client; nothing happens until ``run()``.
     ///
-    /// Many clients in one process (the load mode) share one event loop `group` and one copy of the
-    /// `trainingData`; a lone client makes its own group and loads the job's dataset itself.
+    /// Many clients in one process (the load mode) share one event loop `group` and the training
+    /// splits in `trainingData`; a lone client makes its own group and loads the job's dataset itself.
     public init(
         configuration: EdgeClientConfiguration, logger: Logger = Logger(label: "fedwatt.client"), group: EventLoopGroup? = nil,
-        trainingData: Dataset? = nil
+        trainingData: SharedTrainingData? = nil
     ) {
         self.configuration = configuration
         self.logger = logger

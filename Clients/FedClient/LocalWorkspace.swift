@@ -21,16 +21,18 @@ final class LocalWorkspace {
     /// The poisoning attack this client runs, if any.
     private let attack: ClientAttack?
 
-    /// Loads the job's training split (or uses `trainingData`, already loaded for many clients) and
+    /// Loads the job's training split (or takes it from `trainingData`, shared by many clients) and
     /// keeps this client's shard.
-    init(job: FederatedJob, clientID: Int, dataDirectory: String, attack: ClientAttack? = nil, trainingData: Dataset? = nil) throws {
+    init(
+        job: FederatedJob, clientID: Int, dataDirectory: String, attack: ClientAttack? = nil, trainingData: SharedTrainingData? = nil
+    ) throws {
         guard clientID < job.clientCount else {
             throw PartitionError.clientOutOfRange(id: clientID, clientCount: job.clientCount)
         }
         self.job = job
         self.clientID = clientID
         self.attack = attack
-        data = try trainingData ?? job.dataset.load(.train, directory: dataDirectory)
+        data = try trainingData?.training(job.dataset, directory: dataDirectory) ?? job.dataset.load(.train, directory: dataDirectory)
         shard = try Partitioner(spec: job.partition, clientCount: job.clientCount, seed: job.seed)
             .shard(forClient: clientID, labels: data.labels, classCount: data.classCount)
         trainer = try LocalTrainer(architecture: job.model, configuration: job.sgd)

@@ -101,6 +101,9 @@ struct FedWattCoordinator: AsyncParsableCommand {
 
     func run() async throws {
         let description = try description()
+        // Every connection holds a descriptor: take all the system allows this process, and refuse
+        // to start a job whose clients cannot all connect.
+        let descriptors = try OpenFileLimit.ensureRoom(forConnections: description.clients)
         let minClients = job == nil ? self.minClients : description.clients
         let federation = description.federation
         let profiles = try description.energy.profiles()
@@ -130,8 +133,6 @@ struct FedWattCoordinator: AsyncParsableCommand {
         let coordinator = try Coordinator(
             configuration: configuration, testSet: testSet, trainingLabels: trainingLabels, clock: clock, metrics: coordinatorMetrics,
             onRecord: Self.printProgress)
-        // Every connection holds a descriptor: take all the system allows this process.
-        let descriptors = OpenFileLimit.raiseToHardLimit()
         let budget = InboundBudget(limit: inboundBufferMegabytes << 20, frameTimeout: .seconds(Int64(federation.roundTimeout.rounded(.up))))
         if let endpoint, let coordinatorMetrics {
             endpoint.onScrape { coordinatorMetrics.inboundBuffer(bytes: budget.heldBytes) }
@@ -145,9 +146,6 @@ struct FedWattCoordinator: AsyncParsableCommand {
         say("listening on \(host):\(server.port)")
         if let portFile { try PortFile.write(server.port, to: portFile) }
         say("open-file limit: \(descriptors)")
-        if descriptors < UInt64(2 * description.clients + 64) {
-            say("warning: the open-file limit is \(descriptors), and \(description.clients) clients need one each; raise the hard limit (ulimit -Hn)")
-        }
         say("job: \(job.model) (\(job.model.parameterCount) parameters), \(federation.strategy.rawValue), "
             + "\(federation.rounds) rounds, \(description.clients) clients, partition \(job.partition), codec up \(job.uplinkCodec) down \(job.downlinkCodec)"
             + (federation.downlinkDelta ? " as differences" : "") + ", "

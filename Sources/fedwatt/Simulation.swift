@@ -43,14 +43,15 @@ struct Simulation {
         return start.duration(to: .now).inSeconds
     }
 
-    /// Writes the job to `out/job.json` and starts `fedwatt-coordinator` for it on a free port;
-    /// returns the coordinator and the port it bound, which it writes to a pipe this process reads.
-    func launchCoordinator(_ children: ChildProcesses, out: String) async throws -> (ChildProcesses.Child, Int) {
+    /// Writes the job to `out/job.json` and starts `fedwatt-coordinator` for it on `port` of
+    /// 127.0.0.1 (0: a free one); returns the coordinator and the port it bound, which it writes to a
+    /// pipe this process reads.
+    func launchCoordinator(_ children: ChildProcesses, out: String, port: Int = 0) async throws -> (ChildProcesses.Child, Int) {
         let file = try job.write(into: out)
         let pipe = try PortPipe(path: (out as NSString).appendingPathComponent(".coordinator-port"))
         let coordinator = try children.launch(
             ChildProcesses.executableDirectory.appendingPathComponent("fedwatt-coordinator"),
-            ["--job", file, "--port", "0", "--port-file", pipe.path, "--out", out] + coordinatorArguments
+            ["--job", file, "--port", "\(port)", "--port-file", pipe.path, "--out", out] + coordinatorArguments
         ) { say($0) }
         guard let listening = await pipe.port(orUntil: coordinator.exit) else {
             children.terminateAll()

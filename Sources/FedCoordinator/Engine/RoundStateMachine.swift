@@ -368,8 +368,10 @@ public struct RoundStateMachine {
     // MARK: - Rounds
 
     private mutating func startRoundIfReady() throws {
+        // Counting the ready clients takes a pass over every registered one: not before there can be enough.
+        guard current == nil, closing == nil, next.round <= configuration.rounds, registered.count >= configuration.minClients else { return }
         let ready = registered.filter(\.value.ready).map(\.key)
-        guard current == nil, closing == nil, next.round <= configuration.rounds, ready.count >= configuration.minClients else { return }
+        guard ready.count >= configuration.minClients else { return }
         guard let online = onlineClients(among: ready) else { return }
         // Over-selection asks ceil(F x K) clients for the K updates the selection wants.
         let overSelection = world == nil ? nil : configuration.overSelection
@@ -380,7 +382,10 @@ public struct RoundStateMachine {
         var rounding = configuration.job.encodingGenerator(clientID: -1, round: next.round)
         let plan = try downlink.plan(global: global, selected: selected, generator: &rounding)
         let now = clock.now
-        if jobStart == nil { jobStart = now }
+        if jobStart == nil {
+            jobStart = now
+            actions.append(.log(.info, "\(ready.count) clients ready \((now.inSeconds * 100).rounded() / 100) s after start-up; round \(next.round) opens"))
+        }
         // One frame per kind of model and step limit, shared by the connections that get it.
         var frames: [RoundStartKind: ByteBuffer] = [:]
         func frame(_ kind: RoundStartKind, _ tensor: EncodedTensor) -> ByteBuffer {
