@@ -21,8 +21,8 @@ final class LocalWorkspace {
     /// The poisoning attack this client runs, if any.
     private let attack: ClientAttack?
 
-    /// Loads the job's training split (or takes it from `trainingData`, shared by many clients) and
-    /// keeps this client's shard.
+    /// Loads the job's training split and keeps this client's shard (or takes both from
+    /// `trainingData`, shared by many clients).
     init(
         job: FederatedJob, clientID: Int, dataDirectory: String, attack: ClientAttack? = nil, trainingData: SharedTrainingData? = nil
     ) throws {
@@ -32,9 +32,13 @@ final class LocalWorkspace {
         self.job = job
         self.clientID = clientID
         self.attack = attack
-        data = try trainingData?.training(job.dataset, directory: dataDirectory) ?? job.dataset.load(.train, directory: dataDirectory)
-        shard = try Partitioner(spec: job.partition, clientCount: job.clientCount, seed: job.seed)
-            .shard(forClient: clientID, labels: data.labels, classCount: data.classCount)
+        let partitioner = Partitioner(spec: job.partition, clientCount: job.clientCount, seed: job.seed)
+        if let trainingData {
+            (data, shard) = try trainingData.shard(clientID, of: job.dataset, directory: dataDirectory, partitioner: partitioner)
+        } else {
+            data = try job.dataset.load(.train, directory: dataDirectory)
+            shard = try partitioner.shard(forClient: clientID, labels: data.labels, classCount: data.classCount)
+        }
         trainer = try LocalTrainer(architecture: job.model, configuration: job.sgd)
     }
 

@@ -2,7 +2,7 @@
 ///
 /// Every sample lands in exactly one shard, every shard is non-empty, and the same inputs give the
 /// same shards on every machine running the same build.
-public struct Partitioner: Sendable {
+public struct Partitioner: Sendable, Hashable {
     /// How to split.
     public let spec: PartitionSpec
     /// Number of clients.

@@ -70,7 +70,7 @@ struct Load: AsyncParsableCommand {
         }
         if let count {
             guard count >= 0, firstID + count <= clients else {
-                throw ValidationError("--first-id \(firstID) --count \(count) runs ids outside the job's 0..<\(clients)")
+                throw ValidationError("--first-id \(firstID) --count \(count) runs ids outside the job's 0..<\(clients) (--clients)")
             }
         }
     }

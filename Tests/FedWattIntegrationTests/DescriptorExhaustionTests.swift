@@ -2,9 +2,10 @@ import FedCoordinator
 import Foundation
 import Testing
 
-/// The open-file limit: raised at start-up as far as the hard limit allows, and when it is reached
-/// anyway, the coordinator pauses accepting (saying so once) and frees descriptors held by
-/// connections that never register, so registered clients are served.
+/// The open-file limit: raised at start-up as far as the hard limit allows, a job whose clients do
+/// not fit under it refused, and when it is reached anyway, the coordinator pauses accepting (saying
+/// so once) and frees descriptors held by connections that never register, so registered clients
+/// are served.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct DescriptorExhaustionTests {
     /// The coordinator's arguments for a small job on `port` writing to `out`.
     func coordinatorArguments(port: Int, out: URL) -> [String] {
@@ -37,6 +38,22 @@ import Testing
         await BuiltExecutables.waitForExit([coordinator])
         #expect(hard > 256)
         #expect(text.contains("open-file limit: \(hard)"), "\(text)")
+    }
+
+    /// A coordinator whose hard limit cannot hold a descriptor for each of its clients refuses to
+    /// start, saying what to run.
+    @Test func aHardLimitTooLowForTheClientsIsRefusedAtStartUp() async throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-rlimit-low-\(UUID())")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let log = out.appendingPathComponent("coordinator.log")
+        let coordinator = try BuiltExecutables.start(
+            "fedwatt-coordinator", coordinatorArguments(port: try freePort(), out: out) + ["--clients", "100"], log: log, ulimit: "-n 64")
+        #expect(await BuiltExecutables.waitForExit([coordinator], seconds: 30))
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(coordinator.terminationStatus != 0 && !text.contains("listening on"), "\(text)")
+        #expect(text.contains("100 connections need 132 open files, and this process may open 64 (hard limit 64)"), "\(text)")
+        #expect(text.contains("ulimit -Hn 132 && ulimit -Sn 132"), "\(text)")
     }
 
     /// A coordinator limited to 64 descriptors faces 150 idle connections that never register, then
