@@ -41,6 +41,30 @@ import Testing
         #expect(driver.records.map(\.selected) == driver.participants)
     }
 
+    /// The ready clients are counted as they change: an Ack 0 adds one; registering again (not ready
+    /// until the next Ack 0), a refused input and a disconnection take one away; the first round
+    /// opens when the count reaches the minimum.
+    @Test func theReadyCountFollowsAcksReconnectionsRefusalsAndDisconnects() throws {
+        var driver = try MachineDriver(clients: 4, rounds: 1)
+        for client in 0..<3 { try driver.join(client) }
+        #expect((driver.machine.registeredClients, driver.machine.readyClients) == (3, 3))
+        try driver.feed(.connected(100, nonce: [UInt8](repeating: 7, count: 16)))
+        try driver.feed(.message(100, .register(Register(clientID: 0, device: "rpi4", link: "wifi", proof: []))))
+        #expect((driver.machine.registeredClients, driver.machine.readyClients) == (3, 2))
+        try driver.feed(.message(100, .ack(Ack(round: 0))))
+        #expect(driver.machine.readyClients == 3)
+        try driver.feed(.disconnected(driver.connection[1]!))
+        #expect((driver.machine.registeredClients, driver.machine.readyClients) == (2, 2))
+        try driver.feed(.refused(driver.connection[2]!, WireError(.malformedPayload, "a bad frame")))
+        #expect((driver.machine.registeredClients, driver.machine.readyClients) == (2, 1))
+        try driver.join(1)
+        try driver.join(3)
+        #expect(driver.machine.readyClients == 3 && driver.participants.isEmpty)
+        try driver.feed(.message(driver.connection[2]!, .ack(Ack(round: 0))))
+        #expect(driver.machine.readyClients == 4)
+        #expect(driver.participants == [[0, 1, 2, 3]])
+    }
+
     @Test func aSilentClientIsDroppedAtTheDeadlineAndAStaleDeadlineChangesNothing() throws {
         var driver = try MachineDriver(clients: 3, rounds: 2) { $0.minCompletion = 2 }
         for client in 0..<3 { try driver.join(client) }

@@ -40,6 +40,9 @@ public struct RoundStateMachine {
     private var nonces: [ConnectionID: [UInt8]] = [:]
     private var clientOfConnection: [ConnectionID: Int] = [:]
     private var registered: [Int: RegisteredClient] = [:]
+    /// How many of the registered clients are ready, kept as they change (``setReady(_:_:)``): a
+    /// pass over ten thousand registrations for every event would make registering them quadratic.
+    private var readyCount = 0
     private var next: RoundAttempt
     private var current: RoundInProgress?
     /// The attempt whose writes are being settled, between ``RoundAction/settleRound(_:participants:writesDue:)``
@@ -117,8 +120,8 @@ public struct RoundStateMachine {
 
     /// Clients registered now.
     public var registeredClients: Int { registered.count }
-    /// The registered clients that are ready for rounds (a count over them: ask it only for metrics).
-    public var readyClients: Int { registered.values.filter(\.ready).count }
+    /// The registered clients that are ready for rounds.
+    public var readyClients: Int { readyCount }
 
     /// Whether every round is done (``RoundAction/finish(_:)`` has been returned).
     public var isFinished: Bool { finished }
@@ -214,7 +217,7 @@ public struct RoundStateMachine {
             guard let client = clientOfConnection[id], registered[client]?.ready == false else {
                 return actions.append(.refuse(id, WireError(.unexpectedMessage, "Ack 0 (ready) is sent once, after Welcome")))
             }
-            registered[client]?.ready = true
+            setReady(client, true)
             try startRoundIfReady()
         case .error(let error):
             actions.append(.log(.warning, "connection \(id) reported \(error.code): \(error.text)"))
@@ -256,6 +259,7 @@ public struct RoundStateMachine {
             actions.append(.close(previous.connection))
             try drop(client, reason: .reconnected)
         }
+        setReady(client, false)
         registered[client] = RegisteredClient(connection: id, device: device, link: link)
         clientOfConnection[id] = client
         downlink.forget(client)
@@ -345,7 +349,7 @@ public struct RoundStateMachine {
     /// Takes a client whose input was refused out of the round in progress, and out of any round
     /// until it registers again.
     private mutating func exclude(_ client: Int, for error: WireError) throws {
-        registered[client]?.ready = false
+        setReady(client, false)
         try drop(client, reason: .rejected("\(error)"))
     }
 
@@ -357,10 +361,20 @@ public struct RoundStateMachine {
         if current?.pending.isEmpty == true { closeRound() }
     }
 
+    /// Marks a registered `client` ready or not, counting the change.
+    private mutating func setReady(_ client: Int, _ ready: Bool) {
+        guard let was = registered[client]?.ready, was != ready else { return }
+        registered[client]!.ready = ready
+        readyCount += ready ? 1 : -1
+    }
+
     private mutating func disconnected(_ id: ConnectionID) throws {
         nonces[id] = nil
         guard let client = clientOfConnection.removeValue(forKey: id) else { return }
-        if registered[client]?.connection == id { registered[client] = nil }
+        if registered[client]?.connection == id {
+            setReady(client, false)
+            registered[client] = nil
+        }
         actions.append(.log(.debug, "client \(client) disconnected; \(registered.count) connected"))
         try drop(client, reason: .disconnected)
     }
@@ -368,10 +382,8 @@ public struct RoundStateMachine {
     // MARK: - Rounds
 
     private mutating func startRoundIfReady() throws {
-        // Counting the ready clients takes a pass over every registered one: not before there can be enough.
-        guard current == nil, closing == nil, next.round <= configuration.rounds, registered.count >= configuration.minClients else { return }
+        guard current == nil, closing == nil, next.round <= configuration.rounds, readyCount >= configuration.minClients else { return }
         let ready = registered.filter(\.value.ready).map(\.key)
-        guard ready.count >= configuration.minClients else { return }
         guard let online = onlineClients(among: ready) else { return }
         // Over-selection asks ceil(F x K) clients for the K updates the selection wants.
         let overSelection = world == nil ? nil : configuration.overSelection
