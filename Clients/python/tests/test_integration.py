@@ -9,6 +9,7 @@ import pathlib
 import subprocess
 import time
 
+import numpy as np
 import pytest
 
 import fedwatt_client
@@ -69,6 +70,21 @@ def test_numpy_example_reproduces_a_swift_clients_training_loss(binaries, tmp_pa
     assert sorted(swift) == sorted(python) == [1, 2, 3]
     for round_number in swift:
         assert abs(swift[round_number] - python[round_number]) < 1e-4, (round_number, swift, python)
+
+
+def test_initial_parameters_are_the_model_a_swift_coordinator_starts_from(binaries, tmp_path, monkeypatch):
+    first = tmp_path / "first.npy"
+    monkeypatch.setenv("FEDWATT_FIRST_MODEL", str(first))
+    with LocalJob(binaries, tmp_path / "out", [
+            "--min-clients", "1", "--rounds", "1", "--model", "mlp", "--hidden", "12", "--dataset", DATASET, "--seed", "11",
+            "--round-timeout", "60"]) as job:
+        python = job.start_python_client(0, f"{pathlib.Path(__file__).parent / 'first_model_client.py'}:FirstModelClient")
+        assert job.wait(JOB_SECONDS) == 0, (job.out / "coordinator.log").read_text()
+        assert python.wait(30) == 0, (job.out / "python-client-0.log").read_text()
+    received = np.load(first)
+    expected = fedwatt_client.initial_parameters([64, 12, 10], 11)
+    # Round 1's RoundStart carries the initial model whole and uncompressed: the same float32 bits.
+    assert received.dtype == np.float32 and np.array_equal(received.view(np.uint32), expected.view(np.uint32))
 
 
 def make_certificate(folder, name):

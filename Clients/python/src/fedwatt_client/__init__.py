@@ -17,6 +17,7 @@ from .client import Client
 from .codec_spec import CodecError, CodecSpec
 from .dataset import Dataset, load_dataset, load_fashion_mnist
 from .error_codes import ErrorCode, WireError
+from .initial_model import initial_parameters
 from .job import Job
 from .partitioner import PartitionError, Partitioner, PartitionSpec
 from .runner import CoordinatorUnreachable, JobUnusable, RunResult, run
@@ -25,6 +26,6 @@ from .shard import load_shard, shard_indices
 
 __all__ = [
     "Client", "CodecError", "CodecSpec", "CoordinatorUnreachable", "Dataset", "ErrorCode", "Job", "JobUnusable",
-    "PartitionError", "PartitionSpec", "Partitioner", "RunResult", "SeededGenerator", "WireError", "load_dataset",
-    "load_fashion_mnist", "load_shard", "run", "shard_indices",
+    "PartitionError", "PartitionSpec", "Partitioner", "RunResult", "SeededGenerator", "WireError", "initial_parameters",
+    "load_dataset", "load_fashion_mnist", "load_shard", "run", "shard_indices",
 ]
