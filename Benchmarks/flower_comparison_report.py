@@ -30,6 +30,7 @@ def main(work):
     later = {name: sum(asked[1:]) / sum(seconds[1:]) for name, seconds in per_round.items()}
     rss = {name: sample["peak_rss_kib"] / 1024 for name, sample in memory.items()}
     pss = {name: sample["peak_pss_kib"] / 1024 for name, sample in memory.items()}
+    own = {name: sample["summed_own_peaks_kib"] / 1024 for name, sample in memory.items()}
     rows = [
         ("final test accuracy", "{:.4f}", accuracy, f"{100 * (accuracy['FedWatt'] - accuracy['Flower']):+.2f} pp"),
         ("accuracy each round", "{}", {"FedWatt": " ".join(f"{r['testAccuracy']:.4f}" for r in ledger),
@@ -40,6 +41,7 @@ def main(work):
         ("whole run, wall s", "{:.1f}", {name: sample["wall_seconds"] for name, sample in memory.items()}, ""),
         ("peak summed RSS, MiB", "{:.0f}", rss, f"FedWatt {rss['FedWatt'] / rss['Flower']:.2f} of Flower's"),
         ("peak summed PSS, MiB", "{:.0f}", pss, f"FedWatt {pss['FedWatt'] / pss['Flower']:.2f} of Flower's"),
+        ("sum of each process's peak (VmHWM), MiB", "{:.0f}", own, f"FedWatt {own['FedWatt'] / own['Flower']:.2f} of Flower's"),
         ("memory samples", "{}", {name: sample["samples"] for name, sample in memory.items()}, ""),
     ]
     print(f"| | FedWatt | Flower | |\n| --- | --- | --- | --- |")

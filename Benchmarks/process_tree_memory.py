@@ -2,10 +2,13 @@
 
 Every --interval seconds (0.05 by default) it sums VmRSS over the command's whole process tree, and
 PSS too (the proportional set size: a page shared by N processes counts 1/N in each, so libraries and
-shared memory are not counted N times), and keeps each peak with the processes behind it. It makes
-itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so processes that detach (daemons, Ray's
-helpers) are re-parented to it and still counted. When the command exits it waits up to --linger
-seconds for the rest of the tree, then kills what is left and names it.
+shared memory are not counted N times), and keeps each peak with the processes behind it. Between
+samples a process may peak and fall back, so it also keeps each process's own peak as the kernel
+counts it (VmHWM, as last read) and sums those: a bound from above that no sampling gap can miss.
+It makes itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so processes that detach
+(daemons, Ray's helpers) are re-parented to it and still counted, and it runs the command at a
+niceness 5 above its own, so that a busy command does not starve the sampling. When the command exits it
+waits up to --linger seconds for the rest of the tree, then kills what is left and names it.
 
 Writes JSON to --out (and prints it): the peaks in KiB, the processes at the RSS peak, how many
 samples were taken, the command's wall time and exit status; exits with that status.
@@ -22,7 +25,6 @@ import subprocess
 import time
 
 PR_SET_CHILD_SUBREAPER = 36
-PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def parents():
@@ -54,17 +56,15 @@ def descendants(root):
 
 
 def memory(pid):
-    """``(name, RSS KiB, PSS KiB)`` of ``pid``, or None once it is gone (a zombie has neither)."""
+    """``(name, RSS KiB, PSS KiB, VmHWM KiB)`` of ``pid``, or None once it is gone (a zombie has none)."""
     try:
-        with open(f"/proc/{pid}/comm") as file:
-            name = file.read().strip()
-        with open(f"/proc/{pid}/statm") as file:
-            rss = int(file.read().split()[1]) * PAGE_KIB
+        with open(f"/proc/{pid}/status") as file:
+            status = dict(line.split(":", 1) for line in file)
         with open(f"/proc/{pid}/smaps_rollup") as file:
             pss = next(int(line.split()[1]) for line in file if line.startswith("Pss:"))
-    except (OSError, StopIteration, ValueError):
+        return status["Name"].strip(), int(status["VmRSS"].split()[0]), pss, int(status["VmHWM"].split()[0])
+    except (OSError, KeyError, StopIteration, ValueError):
         return None
-    return name, rss, pss
 
 
 def main():
@@ -81,9 +81,9 @@ def main():
         raise SystemExit(f"prctl(PR_SET_CHILD_SUBREAPER): {os.strerror(ctypes.get_errno())}")
     me = os.getpid()
     start = time.monotonic()
-    child = subprocess.Popen(command)
+    child = subprocess.Popen(command, preexec_fn=lambda: os.nice(5))
     status, ended, samples = None, None, 0
-    peak_rss, peak_pss, at_peak = 0, 0, []
+    peak_rss, peak_pss, at_peak, own_peaks = 0, 0, [], {}
     while True:
         tree = [(pid, usage) for pid in descendants(me) if (usage := memory(pid)) is not None]
         samples += 1
@@ -91,6 +91,8 @@ def main():
         if rss > peak_rss:
             peak_rss, at_peak = rss, sorted(((usage[0], pid, usage[1]) for pid, usage in tree), key=lambda entry: -entry[2])
         peak_pss = max(peak_pss, pss)
+        for pid, usage in tree:
+            own_peaks[pid] = max(own_peaks.get(pid, 0), usage[3])
         # Reap the command and whatever was re-parented here and has exited.
         while True:
             try:
@@ -109,7 +111,7 @@ def main():
         os.kill(pid, signal.SIGKILL)
     result = {
         "command": command, "exit_status": status, "wall_seconds": ended - start, "samples": samples,
-        "peak_rss_kib": peak_rss, "peak_pss_kib": peak_pss,
+        "peak_rss_kib": peak_rss, "peak_pss_kib": peak_pss, "summed_own_peaks_kib": sum(own_peaks.values()),
         "at_rss_peak": [{"process": name, "pid": pid, "rss_kib": rss} for name, pid, rss in at_peak],
         "killed_after_linger": [{"process": name, "pid": pid} for name, pid in left],
     }

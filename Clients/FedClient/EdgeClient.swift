@@ -19,19 +19,22 @@ public final class EdgeClient {
     private var workspace: LocalWorkspace?
     private let sharedGroup: EventLoopGroup?
     private let sharedTrainingData: SharedTrainingData?
+    private let sharedModel: SharedModel?
 
     /// Creates a client; nothing happens until ``run()``.
     ///
-    /// Many clients in one process (the load mode) share one event loop `group` and the training
-    /// splits in `trainingData`; a lone client makes its own group and loads the job's dataset itself.
+    /// Many clients in one process (the load mode) share one event loop `group`, the training
+    /// splits in `trainingData` and the models they are sent in `model`; a lone client makes its
+    /// own group and loads the job's dataset itself.
     public init(
         configuration: EdgeClientConfiguration, logger: Logger = Logger(label: "fedwatt.client"), group: EventLoopGroup? = nil,
-        trainingData: SharedTrainingData? = nil
+        trainingData: SharedTrainingData? = nil, model: SharedModel? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
         sharedGroup = group
         sharedTrainingData = trainingData
+        sharedModel = model
     }
 
     /// Rounds this client has answered, over all its connections.
@@ -196,7 +199,7 @@ public final class EdgeClient {
         do {
             workspace = try LocalWorkspace(
                 job: job, clientID: configuration.clientID, dataDirectory: configuration.dataDirectory, attack: configuration.attack,
-                trainingData: sharedTrainingData)
+                trainingData: sharedTrainingData, model: sharedModel)
         } catch {
             connection.refuse(WireError(.internalError, "client \(configuration.clientID) cannot prepare its data: \(error)"))
             throw ClientError.cannotPrepare("\(error)")

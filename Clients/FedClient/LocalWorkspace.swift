@@ -20,11 +20,14 @@ final class LocalWorkspace {
 
     /// The poisoning attack this client runs, if any.
     private let attack: ClientAttack?
+    /// Where whole models are decoded when many clients share them (nil: each round's on its own).
+    private let sharedModel: SharedModel?
 
     /// Loads the job's training split and keeps this client's shard (or takes both from
-    /// `trainingData`, shared by many clients).
+    /// `trainingData`, shared by many clients, who also share the whole models they decode in `model`).
     init(
-        job: FederatedJob, clientID: Int, dataDirectory: String, attack: ClientAttack? = nil, trainingData: SharedTrainingData? = nil
+        job: FederatedJob, clientID: Int, dataDirectory: String, attack: ClientAttack? = nil, trainingData: SharedTrainingData? = nil,
+        model: SharedModel? = nil
     ) throws {
         guard clientID < job.clientCount else {
             throw PartitionError.clientOutOfRange(id: clientID, clientCount: job.clientCount)
@@ -32,6 +35,7 @@ final class LocalWorkspace {
         self.job = job
         self.clientID = clientID
         self.attack = attack
+        sharedModel = model
         let partitioner = Partitioner(spec: job.partition, clientCount: job.clientCount, seed: job.seed)
         if let trainingData {
             (data, shard) = try trainingData.shard(clientID, of: job.dataset, directory: dataDirectory, partitioner: partitioner)
@@ -52,7 +56,10 @@ final class LocalWorkspace {
         }
         var global: [Float]
         do {
-            global = try TensorCodec.decode(start.model, expectedCount: job.model.parameterCount)
+            let count = job.model.parameterCount
+            global = try start.baseVersion == 0
+                ? sharedModel?.decode(start.model, count: count) ?? TensorCodec.decode(start.model, expectedCount: count)
+                : TensorCodec.decode(start.model, expectedCount: count)
         } catch let error as CodecError {
             throw WireError(error)
         }

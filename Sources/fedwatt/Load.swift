@@ -149,7 +149,7 @@ struct Load: AsyncParsableCommand {
         // With TLS the coordinator serves the job's certificate: the clients trust it, as in `simulate`.
         let tls = try description.tls.map { try TLSRole.client(trustRootsPath: $0.certificate, serverName: nil) }
         let clients = description.simulatedClients!  // every job `fedwatt` writes or describes has them
-        let trainingData = SharedTrainingData()
+        let (trainingData, model) = (SharedTrainingData(), SharedModel())
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         do {
             let answered = try await withThrowingTaskGroup(of: Int.self) { tasks in
@@ -159,7 +159,8 @@ struct Load: AsyncParsableCommand {
                         dataDirectory: description.data.resolvedDirectory, giveUpAfterSeconds: 60,
                         attack: id < clients.attackers ? clients.attack : nil, secret: secret, tls: tls)
                     tasks.addTask {
-                        let client = EdgeClient(configuration: configuration, logger: logger, group: group, trainingData: trainingData)
+                        let client = EdgeClient(
+                            configuration: configuration, logger: logger, group: group, trainingData: trainingData, model: model)
                         try await client.run()
                         return client.roundsAnswered
                     }
