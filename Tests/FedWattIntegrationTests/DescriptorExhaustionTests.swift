@@ -43,8 +43,7 @@ import Testing
     /// A coordinator whose hard limit cannot hold a descriptor for each of its clients refuses to
     /// start, saying what to run.
     @Test func aHardLimitTooLowForTheClientsIsRefusedAtStartUp() async throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-rlimit-low-\(UUID())")
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let out = try makeScratchFolder("fedwatt-rlimit-low")
         defer { try? FileManager.default.removeItem(at: out) }
         let log = out.appendingPathComponent("coordinator.log")
         let coordinator = try BuiltExecutables.start(

@@ -12,8 +12,7 @@ import Testing
     ]
 
     @Test func twoLoadProcessesFillOneJob() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-load-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeScratchFolder("fedwatt-load")
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out")
         let port = try freePort()
@@ -41,8 +40,7 @@ import Testing
     /// A joining process runs the coordinator's job: a flag that would describe another job, or ids
     /// outside the job, are refused before anything starts.
     @Test func aJoiningProcessRefusesJobFlagsAndIdsOutsideTheJob() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fedwatt-load-flags-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeScratchFolder("fedwatt-load-flags")
         defer { try? FileManager.default.removeItem(at: folder) }
         let cases: [(arguments: [String], says: String)] = [
             (["--coordinator", "127.0.0.1:9", "--rounds", "5"], "with --coordinator the coordinator's job runs"),
