@@ -99,6 +99,9 @@ public final class EdgeClient {
         let tls = configuration.tls
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // Thousands of clients share a load process: each keeps one receive buffer, of 16 KiB at most.
+            .channelOption(.maxMessagesPerRead, value: 1)
+            .channelOption(.recvAllocator, value: ReceiveBuffer.allocator)
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -61,9 +61,10 @@ public final class CoordinatorServer: Sendable {
                 .serverChannelOption(.backlog, value: backlog)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                // NIO keeps maxMessagesPerRead receive buffers (up to 64 KiB each) for every
-                // connection's life: one per connection, not four, when a fleet is connected.
+                // NIO keeps maxMessagesPerRead receive buffers for every connection's life: one per
+                // connection, not four, when a fleet is connected, and of 16 KiB at most.
                 .childChannelOption(.maxMessagesPerRead, value: 1)
+                .childChannelOption(.recvAllocator, value: ReceiveBuffer.allocator)
                 .childChannelInitializer { channel in
                     let id = nextID.withLockedValue { value -> Int in
                         value += 1

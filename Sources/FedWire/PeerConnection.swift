@@ -68,6 +68,14 @@ public struct PeerConnection: Sendable {
         return promise.futureResult
     }
 
+    /// Whether `write` completes within `grace` of the connection's event loop reaching this call.
+    /// The grace starts after the tasks queued on the loop before it, the write among them, so a loop
+    /// still busy with thousands of connections' writes does not spend the peer's time. If the write
+    /// has not completed by then, the connection is closed, as with ``settle(_:by:)``.
+    public func settle(_ write: EventLoopFuture<Void>, within grace: TimeAmount) -> EventLoopFuture<Bool> {
+        channel.eventLoop.flatSubmit { settle(write, by: channel.eventLoop.now + grace) }
+    }
+
     /// Closes the connection.
     public func close() {
         channel.close(promise: nil)
