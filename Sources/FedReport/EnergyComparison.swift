@@ -26,7 +26,7 @@ public struct CentralizedEnergy: Sendable, Codable, Hashable {
     public var accuracy: Double
     /// Measured CPU-seconds of those epochs on this host.
     public var cpuSeconds: Double
-    /// Those CPU-seconds in the datacenter profile (host power share x PUE).
+    /// The host's measured work in the datacenter profile under the chosen CodeCarbon CPU method, × PUE.
     public var computeJoules: Double
     /// Devices uploading their zlib-compressed raw shards, at the link's transfer power.
     public var uploadTransferJoules: Double
@@ -46,6 +46,12 @@ public struct EnergyComparison: Sendable {
     public var device: DeviceProfile
     public var datacenter: DatacenterProfile
     public var grid: GridProfile
+    /// The centralized compute of the same sample passes under every method, the measurement and the GPU model.
+    public var datacenterAccounting: DatacenterAccounting
+    /// The centralized host compute after each baseline epoch, under the chosen method (cumulative).
+    public var centralizedComputeByEpoch: [Double]
+    /// The federated compute charged on the device's other power basis (the verdict uses its own).
+    public var federatedComputeOnOtherBasis: (basis: ComputePowerBasis, joules: Double)
     /// Under the job's own link: equal to the ledger's totals.
     public var federated: FederatedEnergy
     /// The baseline over the same number of sample passes as the federated run.
@@ -62,8 +68,8 @@ public struct EnergyComparison: Sendable {
     /// mostly baseline, not per byte.
     public var widerNetwork: (federated: ClosedRange<Double>, centralized: ClosedRange<Double>)?
 
-    /// Compares the run in `artifacts` under the named datacenter (the grid is the run's).
-    public init(artifacts: RunArtifacts, datacenter: String = "average") throws {
+    /// Compares the run in `artifacts` under the named datacenter and CPU method (the grid is the run's).
+    public init(artifacts: RunArtifacts, datacenter: String = "average", cpuMethod: CPUPowerMethod = .default) throws {
         self.artifacts = artifacts
         let profiles = artifacts.profiles
         guard let first = artifacts.records.first?.clients.first else { throw ReportError.inconsistent("the ledger has no rounds") }
@@ -84,16 +90,25 @@ public struct EnergyComparison: Sendable {
         let (dc, jobLink) = (self.datacenter, link)
         let records = artifacts.records
         let chosenDevice = device
-        perLink = profiles.links.map {
+        datacenterAccounting = DatacenterAccounting(
+            baseline: baseline, epochs: baseline.records.count, datacenter: dc, gpus: profiles.gpus, chosen: cpuMethod)
+        centralizedComputeByEpoch = try baseline.records.indices.map {
+            try Self.computeJoules(baseline, epochs: $0 + 1, datacenter: dc, method: cpuMethod)
+        }
+        perLink = try profiles.links.map {
             ($0, Self.federated(records, device: chosenDevice, link: $0),
-             Self.centralized(baseline, epochs: baseline.records.count, link: $0, datacenter: dc))
+             try Self.centralized(baseline, epochs: baseline.records.count, link: $0, datacenter: dc, method: cpuMethod))
         }
         // The job's own link is one of the profiles' links: its entry is the comparison.
         guard let jobEntry = perLink.first(where: { $0.link.name == jobLink.name }) else {
             throw ReportError.inconsistent("link \(jobLink.name) is not among the profiles' links")
         }
         (federated, centralizedSamePasses) = (jobEntry.federated, jobEntry.centralized)
-        centralizedToTarget = reached.map { Self.centralized(baseline, epochs: $0 + 1, link: jobLink, datacenter: dc) }
+        centralizedToTarget = try reached.map { try Self.centralized(baseline, epochs: $0 + 1, link: jobLink, datacenter: dc, method: cpuMethod) }
+        let otherBasis: ComputePowerBasis = device.basis == .wholeBoard ? .marginal : .wholeBoard
+        federatedComputeOnOtherBasis = (
+            otherBasis, device.computeJoules(flops: records.flatMap(\.clients).reduce(0) { $0 + $1.flops }, basis: otherBasis)
+        )
         let federatedBytes = records.flatMap(\.clients).reduce(0) { $0 + $1.bytesRead + $1.bytesWritten }
         let centralizedBytes = baseline.rawUploadBytes.reduce(0, +)
         (federatedBits, centralizedBits) = (Double(federatedBytes) * 8, Double(centralizedBytes) * 8)
@@ -106,13 +121,23 @@ public struct EnergyComparison: Sendable {
         !records.contains { $0.device != nil }
     }
 
-    /// The baseline's first `epochs` epochs under `link` and `datacenter`.
-    static func centralized(_ baseline: BaselineRecord, epochs: Int, link: LinkProfile, datacenter: DatacenterProfile) -> CentralizedEnergy {
+    /// The host compute of the baseline's first `epochs` epochs in `datacenter` under `method`.
+    static func computeJoules(_ baseline: BaselineRecord, epochs: Int, datacenter: DatacenterProfile, method: CPUPowerMethod) throws -> Double {
+        guard let joules = datacenter.joules(baseline.hostWork(epochs: epochs), method: method) else {
+            throw ReportError.inconsistent("the CPU method \(method.rawValue) needs the machine load, which this baseline did not record")
+        }
+        return joules
+    }
+
+    /// The baseline's first `epochs` epochs under `link`, `datacenter` and `method`.
+    static func centralized(
+        _ baseline: BaselineRecord, epochs: Int, link: LinkProfile, datacenter: DatacenterProfile, method: CPUPowerMethod
+    ) throws -> CentralizedEnergy {
         let record = baseline.records[epochs - 1]
         let uploads = baseline.rawUploadBytes.map { link.uploadEnergy(bytes: $0) }
         return CentralizedEnergy(
             epochs: epochs, accuracy: record.testAccuracy, cpuSeconds: record.cpuSeconds,
-            computeJoules: datacenter.joules(cpuSeconds: record.cpuSeconds, hostCores: baseline.hostCores),
+            computeJoules: try computeJoules(baseline, epochs: epochs, datacenter: datacenter, method: method),
             uploadTransferJoules: uploads.reduce(0) { $0 + $1.uplinkJoules },
             uploadOverheadJoules: uploads.reduce(0) { $0 + $1.overheadJoules })
     }
@@ -160,9 +185,11 @@ public struct EnergyComparison: Sendable {
             joules(fed), joules(central), centralizedSamePasses.epochs)
         text += String(
             format: "Federated energy is %.0f%% device compute and %.0f%% radio (%@ of it promotion and tail states); "
-                + "centralized is %@ of datacenter compute (PUE %.2f) and %@ for the devices to upload their raw data. ",
+                + "centralized is %@ of datacenter compute (the measured host under CodeCarbon's %@ rule, PUE %.2f) and %@ for the "
+                + "devices to upload their raw data. ",
             100 * federated.computeJoules / fed, 100 * federated.communicationJoules / fed, joules(federated.overheadJoules),
-            joules(centralizedSamePasses.computeJoules), datacenter.pue.value, joules(centralizedSamePasses.communicationJoules))
+            joules(centralizedSamePasses.computeJoules), datacenterAccounting.chosen.rawValue, datacenter.pue.value,
+            joules(centralizedSamePasses.communicationJoules))
         text += String(
             format: "On the %@ grid that is %.3f g against %.3f g CO2e.", grid.name, grid.grams(joules: fed), grid.grams(joules: central))
         return text

@@ -36,6 +36,10 @@ public enum ReportWriter {
 
         \(c.breakEvenText)
 
+        ## Compute accounting
+
+        \(c.computeAccounting.markdown)
+
         Charts: see report.html.
 
         ## Sensitivity over links
@@ -68,7 +72,7 @@ public enum ReportWriter {
                 SVGChart.Series(name: "federated (\(c.link.name), \(c.device.name))", color: "#1f77b4",
                     points: zip(c.federated.cumulativeJoules, records).map { ($0, $1.testAccuracy) }),
                 SVGChart.Series(name: "centralized (\(c.datacenter.name) datacenter + raw upload)", color: "#d62728",
-                    points: baseline.records.map { (upload + c.datacenter.joules(cpuSeconds: $0.cpuSeconds, hostCores: baseline.hostCores), $0.testAccuracy) }),
+                    points: zip(c.centralizedComputeByEpoch, baseline.records).map { (upload + $0, $1.testAccuracy) }),
             ])
         let bytesChart = SVGChart.lines(
             title: "Test accuracy against cumulative uplink bytes", xLabel: "cumulative uplink (MB)", yLabel: "test accuracy",
@@ -106,6 +110,8 @@ public enum ReportWriter {
             <p class="verdict" id="verdict"><strong>Verdict.</strong> \(escape(c.verdict))</p>
             \(c.keyNumbers.html)
             <p id="break-even">\(escape(c.breakEvenText))</p>
+            <h2>Compute accounting</h2>
+            \(c.computeAccounting.html)
             \(energyChart)
             \(bytesChart)
             \(stacked)
@@ -145,6 +151,10 @@ struct ComparisonNumbers: Codable {
     var link: String
     var datacenter: String
     var grid: String
+    /// The centralized compute under every method, the RAPL measurement and the GPU model.
+    var datacenterAccounting: DatacenterAccounting
+    /// The federated compute on the device's other power basis.
+    var federatedComputeOnOtherBasis: [String: Double]
     var federated: FederatedEnergy
     var centralizedSamePasses: CentralizedEnergy
     var centralizedToTarget: CentralizedEnergy?
@@ -159,6 +169,8 @@ struct ComparisonNumbers: Codable {
         link = c.link.name
         datacenter = c.datacenter.name
         grid = c.grid.name
+        datacenterAccounting = c.datacenterAccounting
+        federatedComputeOnOtherBasis = [c.federatedComputeOnOtherBasis.basis.rawValue: c.federatedComputeOnOtherBasis.joules]
         federated = c.federated
         centralizedSamePasses = c.centralizedSamePasses
         centralizedToTarget = c.centralizedToTarget

@@ -44,7 +44,7 @@ struct Simulate: AsyncParsableCommand {
         let baseline = try BaselineRun(summary: summary, records: records, dataDirectory: job.data.resolvedDirectory).run(into: out)
         let comparison = try EnergyComparison(
             artifacts: RunArtifacts(directory: out, records: records, summary: summary, baseline: baseline, profiles: try job.energy.profiles()),
-            datacenter: job.datacenter)
+            datacenter: job.datacenter, cpuMethod: job.cpuMethod)
         let path = try ReportWriter.write(comparison)
         say("verdict: \(comparison.verdict)")
         say(String(format: "wrote %@ (and report.md, rounds.csv, report.json); whole command %.2f s", path, start.duration(to: .now).inSeconds))
