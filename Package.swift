@@ -70,6 +70,7 @@ let package = Package(
             dependencies: [
                 "FedCodec", "FedData", "FedLearning", "FedWire",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

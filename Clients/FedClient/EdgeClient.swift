@@ -3,6 +3,7 @@ import FedLearning
 import FedWire
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -115,14 +116,27 @@ public final class EdgeClient {
         case lostWithoutContact(failure: String?)
     }
 
-    /// Talks to the coordinator until the connection ends.
+    /// Talks to the coordinator until the connection ends. A coordinator that has not sent its first
+    /// frame within the handshake timeout is hung up on.
     private func serve(_ connected: Connected) async throws -> SessionEnd {
         let connection = connected.connection
         var registered = false
         var heardFromCoordinator = false
         var failure: String?
+        let channel = connection.channel
+        let timeout = configuration.handshakeTimeoutSeconds
+        let timedOut = NIOLockedValueBox(false)
+        let handshake = (configuration.deadlines ?? EventLoopDeadlineScheduler(eventLoop: channel.eventLoop))
+            .schedule(in: .nanoseconds(Int64(timeout * 1e9))) {
+                timedOut.withLockedValue { $0 = true }
+                channel.close(promise: nil)
+            }
+        defer { handshake.cancel() }
         for await event in connected.events {
-            if case .message = event { heardFromCoordinator = true }
+            if case .message = event, !heardFromCoordinator {
+                heardFromCoordinator = true
+                handshake.cancel()
+            }
             switch event {
             case .message(.challenge(let challenge), _) where !registered:
                 let id = UInt32(configuration.clientID)
@@ -160,10 +174,12 @@ public final class EdgeClient {
             case .failed(let reason):
                 failure = reason
             case .closed:
-                return heardFromCoordinator ? .lostAfterContact : .lostWithoutContact(failure: failure)
+                break
             }
         }
-        return heardFromCoordinator ? .lostAfterContact : .lostWithoutContact(failure: failure)
+        if heardFromCoordinator { return .lostAfterContact }
+        if timedOut.withLockedValue({ $0 }) { failure = "the coordinator sent nothing within \(timeout) s of connecting; hung up" }
+        return .lostWithoutContact(failure: failure)
     }
 
     /// Reads the job and, unless it is the job already prepared, loads this client's shard;

@@ -29,13 +29,21 @@ public struct EdgeClientConfiguration: Sendable {
     public var secret: [UInt8]?
     /// TLS to the coordinator (nil: plain TCP).
     public var tls: TLSRole?
+    /// How long after connecting the client waits for the coordinator's first frame (its
+    /// Challenge) before it hangs up and reconnects: a connection the kernel completed but the
+    /// coordinator never accepted (a full accept queue) would otherwise wait forever.
+    public var handshakeTimeoutSeconds: Double
+    /// The clock of that deadline (nil: the connection's event loop).
+    public var deadlines: (any DeadlineScheduler)?
 
-    /// Creates a configuration with the usual reconnection policy (0.1 s doubling to 5 s, give up after 60 s).
+    /// Creates a configuration with the usual reconnection policy (0.1 s doubling to 5 s, give up after
+    /// 60 s, 15 s for the coordinator's first frame).
     public init(
         host: String, port: Int, clientID: Int, device: String = "rpi4", link: String = "wifi",
         dataDirectory: String = FashionMNIST.directory(), initialBackoffSeconds: Double = 0.1,
         maximumBackoffSeconds: Double = 5, giveUpAfterSeconds: Double = 60, maximumPayloadSize: Int = 64 << 20,
-        attack: ClientAttack? = nil, secret: [UInt8]? = nil, tls: TLSRole? = nil
+        attack: ClientAttack? = nil, secret: [UInt8]? = nil, tls: TLSRole? = nil, handshakeTimeoutSeconds: Double = 15,
+        deadlines: (any DeadlineScheduler)? = nil
     ) {
         self.host = host
         self.port = port
@@ -50,5 +58,7 @@ public struct EdgeClientConfiguration: Sendable {
         self.attack = attack
         self.secret = secret
         self.tls = tls
+        self.handshakeTimeoutSeconds = handshakeTimeoutSeconds
+        self.deadlines = deadlines
     }
 }

@@ -16,6 +16,12 @@ public final class CoordinatorServer: Sendable {
     /// How long accepting pauses when the process is out of file descriptors.
     public static let acceptBackoff = TimeAmount.milliseconds(250)
 
+    /// The listen backlog asked for: connections the kernel has completed and the coordinator not yet
+    /// accepted. Linux caps it at `net.core.somaxconn` (4096 by default since 5.4). When the queue is
+    /// full, the kernel drops the client's final handshake packet, and a client that never gets
+    /// its connection accepted is left waiting (clients hang up after their handshake timeout).
+    public static let defaultBacklog: Int32 = 4096
+
     /// Listens on `host:port` (port 0 picks a free one), refusing frame payloads over `maximumPayloadSize`.
     /// With `tls`, every connection is TLS (see ``TLSRole/server(certificatePath:keyPath:clientTrustRootsPath:)``). With
     /// `budget`, all connections together hold at most its limit of received frames until the
@@ -24,12 +30,14 @@ public final class CoordinatorServer: Sendable {
     /// client, and closed if that does not happen in time. Those deadlines, and each granted frame's
     /// timeout, run on `clock`: give it the coordinator's.
     ///
+    /// `backlog` is the listen backlog (``defaultBacklog``).
+    ///
     /// When accepting fails (out of file descriptors), accepting pauses for ``acceptBackoff`` instead
     /// of spinning, and the first such failure is logged; the connections already open carry on.
     public init(
         host: String, port: Int, maximumPayloadSize: Int, events: AsyncStream<CoordinatorEvent>.Continuation,
         tls: TLSRole? = nil, budget: InboundBudget? = nil, strangers: StrangerLimits? = nil, clock: any JobClock = SystemJobClock(),
-        logger: Logger = Logger(label: "fedwatt.coordinator")
+        backlog: Int32 = defaultBacklog, logger: Logger = Logger(label: "fedwatt.coordinator")
     ) async throws {
         // One event loop: the coordinator's work is in its round loop, not in I/O.
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -50,7 +58,7 @@ public final class CoordinatorServer: Sendable {
                         })
                     }
                 }
-                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.backlog, value: backlog)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 // NIO keeps maxMessagesPerRead receive buffers (up to 64 KiB each) for every

@@ -29,10 +29,15 @@ public struct ScheduledDeadline: Sendable {
 }
 
 /// Deadlines on an event loop's own timer: the default of every connection.
-struct EventLoopDeadlineScheduler: DeadlineScheduler {
+public struct EventLoopDeadlineScheduler: DeadlineScheduler {
     let eventLoop: any EventLoop
 
-    func schedule(in delay: TimeAmount, _ action: @escaping @Sendable () -> Void) -> ScheduledDeadline {
+    /// Deadlines on `eventLoop`'s timer.
+    public init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    public func schedule(in delay: TimeAmount, _ action: @escaping @Sendable () -> Void) -> ScheduledDeadline {
         let task = eventLoop.scheduleTask(in: delay, action)
         return ScheduledDeadline { task.cancel() }
     }

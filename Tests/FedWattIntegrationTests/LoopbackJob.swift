@@ -29,7 +29,7 @@ struct LoopbackJob {
         localEpochs: Int = 1, secrets: ClientSecrets? = nil, tls: TLSRole? = nil,
         budget: InboundBudget? = InboundBudget(limit: 64 << 20, frameTimeout: .seconds(30)),
         downlinkCodec: CodecSpec = .none, downlinkDeltas: Bool = false, strangers: StrangerLimits? = StrangerLimits(handshakeTimeout: .seconds(10)),
-        fleet: FleetSpec? = nil, deviceDeadline: Double? = nil
+        fleet: FleetSpec? = nil, deviceDeadline: Double? = nil, backlog: Int32 = CoordinatorServer.defaultBacklog
     ) async throws {
         var settings = DatasetSource.SyntheticSettings()
         settings.features = 32
@@ -57,7 +57,7 @@ struct LoopbackJob {
             clock: clock, logger: logger)
         server = try await CoordinatorServer(
             host: "127.0.0.1", port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events, tls: tls,
-            budget: budget, strangers: strangers, clock: clock)
+            budget: budget, strangers: strangers, clock: clock, backlog: backlog)
     }
 
     /// An edge client for this job reaching the coordinator on `port`, proving `secret` if given.

@@ -37,7 +37,7 @@ import Testing
         // Rounds: each round's bytes are its frames exactly (16 bytes of framing per frame).
         let parameters = setup.job.model.parameterCount
         let update = 16 + 49 + 4 * parameters
-        let roundStart = 16 + 33 + 4 * parameters
+        let roundStart = 16 + 37 + 4 * parameters
         let ack = 16 + 4
         for record in records {
             for client in record.clients {
