@@ -33,7 +33,7 @@ public struct RAPLCounters: Sendable {
             zones = try FileManager.default.contentsOfDirectory(atPath: root.path)
                 .filter { $0.hasPrefix("intel-rapl:") && $0.split(separator: ":").count == 2 }.sorted()
         } catch {
-            return .failure(RAPLUnreadable("no RAPL counters here: \(root.path) cannot be listed"))
+            return .failure(RAPLUnreadable("\(root.path) cannot be listed: the kernel exposes no RAPL counters here"))
         }
         var named: [(zone: String, name: String)] = []
         for zone in zones {
