@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FedFleet", targets: ["FedFleet"]),
         .library(name: "FedWire", targets: ["FedWire"]),
         .library(name: "FedLedger", targets: ["FedLedger"]),
+        .library(name: "FedMetrics", targets: ["FedMetrics"]),
         .library(name: "FedCoordinator", targets: ["FedCoordinator"]),
         .library(name: "FedClient", targets: ["FedClient"]),
         .library(name: "FedReport", targets: ["FedReport"]),
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C shims over Debian's libraries.
@@ -54,10 +57,24 @@ let package = Package(
             ]
         ),
 
+        // The coordinator's metrics, and the endpoint a Prometheus server scrapes.
+        .target(
+            name: "FedMetrics",
+            dependencies: [
+                "FedLedger", "FedWire",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
         .target(
             name: "FedCoordinator",
             dependencies: [
-                "FedCodec", "FedData", "FedEnergy", "FedFleet", "FedLearning", "FedLedger", "FedWire",
+                "FedCodec", "FedData", "FedEnergy", "FedFleet", "FedLearning", "FedLedger", "FedMetrics", "FedWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -90,7 +107,8 @@ let package = Package(
         .executableTarget(
             name: "fedwatt",
             dependencies: [
-                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedReport", "FedWire", "FedZlib",
+                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedEnergy", "FedFleet", "FedLearning", "FedLedger", "FedReport", "FedWire",
+                "FedZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -100,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "fedwatt-coordinator",
             dependencies: [
-                "FedCommandLine", "FedCoordinator", "FedData", "FedFleet", "FedLearning", "FedLedger", "FedWire",
+                "FedCommandLine", "FedCoordinator", "FedData", "FedFleet", "FedLearning", "FedLedger", "FedMetrics", "FedWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -128,7 +146,13 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "FedCoordinatorTests", dependencies: ["FedCoordinator", "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedWire"]),
+        .testTarget(
+            name: "FedCoordinatorTests",
+            dependencies: [
+                "FedCoordinator", "FedCodec", "FedData", "FedEnergy", "FedLearning", "FedLedger", "FedMetrics", "FedWire",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .testTarget(name: "FedCodecTests", dependencies: ["FedCodec", "FedData", "FedZlib"]),
         .testTarget(name: "FedEnergyTests", dependencies: ["FedEnergy"]),
         .testTarget(name: "FedFleetTests", dependencies: ["FedFleet", "FedEnergy"]),
@@ -136,9 +160,11 @@ let package = Package(
             name: "FedWattIntegrationTests",
             dependencies: [
                 "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedEnergy", "FedFleet", "FedLearning", "FedLedger",
-                "FedReport", "FedWire", "fedwatt", "fedwatt-coordinator", "fedwatt-client",
+                "FedMetrics", "FedReport", "FedWire", "fedwatt", "fedwatt-coordinator", "fedwatt-client",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
     ],

@@ -1,5 +1,6 @@
 import FedData
 import FedLedger
+import FedMetrics
 import FedWire
 import Foundation
 import Logging
@@ -22,6 +23,7 @@ public actor Coordinator {
     private let directory: String
     private let logger: Logger
     private let onRecord: @Sendable (RoundRecord, Int) -> Void
+    private let metrics: CoordinatorMetrics?
     private var ledger: LedgerWriter
 
     private var connections: [ConnectionID: PeerConnection] = [:]
@@ -42,10 +44,11 @@ public actor Coordinator {
     /// `trainingLabels` are the training set's labels, from which the coordinator derives each
     /// client's shard size, as the clients do. `onRecord` is called after each round attempt with its
     /// record and the rounds asked for (the live progress line). `clock` is the time the rounds run
-    /// on: their deadlines and their recorded durations.
+    /// on: their deadlines and their recorded durations. `metrics`, when given, follow the job live.
     public init(
         configuration: CoordinatorConfiguration, testSet: Dataset, trainingLabels: [UInt8], clock: any JobClock = SystemJobClock(),
-        logger: Logger = Logger(label: "fedwatt.coordinator"), onRecord: @escaping @Sendable (RoundRecord, Int) -> Void = { _, _ in }
+        logger: Logger = Logger(label: "fedwatt.coordinator"), metrics: CoordinatorMetrics? = nil,
+        onRecord: @escaping @Sendable (RoundRecord, Int) -> Void = { _, _ in }
     ) throws {
         let directory = configuration.outputDirectory
         if configuration.resume, let checkpoint = try Checkpoint.latest(in: directory, onFallback: { logger.warning("\($0)") }) {
@@ -66,6 +69,7 @@ public actor Coordinator {
         self.directory = directory
         self.logger = logger
         self.onRecord = onRecord
+        self.metrics = metrics
         // The constants this run accounts with, beside its ledger, so `fedwatt report` uses the same.
         try writeJSON(configuration.profiles, to: directory, name: "profiles.json")
         (stream, events) = AsyncStream.makeStream(of: CoordinatorEvent.self)
@@ -86,7 +90,9 @@ public actor Coordinator {
             let charge = if case .connection(_, .message(_, let charge)) = event { charge } else { InboundCharge?.none }
             defer { withExtendedLifetime(charge) {} }
             guard let roundEvent = roundEvent(for: event) else { continue }
-            if let summary = try await perform(machine.handle(roundEvent)) { return summary }
+            let summary = try await perform(machine.handle(roundEvent))
+            metrics?.clients(connected: connections.count, registered: machine.registeredClients, ready: machine.readyClients)
+            if let summary { return summary }
         }
         throw CoordinatorError.eventStreamEnded
     }
@@ -101,6 +107,7 @@ public actor Coordinator {
         case .connection(let id, .message(let message, _)):
             return .message(id, message)
         case .connection(let id, .refused(let error)):
+            metrics?.refused(error.code)
             return .refused(id, error)
         case .connection(let id, .failed(let reason)):
             logger.info("connection \(id) failed: \(reason)")  // its close follows
@@ -124,10 +131,12 @@ public actor Coordinator {
                 clientOfConnection[id] = client
                 connections[id]?.admit()
             case .refuse(let id, let error):
+                metrics?.refused(error.code)
                 connections[id]?.refuse(error)
             case .close(let id):
                 connections[id]?.close()
             case .openRound(let opening):
+                metrics?.roundOpened(round: opening.attempt.round, attempt: opening.attempt.attempt)
                 open(opening)
             case .settleRound(let attempt, let participants, let writesDue):
                 let bytes = await settle(attempt, participants: participants, writesDue: writesDue)
@@ -135,6 +144,7 @@ public actor Coordinator {
             case .commit(let record, var checkpoint):
                 try ledger.append(record)
                 onRecord(record, machine.configuration.rounds)
+                metrics?.recorded(record)
                 checkpoint.header.ledgerBytes = ledger.length
                 checkpoint.header.connectionBytes = connectionTotals()
                 try checkpoint.write(to: directory)

@@ -21,8 +21,8 @@ public enum CPUPowerMethod: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The method the verdict uses unless told otherwise: the process share. It is CodeCarbon's rule
     /// for charging one process rather than a machine, which is what the comparison needs (the
-    /// baseline's own work, not the host's other tenants), and it rests on CPU-seconds, which hold
-    /// still on a shared host, while wall time and machine load move with whatever else runs.
+    /// baseline's own work, not the host's other tenants): it rests on the training thread's
+    /// CPU-seconds, while wall time and machine load also count whatever else the host runs.
     public static let `default` = processShare
 
     /// CodeCarbon's constant mode fraction of TDP (`CONSUMPTION_PERCENTAGE_CONSTANT = 0.5`).
@@ -36,15 +36,15 @@ public enum CPUPowerMethod: String, Sendable, Hashable, Codable, CaseIterable {
 public struct HostWork: Sendable, Hashable, Codable {
     /// CPU-seconds of the training thread.
     public var cpuSeconds: Double
-    /// Wall-clock seconds of the training (evaluation excluded).
-    public var wallSeconds: Double
+    /// Wall-clock seconds of the training, evaluation excluded (nil: not recorded).
+    public var wallSeconds: Double?
     /// Logical cores of the host (CodeCarbon's `count_cpus()`).
     public var hostCores: Int
     /// The whole machine's CPU utilisation over the training, 0 to 1 (nil: not measured).
     public var machineLoad: Double?
 
     /// Creates a record of host work.
-    public init(cpuSeconds: Double, wallSeconds: Double, hostCores: Int, machineLoad: Double?) {
+    public init(cpuSeconds: Double, wallSeconds: Double?, hostCores: Int, machineLoad: Double?) {
         self.cpuSeconds = cpuSeconds
         self.wallSeconds = wallSeconds
         self.hostCores = hostCores
@@ -54,16 +54,17 @@ public struct HostWork: Sendable, Hashable, Codable {
 
 extension DatacenterProfile {
     /// Watt-seconds the host CPU drew for `work` under `method`, before the PUE; nil when the
-    /// method needs a machine load that was not measured.
+    /// method needs a wall time or a machine load that was not recorded.
     public func cpuJoules(_ work: HostWork, method: CPUPowerMethod) -> Double? {
         let tdp = cpuTDPWatts.value
         switch method {
         case .constant:
-            return tdp * CPUPowerMethod.constantFraction * work.wallSeconds
+            return work.wallSeconds.map { tdp * CPUPowerMethod.constantFraction * $0 }
         case .processShare:
             return tdp * work.cpuSeconds / Double(max(work.hostCores, 1))
         case .machineLoad:
-            return work.machineLoad.map { tdp * CPUPowerMethod.machineLoadFactor($0) * work.wallSeconds }
+            guard let load = work.machineLoad, let wall = work.wallSeconds else { return nil }
+            return tdp * CPUPowerMethod.machineLoadFactor(load) * wall
         }
     }
 

@@ -11,11 +11,15 @@ public enum ComputePowerBasis: String, Sendable, Hashable, Codable, CaseIterable
 }
 
 extension DeviceProfile {
-    /// Watts the device is charged while training, on `basis`.
-    public func computeWatts(_ basis: ComputePowerBasis) -> Double {
+    /// Watts the device is charged while training, on `basis` (nil: marginal, and the profile has no idle power).
+    public func computeWatts(_ basis: ComputePowerBasis) -> Double? {
         switch basis {
         case .wholeBoard: return activePowerWatts.value
-        case .marginal: return activePowerWatts.value - idlePowerWatts.value
+        case .marginal: return idlePowerWatts.map { activePowerWatts.value - $0.value }
         }
     }
+
+    /// Watts the device is charged while training on its own basis (`validate()` refuses a marginal
+    /// basis without idle power, so there always is a figure).
+    public var chargedWatts: Double { computeWatts(basis) ?? activePowerWatts.value }
 }

@@ -4,11 +4,8 @@ extension DeviceProfile {
     /// Seconds the device needs for `flops` at its sustained rate.
     public func computeSeconds(flops: Int) -> Double { Double(flops) / sustainedFLOPS.value }
 
-    /// Joules the device is charged for `flops`: time at the sustained rate × its power on `basis`
-    /// (the profile's own basis unless told).
-    public func computeJoules(flops: Int, basis: ComputePowerBasis? = nil) -> Double {
-        computeSeconds(flops: flops) * computeWatts(basis ?? self.basis)
-    }
+    /// Joules the device is charged for `flops`: time at the sustained rate × its power on its basis.
+    public func computeJoules(flops: Int) -> Double { computeSeconds(flops: flops) * chargedWatts }
 }
 
 /// A client's radio energy for some traffic, split the way the report shows it.

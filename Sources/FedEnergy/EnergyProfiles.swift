@@ -27,8 +27,9 @@ public struct DeviceProfile: Sendable, Hashable, Codable {
     public var description: String
     /// The whole board's power while a client trains on it (one thread, as clients run).
     public var activePowerWatts: SourcedValue
-    /// The whole board's power at rest.
-    public var idlePowerWatts: SourcedValue
+    /// The whole board's power at rest (absent in profiles files from before idle power was
+    /// recorded: such a device has no marginal figure).
+    public var idlePowerWatts: SourcedValue?
     /// Sustained float32 FLOP/s of single-threaded training.
     public var sustainedFLOPS: SourcedValue
     /// Which power training is charged at (nil in the file: `ComputePowerBasis.default`).
@@ -91,8 +92,8 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
     public var devices: [DeviceProfile]
     public var links: [LinkProfile]
     public var datacenters: [DatacenterProfile]
-    /// Datacenter GPUs the centralized side is also modelled on.
-    public var gpus: [DatacenterGPU]
+    /// Datacenter GPUs the centralized side is also modelled on (absent in older profiles files).
+    public var gpus: [DatacenterGPU]?
     public var grids: [GridProfile]
     /// The wider network's per-byte range (optional: a profiles file without it gets no range).
     public var widerNetwork: WiderNetworkProfile?
@@ -157,7 +158,7 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
         try check("device", devices.map(\.name))
         try check("link", links.map(\.name))
         try check("datacenter", datacenters.map(\.name))
-        try check("gpu", gpus.map(\.name))
+        try check("gpu", (gpus ?? []).map(\.name))
         try check("grid", grids.map(\.name))
         func positive(_ value: SourcedValue, _ what: String) throws {
             guard value.value.isFinite, value.value > 0 else { throw EnergyError.profiles("\(what) must be positive, is \(value.value)") }
@@ -167,9 +168,13 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
         }
         for device in devices {
             try positive(device.activePowerWatts, "device \(device.name) activePowerWatts")
-            try nonNegative(device.idlePowerWatts, "device \(device.name) idlePowerWatts")
-            guard device.idlePowerWatts.value <= device.activePowerWatts.value else {
-                throw EnergyError.profiles("device \(device.name) idlePowerWatts must not exceed activePowerWatts")
+            if let idle = device.idlePowerWatts {
+                try nonNegative(idle, "device \(device.name) idlePowerWatts")
+                guard idle.value <= device.activePowerWatts.value else {
+                    throw EnergyError.profiles("device \(device.name) idlePowerWatts must not exceed activePowerWatts")
+                }
+            } else if device.basis == .marginal {
+                throw EnergyError.profiles("device \(device.name) computePower marginal needs idlePowerWatts")
             }
             try positive(device.sustainedFLOPS, "device \(device.name) sustainedFLOPS")
         }
@@ -187,7 +192,7 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
                 throw EnergyError.profiles("datacenter \(datacenter.name) PUE must be at least 1")
             }
         }
-        for gpu in gpus {
+        for gpu in gpus ?? [] {
             try positive(gpu.sustainedFLOPS, "gpu \(gpu.name) sustainedFLOPS")
             try positive(gpu.boardPowerWatts, "gpu \(gpu.name) boardPowerWatts")
         }

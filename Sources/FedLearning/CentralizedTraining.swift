@@ -40,8 +40,8 @@ public struct CentralizedTraining: Sendable {
         public var testLoss: Double
         /// Wall-clock seconds since training started, evaluation included.
         public var elapsedSeconds: Double
-        /// Training wall-clock seconds so far (evaluation excluded).
-        public var trainingWallSeconds: Double
+        /// Training wall-clock seconds so far, evaluation excluded (nil in records written before it was kept).
+        public var trainingWallSeconds: Double?
         /// Training CPU-seconds so far (evaluation excluded).
         public var cpuSeconds: Double
         /// Training FLOPs so far (evaluation excluded).

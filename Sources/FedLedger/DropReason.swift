@@ -19,6 +19,12 @@ public enum DropReason: Sendable, Hashable, Codable, CustomStringConvertible {
     /// its energy was spent, its update is not aggregated.
     case notNeeded
 
+    /// The reason without a refusal's detail: `rejected` for every refusal, else the ledger's text.
+    public var kind: String {
+        if case .rejected = self { return "rejected" }
+        return description
+    }
+
     private static let rejectedPrefix = "rejected: "
 
     /// The ledger's text.

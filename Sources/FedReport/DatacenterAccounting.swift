@@ -37,7 +37,7 @@ public struct DatacenterAccounting: Sendable, Codable, Hashable {
         let work = work
         methods = CPUPowerMethod.allCases.map { Method(method: $0, joules: datacenter.joules(work, method: $0)) }
         raplUnreadable = baseline.raplUnreadable
-        measuredPackageJoules = baseline.raplUnreadable == nil ? baseline.hostReadings[epochs - 1].packageJoules : nil
+        measuredPackageJoules = baseline.raplUnreadable == nil ? baseline.hostReadings?[epochs - 1].packageJoules : nil
         let flops = baseline.records[epochs - 1].flops
         self.gpus = gpus.map { GPU(name: $0.name, seconds: $0.seconds(flops: flops), joules: $0.joules(flops: flops, in: datacenter)) }
     }

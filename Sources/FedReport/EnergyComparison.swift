@@ -2,14 +2,16 @@ import FedEnergy
 import FedLedger
 import Foundation
 
-/// The federated run's energy under one link profile, recomputed from the ledger's counted FLOPs
-/// and socket bytes.
+/// The federated run's energy: without a fleet, under one link profile, recomputed from the ledger's
+/// counted FLOPs and socket bytes; on a device clock, the ledger's own, charged on each radio's
+/// timeline.
 public struct FederatedEnergy: Sendable, Codable, Hashable {
     /// Devices' training energy (the same under every link).
     public var computeJoules: Double
     /// Bytes moved both ways, at the link's transfer power.
     public var transferJoules: Double
-    /// Promotion and tail states, once per radio burst.
+    /// Promotion and tail states: once per radio burst, or on a device clock the promotions and the
+    /// tail time each radio really spent (the idle radios' tails included).
     public var overheadJoules: Double
     /// Total energy after each round attempt, in ledger order.
     public var cumulativeJoules: [Double]
@@ -28,7 +30,7 @@ public struct CentralizedEnergy: Sendable, Codable, Hashable {
     public var cpuSeconds: Double
     /// The host's measured work in the datacenter profile under the chosen CodeCarbon CPU method, × PUE.
     public var computeJoules: Double
-    /// Devices uploading their zlib-compressed raw shards, at the link's transfer power.
+    /// Devices uploading their zlib-compressed raw shards, each at its own link's transfer power.
     public var uploadTransferJoules: Double
     /// One promotion and tail per device upload.
     public var uploadOverheadJoules: Double
@@ -41,24 +43,27 @@ public struct CentralizedEnergy: Sendable, Codable, Hashable {
 /// are drawn from.
 public struct EnergyComparison: Sendable {
     public var artifacts: RunArtifacts
-    /// The link the clients declared (the ledger's), and the device.
-    public var link: LinkProfile
-    public var device: DeviceProfile
+    /// The devices and links the clients modelled (the ledger's), and with a fleet the device clock's figures.
+    public var clients: FederatedClients
     public var datacenter: DatacenterProfile
     public var grid: GridProfile
     /// The centralized compute of the same sample passes under every method, the measurement and the GPU model.
     public var datacenterAccounting: DatacenterAccounting
     /// The centralized host compute after each baseline epoch, under the chosen method (cumulative).
     public var centralizedComputeByEpoch: [Double]
-    /// The federated compute charged on the device's other power basis (the verdict uses its own).
-    public var federatedComputeOnOtherBasis: (basis: ComputePowerBasis, joules: Double)
-    /// Under the job's own link: equal to the ledger's totals.
+    /// The federated compute on each power basis that every device has a figure for: its seconds at
+    /// its power on that basis (the verdict charges each device on its profile's own basis).
+    public var federatedComputeByBasis: [(basis: ComputePowerBasis, joules: Double)]
+    /// Under the job's own links: equal to the ledger's totals.
     public var federated: FederatedEnergy
     /// The baseline over the same number of sample passes as the federated run.
     public var centralizedSamePasses: CentralizedEnergy
-    /// The baseline until it first reached the federated final accuracy (nil: not within its epochs).
+    /// The accuracy asked for (`--target-accuracy`); nil: the federated final accuracy.
+    public var targetAccuracy: Double?
+    /// The baseline until it first reached the target accuracy (nil: not within its epochs).
     public var centralizedToTarget: CentralizedEnergy?
-    /// Every link profile, for the stacked chart and the sensitivity table.
+    /// Every link profile, for the stacked chart and the sensitivity table; empty on a device clock,
+    /// whose radio energy depends on when each transfer happens, which another link would change.
     public var perLink: [(link: LinkProfile, federated: FederatedEnergy, centralized: CentralizedEnergy)]
     /// Bits the federated run moved (both ways) and the centralized baseline would upload.
     public var federatedBits: Double
@@ -68,57 +73,89 @@ public struct EnergyComparison: Sendable {
     /// mostly baseline, not per byte.
     public var widerNetwork: (federated: ClosedRange<Double>, centralized: ClosedRange<Double>)?
 
-    /// Compares the run in `artifacts` under the named datacenter and CPU method (the grid is the run's).
-    public init(artifacts: RunArtifacts, datacenter: String = "average", cpuMethod: CPUPowerMethod = .default) throws {
+    /// Compares the run in `artifacts` under the named datacenter and CodeCarbon CPU method (the grid
+    /// is the run's). The centralized baseline is counted to `targetAccuracy` (nil: the federated
+    /// final accuracy), and so is a device-clock run's time and energy to target.
+    public init(
+        artifacts: RunArtifacts, datacenter: String = "average", cpuMethod: CPUPowerMethod = .default, targetAccuracy: Double? = nil
+    ) throws {
         self.artifacts = artifacts
         let profiles = artifacts.profiles
         guard let first = artifacts.records.first?.clients.first else { throw ReportError.inconsistent("the ledger has no rounds") }
-        guard Self.compares(artifacts.records) else {
-            throw ReportError.inconsistent("the ledger ran on a device clock (--fleet); the report does not compare such runs yet")
-        }
-        guard artifacts.records.allSatisfy({ $0.clients.allSatisfy { $0.device == first.device && $0.link == first.link } }) else {
-            throw ReportError.inconsistent("clients declared different devices or links; the report compares one of each")
-        }
+        if let targetAccuracy, !(targetAccuracy > 0 && targetAccuracy <= 1) { throw ReportError.targetAccuracy(targetAccuracy) }
         guard !artifacts.baseline.records.isEmpty else { throw ReportError.inconsistent("the centralized baseline has no epochs") }
-        device = try profiles.device(first.device)
-        link = try profiles.link(first.link)
-        self.datacenter = try profiles.datacenter(datacenter)
+        let dc = try profiles.datacenter(datacenter)
+        (self.datacenter, self.targetAccuracy) = (dc, targetAccuracy)
         grid = try profiles.grid(artifacts.summary.grid)
-        let target = artifacts.summary.finalAccuracy
-        let baseline = artifacts.baseline
-        let reached = baseline.records.firstIndex { $0.testAccuracy >= target }
-        let (dc, jobLink) = (self.datacenter, link)
         let records = artifacts.records
-        let chosenDevice = device
+        let baseline = artifacts.baseline
+        let target = targetAccuracy ?? artifacts.summary.finalAccuracy
         datacenterAccounting = DatacenterAccounting(
-            baseline: baseline, epochs: baseline.records.count, datacenter: dc, gpus: profiles.gpus, chosen: cpuMethod)
-        centralizedComputeByEpoch = try baseline.records.indices.map {
-            try Self.computeJoules(baseline, epochs: $0 + 1, datacenter: dc, method: cpuMethod)
+            baseline: baseline, epochs: baseline.records.count, datacenter: dc, gpus: profiles.gpus ?? [], chosen: cpuMethod)
+        let computeByEpoch = try baseline.records.indices.map { try Self.computeJoules(baseline, epochs: $0 + 1, datacenter: dc, method: cpuMethod) }
+        centralizedComputeByEpoch = computeByEpoch
+        let devices = try Dictionary(Set(records.flatMap(\.clients).map(\.device)).map { ($0, try profiles.device($0)) }) { first, _ in first }
+        federatedComputeByBasis = ComputePowerBasis.allCases.compactMap { basis in
+            var joules = 0.0
+            for client in records.flatMap(\.clients) {
+                guard let watts = devices[client.device]?.computeWatts(basis) else { return nil }
+                joules += client.energy.deviceComputeSeconds * watts
+            }
+            return (basis, joules)
         }
-        perLink = try profiles.links.map {
-            ($0, Self.federated(records, device: chosenDevice, link: $0),
-             try Self.centralized(baseline, epochs: baseline.records.count, link: $0, datacenter: dc, method: cpuMethod))
+        let uploadLinks: [LinkProfile]
+        if records.contains(where: { $0.device != nil }) {
+            clients = .fleet(try DeviceClockFigures(records: records, profiles: profiles, targetAccuracy: target))
+            uploadLinks = try Self.uploadLinks(of: baseline, records: records, profiles: profiles)
+            federated = Self.federated(records)
+            perLink = []
+        } else {
+            guard records.allSatisfy({ $0.clients.allSatisfy { $0.device == first.device && $0.link == first.link } }) else {
+                throw ReportError.inconsistent("clients declared different devices or links; the report compares one of each")
+            }
+            let (device, link) = (try profiles.device(first.device), try profiles.link(first.link))
+            clients = .alike(device: device, link: link)
+            uploadLinks = Array(repeating: link, count: baseline.rawUploadBytes.count)
+            perLink = profiles.links.map {
+                ($0, Self.federated(records, device: device, link: $0),
+                 Self.centralized(
+                    baseline, epochs: baseline.records.count, links: Array(repeating: $0, count: baseline.rawUploadBytes.count),
+                    computeJoules: computeByEpoch[baseline.records.count - 1]))
+            }
+            // The job's own link is one of the profiles' links: its entry is the comparison.
+            guard let jobEntry = perLink.first(where: { $0.link.name == link.name }) else {
+                throw ReportError.inconsistent("link \(link.name) is not among the profiles' links")
+            }
+            federated = jobEntry.federated
         }
-        // The job's own link is one of the profiles' links: its entry is the comparison.
-        guard let jobEntry = perLink.first(where: { $0.link.name == jobLink.name }) else {
-            throw ReportError.inconsistent("link \(jobLink.name) is not among the profiles' links")
-        }
-        (federated, centralizedSamePasses) = (jobEntry.federated, jobEntry.centralized)
-        centralizedToTarget = try reached.map { try Self.centralized(baseline, epochs: $0 + 1, link: jobLink, datacenter: dc, method: cpuMethod) }
-        let otherBasis: ComputePowerBasis = device.basis == .wholeBoard ? .marginal : .wholeBoard
-        federatedComputeOnOtherBasis = (
-            otherBasis, device.computeJoules(flops: records.flatMap(\.clients).reduce(0) { $0 + $1.flops }, basis: otherBasis)
-        )
+        centralizedSamePasses = Self.centralized(
+            baseline, epochs: baseline.records.count, links: uploadLinks, computeJoules: computeByEpoch[baseline.records.count - 1])
+        let reached = baseline.records.firstIndex { $0.testAccuracy >= target }
+        centralizedToTarget = reached.map { Self.centralized(baseline, epochs: $0 + 1, links: uploadLinks, computeJoules: computeByEpoch[$0]) }
         let federatedBytes = records.flatMap(\.clients).reduce(0) { $0 + $1.bytesRead + $1.bytesWritten }
         let centralizedBytes = baseline.rawUploadBytes.reduce(0, +)
         (federatedBits, centralizedBits) = (Double(federatedBytes) * 8, Double(centralizedBytes) * 8)
         widerNetwork = profiles.widerNetwork.map { ($0.joules(bytes: federatedBytes), $0.joules(bytes: centralizedBytes)) }
     }
 
-    /// Whether the report can compare a run with these records: not one on a device clock
-    /// (`--fleet`), whose radio the per-burst recomputation on one link would not follow.
-    public static func compares(_ records: [RoundRecord]) -> Bool {
-        !records.contains { $0.device != nil }
+    /// Each client's link for the raw-shard upload of a device-clock run: its class's, as
+    /// `centralized.json` records it (`fedwatt simulate` writes it from the fleet, so a client never
+    /// selected has one too), checked against every line of the ledger.
+    static func uploadLinks(of baseline: BaselineRecord, records: [RoundRecord], profiles: EnergyProfiles) throws -> [LinkProfile] {
+        guard !baseline.rawUploadBytes.isEmpty else { return [] }
+        guard let names = baseline.rawUploadLinks, names.count == baseline.rawUploadBytes.count else {
+            throw ReportError.inconsistent(
+                "centralized.json gives \(baseline.rawUploadBytes.count) raw uploads but \(baseline.rawUploadLinks?.count ?? 0) links "
+                    + "(rawUploadLinks); a device-clock run's raw data goes up over each client's own link")
+        }
+        for record in records {
+            for line in record.clients where !names.indices.contains(line.client) || names[line.client] != line.link {
+                throw ReportError.inconsistent(
+                    "client \(line.client) is on \(line.link) in round \(record.round) of the ledger, "
+                        + (names.indices.contains(line.client) ? "and on \(names[line.client]) in centralized.json" : "and not in centralized.json"))
+            }
+        }
+        return try names.map(profiles.link)
     }
 
     /// The host compute of the baseline's first `epochs` epochs in `datacenter` under `method`.
@@ -129,15 +166,14 @@ public struct EnergyComparison: Sendable {
         return joules
     }
 
-    /// The baseline's first `epochs` epochs under `link`, `datacenter` and `method`.
-    static func centralized(
-        _ baseline: BaselineRecord, epochs: Int, link: LinkProfile, datacenter: DatacenterProfile, method: CPUPowerMethod
-    ) throws -> CentralizedEnergy {
+    /// The baseline's first `epochs` epochs at `computeJoules` of datacenter compute, client `i`
+    /// uploading its raw shard over `links[i]`.
+    static func centralized(_ baseline: BaselineRecord, epochs: Int, links: [LinkProfile], computeJoules: Double) -> CentralizedEnergy {
         let record = baseline.records[epochs - 1]
-        let uploads = baseline.rawUploadBytes.map { link.uploadEnergy(bytes: $0) }
+        let uploads = zip(baseline.rawUploadBytes, links).map { bytes, link in link.uploadEnergy(bytes: bytes) }
         return CentralizedEnergy(
             epochs: epochs, accuracy: record.testAccuracy, cpuSeconds: record.cpuSeconds,
-            computeJoules: try computeJoules(baseline, epochs: epochs, datacenter: datacenter, method: method),
+            computeJoules: computeJoules,
             uploadTransferJoules: uploads.reduce(0) { $0 + $1.uplinkJoules },
             uploadOverheadJoules: uploads.reduce(0) { $0 + $1.overheadJoules })
     }
@@ -153,6 +189,22 @@ public struct EnergyComparison: Sendable {
                 energy.transferJoules += round.downlinkJoules + round.uplinkJoules
                 energy.overheadJoules += round.radioOverheadJoules
             }
+            energy.cumulativeJoules.append(energy.totalJoules)
+        }
+        return energy
+    }
+
+    /// A device-clock run's energy as its ledger charged it: each client line's own, plus the idle
+    /// radios' tails of each round.
+    static func federated(_ records: [RoundRecord]) -> FederatedEnergy {
+        var energy = FederatedEnergy(computeJoules: 0, transferJoules: 0, overheadJoules: 0, cumulativeJoules: [])
+        for record in records {
+            for client in record.clients {
+                energy.computeJoules += client.energy.computeJoules
+                energy.transferJoules += client.energy.downlinkJoules + client.energy.uplinkJoules
+                energy.overheadJoules += client.energy.radioOverheadJoules
+            }
+            energy.overheadJoules += record.device?.idleRadioTailJoules ?? 0
             energy.cumulativeJoules.append(energy.totalJoules)
         }
         return energy
@@ -179,9 +231,9 @@ public struct EnergyComparison: Sendable {
         let central = centralizedSamePasses.totalJoules
         let cheaper = cheaperSide(federated: fed, centralized: central)
         var text = String(
-            format: "%@ training is %.1fx cheaper than %@ on %@ with %@ devices: %@ for federated against %@ for centralized "
+            format: "%@ training is %.1fx cheaper than %@ %@: %@ for federated against %@ for centralized "
                 + "(%d epochs: the same sample passes). ",
-            cheaper.side.rawValue.capitalized, cheaper.ratio, cheaper.side.other.rawValue, link.name, device.name,
+            cheaper.side.rawValue.capitalized, cheaper.ratio, cheaper.side.other.rawValue, clients.verdictPhrase,
             joules(fed), joules(central), centralizedSamePasses.epochs)
         text += String(
             format: "Federated energy is %.0f%% device compute and %.0f%% radio (%@ of it promotion and tail states); "

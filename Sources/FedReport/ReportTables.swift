@@ -27,12 +27,17 @@ extension EnergyComparison {
             row("centralized, same sample passes", centralizedSamePasses),
         ]
         if let toTarget = centralizedToTarget {
-            rows.append(row("centralized, until it reaches the federated accuracy", toTarget))
+            rows.append(row("centralized, until it reaches \(targetPhrase)", toTarget))
         } else {
-            rows.append(["centralized never reached the federated accuracy in \(artifacts.baseline.records.count) epochs", "", "", "", "", "", ""])
+            rows.append(["centralized never reached \(targetPhrase) in \(artifacts.baseline.records.count) epochs", "", "", "", "", "", ""])
         }
         return ReportTable(
             header: ["side", "test accuracy", "compute", "communication", "total", "g CO2e (\(grid.name))", "bytes on the links"], rows: rows)
+    }
+
+    /// `the federated accuracy`, or `the target accuracy 0.8500` when one was asked for.
+    var targetPhrase: String {
+        targetAccuracy.map { String(format: "the target accuracy %.4f", $0) } ?? "the federated accuracy"
     }
 
     private func row(_ name: String, _ energy: CentralizedEnergy) -> [String] {
@@ -64,16 +69,19 @@ extension EnergyComparison {
             })
     }
 
-    /// One row per round attempt, straight from the ledger.
+    /// One row per round attempt, straight from the ledger; on a device clock with the round's
+    /// device interval too.
     var perRound: ReportTable {
         ReportTable(
-            header: ["round", "status", "clients", "test accuracy", "uplink bytes", "downlink bytes", "compute", "radio", "cumulative", "g CO2e"],
+            header: ["round", "status", "clients", "test accuracy", "uplink bytes", "downlink bytes", "compute", "radio", "cumulative", "g CO2e"]
+                + (clients.deviceClock == nil ? [] : ["device time"]),
             rows: artifacts.records.map { record in
                 ["\(record.round)" + (record.attempt > 1 ? " (attempt \(record.attempt))" : ""), record.status.rawValue,
                  "\(record.completed.count)/\(record.selected.count)", String(format: "%.4f", record.testAccuracy),
                  "\(record.clients.reduce(0) { $0 + $1.bytesRead })", "\(record.clients.reduce(0) { $0 + $1.bytesWritten })",
                  joules(record.energy.computeJoules), joules(record.energy.communicationJoules), joules(record.energy.cumulativeJoules),
                  String(format: "%.4f", record.energy.gramsCO2e)]
+                    + (record.device.map { [String(format: "%.2f to %.2f s", $0.interval.start, $0.interval.end)] } ?? [])
             })
     }
 
@@ -120,18 +128,19 @@ extension EnergyComparison {
         let accounting = datacenterAccounting
         let work = accounting.work
         func used(_ yes: Bool) -> String { yes ? "verdict" : "" }
-        var rows: [[String]] = [
-            ["federated", "device, \(device.basis.rawValue) power", joules(federated.computeJoules), used(true)],
-            ["federated", "device, \(federatedComputeOnOtherBasis.basis.rawValue) power", joules(federatedComputeOnOtherBasis.joules), used(false)],
-        ]
+        let bases = Set(clients.devices.map(\.basis))
+        var rows: [[String]] = federatedComputeByBasis.map { entry in
+            ["federated", "devices at \(entry.basis.rawValue) power", joules(entry.joules), used(bases == [entry.basis])]
+        }
         for entry in accounting.methods {
             let detail: String
             switch entry.method {
-            case .constant: detail = String(format: "TDP × 50%% over %.2f s wall", work.wallSeconds)
+            case .constant: detail = work.wallSeconds.map { String(format: "TDP × 50%% over %.2f s wall", $0) } ?? "wall time not recorded"
             case .processShare: detail = String(format: "TDP × %.2f CPU-s ÷ %d cores", work.cpuSeconds, work.hostCores)
             case .machineLoad:
-                detail = work.machineLoad.map { String(format: "TDP × (0.1 + 0.9 × %.2f³) over %.2f s wall", $0, work.wallSeconds) }
-                    ?? "machine load not recorded"
+                detail = work.machineLoad.flatMap { load in
+                    work.wallSeconds.map { String(format: "TDP × (0.1 + 0.9 × %.2f³) over %.2f s wall", load, $0) }
+                } ?? "machine load or wall time not recorded"
             }
             rows.append([
                 "centralized", "host CPU, CodeCarbon \(entry.method.rawValue): \(detail), × PUE", entry.joules.map(joules) ?? "n/a",
@@ -141,7 +150,7 @@ extension EnergyComparison {
         rows.append([
             "centralized", "host package, measured by RAPL, × PUE",
             accounting.measuredPackageJoules.map { joules($0 * datacenter.pue.value) }
-                ?? "not readable here: \(accounting.raplUnreadable?.reason ?? "no reading")",
+                ?? accounting.raplUnreadable.map { "not readable here: \($0.reason)" } ?? "not recorded with this baseline",
             "",
         ])
         for gpu in accounting.gpus {
@@ -152,18 +161,23 @@ extension EnergyComparison {
 
     /// Every constant the comparison used, with its source.
     var constants: ReportTable {
-        var rows: [[String]] = [
-            ["device \(device.name)", "active power", "\(device.activePowerWatts.value) W", device.activePowerWatts.source],
-            ["device \(device.name)", "idle power", "\(device.idlePowerWatts.value) W", device.idlePowerWatts.source],
-            ["device \(device.name)", "compute charged at", device.basis.rawValue, "profile setting (default \(ComputePowerBasis.default.rawValue))"],
-            ["device \(device.name)", "sustained FLOP/s", String(format: "%.3g", device.sustainedFLOPS.value), device.sustainedFLOPS.source],
+        var rows: [[String]] = clients.devices.flatMap { device in
+            [
+                ["device \(device.name)", "active power", "\(device.activePowerWatts.value) W", device.activePowerWatts.source],
+                ["device \(device.name)", "idle power", device.idlePowerWatts.map { "\($0.value) W" } ?? "not given",
+                 device.idlePowerWatts?.source ?? "absent from this profiles file"],
+                ["device \(device.name)", "compute charged at", device.basis.rawValue, "profile setting (default \(ComputePowerBasis.default.rawValue))"],
+                ["device \(device.name)", "sustained FLOP/s", String(format: "%.3g", device.sustainedFLOPS.value), device.sustainedFLOPS.source],
+            ]
+        }
+        rows += [
             ["datacenter \(datacenter.name)", "CPU TDP", "\(datacenter.cpuTDPWatts.value) W", datacenter.cpuTDPWatts.source],
             ["datacenter \(datacenter.name)", "CPU method", datacenterAccounting.chosen.rawValue,
              "CodeCarbon 3.3.0's rules (default \(CPUPowerMethod.default.rawValue)); docs/ARCHITECTURE.md"],
             ["datacenter \(datacenter.name)", "host cores", "\(artifacts.baseline.hostCores)", "measurement: logical cores of the host that ran the baseline"],
             ["datacenter \(datacenter.name)", "PUE", "\(datacenter.pue.value)", datacenter.pue.source],
         ]
-        for gpu in artifacts.profiles.gpus {
+        for gpu in artifacts.profiles.gpus ?? [] {
             rows.append(["gpu \(gpu.name)", "sustained FLOP/s", String(format: "%.3g", gpu.sustainedFLOPS.value), gpu.sustainedFLOPS.source])
             rows.append(["gpu \(gpu.name)", "board power", "\(gpu.boardPowerWatts.value) W", gpu.boardPowerWatts.source])
         }
@@ -195,10 +209,17 @@ extension EnergyComparison {
             return "\(winner) training is cheaper at every link efficiency for this job, holding compute and radio overheads fixed. \(savazzi)"
         }
         let above = cheaperAboveBreakEven
+        let jobLinks: String
+        switch clients {
+        case .alike(_, let link): jobLinks = String(format: "This job's link (%@) moves %.0f kbit/J uplink.", link.name, link.bitsPerJoule(.up) / 1e3)
+        case .fleet:
+            jobLinks = "This fleet's links move "
+                + clients.links.map { String(format: "%.0f kbit/J (%@)", $0.bitsPerJoule(.up) / 1e3, $0.name) }.joined(separator: ", ") + " uplink."
+        }
         return String(
             format: "Break-even link efficiency: %.1f kbit/J. On links more efficient than that, %@ training is cheaper; on less efficient links, %@ is. "
-                + "This job's link (%@) moves %.0f kbit/J uplink. %@",
-            efficiency / 1e3, above.rawValue, above.other.rawValue, link.name, link.bitsPerJoule(.up) / 1e3, savazzi)
+                + "%@ %@",
+            efficiency / 1e3, above.rawValue, above.other.rawValue, jobLinks, savazzi)
     }
 }
 

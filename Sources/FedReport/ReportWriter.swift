@@ -21,7 +21,7 @@ public enum ReportWriter {
         let differences = c.artifacts.records.flatMap(\.clients).contains { $0.downlinkDifference == true } ? " as differences" : ""
         return "\(job.model) on \(job.dataset), \(job.clientCount) clients, \(c.artifacts.summary.roundsCompleted) rounds, "
             + "partition \(job.partition), strategy \(c.artifacts.summary.strategy), codec up \(job.uplinkCodec) down \(job.downlinkCodec)\(differences); "
-            + "devices \(c.device.name), link \(c.link.name), datacenter \(c.datacenter.name), grid \(c.grid.name)"
+            + "\(c.clients.jobPhrase), datacenter \(c.datacenter.name), grid \(c.grid.name)"
     }
 
     static func markdown(_ c: EnergyComparison) -> String {
@@ -34,7 +34,7 @@ public enum ReportWriter {
 
         \(c.keyNumbers.markdown)
 
-        \(c.breakEvenText)
+        \(c.breakEvenText)\(deviceClockMarkdown(c))
 
         ## Compute accounting
 
@@ -44,9 +44,9 @@ public enum ReportWriter {
 
         ## Sensitivity over links
 
-        \(c.linkSensitivity.markdown)
+        \(c.clients.deviceClock == nil ? c.linkSensitivity.markdown : EnergyComparison.linkSensitivityLeftOut)
 
-        ## Sensitivity over grids (link \(c.link.name))
+        ## Sensitivity over grids (\(c.clients.linkPhrase))
 
         \(c.gridSensitivity.markdown)
         \(c.widerNetworkTable.map { "\n## Wider network (a range, outside the verdict)\n\n\($0.markdown)\n\n\(c.widerNetworkText ?? "")\n" } ?? "")
@@ -62,6 +62,23 @@ public enum ReportWriter {
         """
     }
 
+    /// A device-clock run's sections (device time, client classes, wasted energy), each heading
+    /// preceded by a blank line; empty without a fleet.
+    static func deviceClockMarkdown(_ c: EnergyComparison) -> String {
+        guard let figures = c.clients.deviceClock else { return "" }
+        return "\n\n## Device time\n\n\(c.deviceTimeTable(figures).markdown)\n\n\(c.deviceTimeText(figures))"
+            + "\n\n## Client classes\n\n\(c.classTable(figures).markdown)\n\n\(EnergyComparison.classTableKey)\n\n**\(c.wastedText(figures))**"
+    }
+
+    /// The same sections in HTML, with the chart of accuracy against device time; each line
+    /// preceded by a line break; empty without a fleet.
+    static func deviceClockHTML(_ c: EnergyComparison) -> String {
+        guard let figures = c.clients.deviceClock else { return "" }
+        return "\n<h2>Device time</h2>\n\(c.deviceTimeTable(figures).html)\n<p id=\"device-time\">\(escape(c.deviceTimeText(figures)))</p>"
+            + "\n\(c.accuracyOverDeviceTime(figures))\n<h2>Client classes</h2>\n\(c.classTable(figures).html)"
+            + "\n<p>\(escape(EnergyComparison.classTableKey))</p>\n<p class=\"verdict\" id=\"wasted\">\(escape(c.wastedText(figures)))</p>"
+    }
+
     static func html(_ c: EnergyComparison) -> String {
         let records = c.artifacts.records
         let baseline = c.artifacts.baseline
@@ -69,7 +86,7 @@ public enum ReportWriter {
         let energyChart = SVGChart.lines(
             title: "Test accuracy against cumulative energy", xLabel: "cumulative energy (J)", yLabel: "test accuracy",
             series: [
-                SVGChart.Series(name: "federated (\(c.link.name), \(c.device.name))", color: "#1f77b4",
+                SVGChart.Series(name: c.clients.seriesName, color: "#1f77b4",
                     points: zip(c.federated.cumulativeJoules, records).map { ($0, $1.testAccuracy) }),
                 SVGChart.Series(name: "centralized (\(c.datacenter.name) datacenter + raw upload)", color: "#d62728",
                     points: zip(c.centralizedComputeByEpoch, baseline.records).map { (upload + $0, $1.testAccuracy) }),
@@ -78,22 +95,28 @@ public enum ReportWriter {
             title: "Test accuracy against cumulative uplink bytes", xLabel: "cumulative uplink (MB)", yLabel: "test accuracy",
             series: [SVGChart.Series(name: "federated, codec \(c.artifacts.summary.job.uplinkCodec)", color: "#1f77b4",
                 points: records.map { (Double($0.cumulativeUplinkBytes) / 1e6, $0.testAccuracy) })])
-        let stacked = SVGChart.stackedBars(
-            title: "Energy by link profile: compute against communication", yLabel: "energy (J)",
-            groups: c.perLink.map { entry in
-                (entry.link.name, [
-                    ("federated", [
-                        SVGChart.Segment(name: "device compute", value: entry.federated.computeJoules, color: "#1f77b4"),
-                        SVGChart.Segment(name: "radio transfer", value: entry.federated.transferJoules, color: "#ff7f0e"),
-                        SVGChart.Segment(name: "radio tail/promotion", value: entry.federated.overheadJoules, color: "#ffbb78"),
-                    ]),
-                    ("central", [
-                        SVGChart.Segment(name: "datacenter compute", value: entry.centralized.computeJoules, color: "#d62728"),
-                        SVGChart.Segment(name: "raw-data upload", value: entry.centralized.uploadTransferJoules, color: "#9467bd"),
-                        SVGChart.Segment(name: "upload tail/promotion", value: entry.centralized.uploadOverheadJoules, color: "#c5b0d5"),
-                    ]),
-                ])
-            })
+        /// Both sides' bars under one link profile, or under a fleet's own links.
+        func bars(_ federated: FederatedEnergy, _ centralized: CentralizedEnergy) -> [(label: String, segments: [SVGChart.Segment])] {
+            [
+                ("federated", [
+                    SVGChart.Segment(name: "device compute", value: federated.computeJoules, color: "#1f77b4"),
+                    SVGChart.Segment(name: "radio transfer", value: federated.transferJoules, color: "#ff7f0e"),
+                    SVGChart.Segment(name: "radio tail/promotion", value: federated.overheadJoules, color: "#ffbb78"),
+                ]),
+                ("central", [
+                    SVGChart.Segment(name: "datacenter compute", value: centralized.computeJoules, color: "#d62728"),
+                    SVGChart.Segment(name: "raw-data upload", value: centralized.uploadTransferJoules, color: "#9467bd"),
+                    SVGChart.Segment(name: "upload tail/promotion", value: centralized.uploadOverheadJoules, color: "#c5b0d5"),
+                ]),
+            ]
+        }
+        let stacked = c.clients.deviceClock == nil
+            ? SVGChart.stackedBars(
+                title: "Energy by link profile: compute against communication", yLabel: "energy (J)",
+                groups: c.perLink.map { ($0.link.name, bars($0.federated, $0.centralized)) })
+            : SVGChart.stackedBars(
+                title: "Energy on the fleet's own links: compute against communication", yLabel: "energy (J)",
+                groups: [("the fleet's links", bars(c.federated, c.centralizedSamePasses))])
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"/><title>FedWatt report</title>
@@ -111,13 +134,13 @@ public enum ReportWriter {
             \(c.keyNumbers.html)
             <p id="break-even">\(escape(c.breakEvenText))</p>
             <h2>Compute accounting</h2>
-            \(c.computeAccounting.html)
+            \(c.computeAccounting.html)\(deviceClockHTML(c))
             \(energyChart)
             \(bytesChart)
             \(stacked)
             <h2>Sensitivity over links</h2>
-            \(c.linkSensitivity.html)
-            <h2>Sensitivity over grids (link \(escape(c.link.name)))</h2>
+            \(c.clients.deviceClock == nil ? c.linkSensitivity.html : "<p id=\"links-left-out\">\(escape(EnergyComparison.linkSensitivityLeftOut))</p>")
+            <h2>Sensitivity over grids (\(escape(c.clients.linkPhrase)))</h2>
             \(c.gridSensitivity.html)
             \(c.widerNetworkTable.map { "<h2>Wider network (a range, outside the verdict)</h2>\n\($0.html)\n<p id=\"wider-network\">\(escape(c.widerNetworkText ?? ""))</p>" } ?? "")
             <h2>Rounds</h2>
@@ -130,56 +153,26 @@ public enum ReportWriter {
             """
     }
 
+    /// One line per round attempt; on a device clock with its device interval, deadline, idle
+    /// radios' tails and the fates of its clients' updates too.
     static func csv(_ c: EnergyComparison) -> String {
-        var lines = ["round,attempt,status,selected,completed,test_accuracy,test_loss,uplink_bytes,downlink_bytes,compute_joules,communication_joules,total_joules,cumulative_joules,grams_co2e,wall_seconds"]
+        let deviceClock = c.clients.deviceClock != nil
+        var lines = ["round,attempt,status,selected,completed,test_accuracy,test_loss,uplink_bytes,downlink_bytes,compute_joules,communication_joules,total_joules,cumulative_joules,grams_co2e,wall_seconds"
+            + (deviceClock ? ",device_start_seconds,device_end_seconds,device_deadline_seconds,idle_radio_tail_joules,aggregated,stragglers,not_needed,offline,not_aggregated_otherwise" : "")]
         for r in c.artifacts.records {
-            lines.append([
+            var fields = [
                 "\(r.round)", "\(r.attempt)", r.status.rawValue, "\(r.selected.count)", "\(r.completed.count)", "\(r.testAccuracy)", "\(r.testLoss)",
                 "\(r.clients.reduce(0) { $0 + $1.bytesRead })", "\(r.clients.reduce(0) { $0 + $1.bytesWritten })",
                 "\(r.energy.computeJoules)", "\(r.energy.communicationJoules)", "\(r.energy.totalJoules)", "\(r.energy.cumulativeJoules)",
                 "\(r.energy.gramsCO2e)", "\(r.wallSeconds)",
-            ].joined(separator: ","))
+            ]
+            if deviceClock, let device = r.device {
+                let fates = ClientFate.fates(in: r).values
+                fields += ["\(device.interval.start)", "\(device.interval.end)", device.deadline.map { "\($0)" } ?? "", "\(device.idleRadioTailJoules)"]
+                    + [ClientFate.aggregated, .straggler, .notNeeded, .offline, .otherwise].map { fate in "\(fates.filter { $0 == fate }.count)" }
+            }
+            lines.append(fields.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-/// The comparison's numbers as `report.json`.
-struct ComparisonNumbers: Codable {
-    var verdict: String
-    var device: String
-    var link: String
-    var datacenter: String
-    var grid: String
-    /// The centralized compute under every method, the RAPL measurement and the GPU model.
-    var datacenterAccounting: DatacenterAccounting
-    /// The federated compute on the device's other power basis.
-    var federatedComputeOnOtherBasis: [String: Double]
-    var federated: FederatedEnergy
-    var centralizedSamePasses: CentralizedEnergy
-    var centralizedToTarget: CentralizedEnergy?
-    var breakEvenKilobitsPerJoule: Double?
-    var perLink: [String: [String: Double]]
-    /// Low and high wider-network joules for each side's bytes (absent without a range in the profiles).
-    var widerNetworkJoules: [String: [Double]]?
-
-    init(_ c: EnergyComparison) {
-        verdict = c.verdict
-        device = c.device.name
-        link = c.link.name
-        datacenter = c.datacenter.name
-        grid = c.grid.name
-        datacenterAccounting = c.datacenterAccounting
-        federatedComputeOnOtherBasis = [c.federatedComputeOnOtherBasis.basis.rawValue: c.federatedComputeOnOtherBasis.joules]
-        federated = c.federated
-        centralizedSamePasses = c.centralizedSamePasses
-        centralizedToTarget = c.centralizedToTarget
-        breakEvenKilobitsPerJoule = c.breakEvenBitsPerJoule.map { $0 / 1e3 }
-        widerNetworkJoules = c.widerNetwork.map {
-            ["federated": [$0.federated.lowerBound, $0.federated.upperBound], "centralized": [$0.centralized.lowerBound, $0.centralized.upperBound]]
-        }
-        perLink = Dictionary(uniqueKeysWithValues: c.perLink.map {
-            ($0.link.name, ["federatedJoules": $0.federated.totalJoules, "centralizedJoules": $0.centralized.totalJoules])
-        })
     }
 }

@@ -5,6 +5,7 @@ import FedData
 import FedFleet
 import FedLearning
 import FedLedger
+import FedMetrics
 import FedWire
 import Foundation
 import Logging
@@ -67,6 +68,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
     var handshakeTimeout: Double = 10
 
     @OptionGroup var tls: TLSIdentityOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(
         name: .customLong("tls-client-ca"),
@@ -122,14 +124,23 @@ struct FedWattCoordinator: AsyncParsableCommand {
             configuration.secrets = ClientSecrets(fleet: try SecretFile.read(fleetSecretFile))
         }
         let clock = SystemJobClock()
+        var endpoint: MetricsEndpoint?
+        if let port = metrics.metricsPort { endpoint = try await MetricsEndpoint(host: metrics.metricsHost, port: port) }
+        let coordinatorMetrics = endpoint.map { CoordinatorMetrics(factory: $0.factory) }
         let coordinator = try Coordinator(
-            configuration: configuration, testSet: testSet, trainingLabels: trainingLabels, clock: clock, onRecord: Self.printProgress)
+            configuration: configuration, testSet: testSet, trainingLabels: trainingLabels, clock: clock, metrics: coordinatorMetrics,
+            onRecord: Self.printProgress)
         // Every connection holds a descriptor: take all the system allows this process.
         let descriptors = OpenFileLimit.raiseToHardLimit()
+        let budget = InboundBudget(limit: inboundBufferMegabytes << 20, frameTimeout: .seconds(Int64(federation.roundTimeout.rounded(.up))))
+        if let endpoint, let coordinatorMetrics {
+            endpoint.onScrape { coordinatorMetrics.inboundBuffer(bytes: budget.heldBytes) }
+            say("metrics on http://\(metrics.metricsHost):\(endpoint.port)/metrics")
+        }
         let server = try await CoordinatorServer(
             host: host, port: port, maximumPayloadSize: configuration.maximumPayloadSize, events: coordinator.events,
             tls: try description.tls?.serverRole(clientTrustRootsPath: tlsClientCA),
-            budget: InboundBudget(limit: inboundBufferMegabytes << 20, frameTimeout: .seconds(Int64(federation.roundTimeout.rounded(.up)))),
+            budget: budget,
             strangers: StrangerLimits(handshakeTimeout: TimeAmount(.seconds(handshakeTimeout))), clock: clock)
         say("listening on \(host):\(server.port)")
         if let portFile { try PortFile.write(server.port, to: portFile) }
@@ -154,8 +165,14 @@ struct FedWattCoordinator: AsyncParsableCommand {
                 say(String(format: "device time %.1f s; %.1f J spent by clients whose updates were not aggregated", device, wasted))
             }
             say("wrote \(out)/ledger.jsonl and \(out)/summary.json")
+            if let endpoint {
+                // A scraper's last look at the final values (Prometheus pulls; a finished job is gone).
+                try await Task.sleep(for: .seconds(metrics.metricsLinger))
+                await endpoint.shutdown()
+            }
         } catch {
             await server.shutdown()
+            await endpoint?.shutdown()
             throw error
         }
     }

@@ -14,14 +14,20 @@ struct BaselineRun {
     var summary: JobSummary
     var records: [RoundRecord]
     var dataDirectory: String
+    /// With a fleet, each client's link (its class's), over which it would upload its raw shard.
+    var uploadLinks: [String]?
 
     /// Trains, measures, and writes `centralized.json` into `directory`.
     func run(into directory: String) throws -> BaselineRecord {
         let job = summary.job
         let train = try job.dataset.load(.train, directory: dataDirectory)
         let test = try job.dataset.load(.test, directory: dataDirectory)
-        // Sample passes of the federated run: every accepted update's samples x local epochs.
-        let samples = records.filter { $0.status == .completed }.flatMap(\.clients).reduce(0) { $0 + $1.samples } * job.localEpochs
+        // Sample passes of the federated run: every aggregated update's samples x local epochs (a
+        // straggler's, or one not needed, trained but did not move the model).
+        let samples = records.reduce(0) { total, record in
+            let fates = ClientFate.fates(in: record)
+            return total + record.clients.filter { fates[$0.client] == .aggregated }.reduce(0) { $0 + $1.samples }
+        } * job.localEpochs
         let epochs = max(1, Int((Double(samples) / Double(train.count)).rounded(.up)))
         say("centralized baseline: \(job.model), \(epochs) epochs over \(train.count) samples (the federated run's \(samples) sample passes)")
         var sgd = job.sgd
@@ -38,7 +44,8 @@ struct BaselineRun {
         let baseline = BaselineRecord(
             model: job.model, sgd: sgd, schedule: .constant, epochs: epochs, seed: job.seed, dataset: job.dataset.description,
             trainSamples: train.count, testSamples: test.count, hostCores: ProcessInfo.processInfo.activeProcessorCount,
-            records: epochRecords, hostReadings: metered.hostReadings, raplUnreadable: metered.raplUnreadable, rawUploadBytes: uploads)
+            records: epochRecords, hostReadings: metered.hostReadings, raplUnreadable: metered.raplUnreadable, rawUploadBytes: uploads,
+            rawUploadLinks: uploadLinks)
         _ = try baseline.write(toDirectory: directory)
         return baseline
     }

@@ -9,7 +9,10 @@ struct Report: AsyncParsableCommand {
         abstract: "Re-render the comparative energy report of a simulated run.",
         discussion: """
             Reads DIR/ledger.jsonl, summary.json, centralized.json and profiles.json (as `fedwatt \
-            simulate` leaves them) and writes DIR/report.html, report.md, rounds.csv and report.json.
+            simulate` leaves them) and writes DIR/report.html, report.md, rounds.csv and report.json. A run \
+            on a device clock (--fleet) also gets its device time to the final round and to the target \
+            accuracy, the energy to that target, a chart of accuracy against device time, a table per \
+            client class and its wasted energy.
             """
     )
 
@@ -22,8 +25,11 @@ struct Report: AsyncParsableCommand {
     @Option(name: .customLong("cpu-method"), help: CPUPowerMethod.argumentHelp)
     var cpuMethod: CPUPowerMethod = .default
 
+    @OptionGroup var target: TargetAccuracyOption
+
     func run() async throws {
-        let comparison = try EnergyComparison(artifacts: RunArtifacts(directory: directory), datacenter: datacenter, cpuMethod: cpuMethod)
+        let comparison = try EnergyComparison(
+            artifacts: RunArtifacts(directory: directory), datacenter: datacenter, cpuMethod: cpuMethod, targetAccuracy: target.value)
         let path = try ReportWriter.write(comparison)
         say("verdict: \(comparison.verdict)")
         say("wrote \(path) (and report.md, rounds.csv, report.json)")

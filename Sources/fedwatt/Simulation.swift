@@ -9,6 +9,8 @@ struct Simulation {
     /// The job; its ``JobDescription/simulatedClients`` say how the clients behave.
     var job: JobDescription
     var clientLogs: Bool
+    /// Options for the coordinator process beyond the job (its metrics endpoint).
+    var coordinatorArguments: [String] = []
 
     /// Runs the job into `out` (job.json, ledger.jsonl, summary.json); returns the whole run's wall seconds.
     func run(out: String) async throws -> Double {
@@ -48,7 +50,7 @@ struct Simulation {
         let pipe = try PortPipe(path: (out as NSString).appendingPathComponent(".coordinator-port"))
         let coordinator = try children.launch(
             ChildProcesses.executableDirectory.appendingPathComponent("fedwatt-coordinator"),
-            ["--job", file, "--port", "0", "--port-file", pipe.path, "--out", out]
+            ["--job", file, "--port", "0", "--port-file", pipe.path, "--out", out] + coordinatorArguments
         ) { say($0) }
         guard let listening = await pipe.port(orUntil: coordinator.exit) else {
             children.terminateAll()

@@ -17,6 +17,7 @@ struct SimulationOptions: ParsableArguments {
     @OptionGroup var fleetSecret: FleetSecretOption
     @OptionGroup var tls: TLSIdentityOptions
     @OptionGroup var world: DeviceWorldOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(help: "Clients 0..<K run --attack (robustness experiments).")
     var attackers: Int = 0
@@ -54,6 +55,6 @@ struct SimulationOptions: ParsableArguments {
 
     /// The simulation these options describe, optionally with other federation settings.
     func simulation(federation override: FederationSettings? = nil, clientLogs: Bool = false) throws -> Simulation {
-        Simulation(job: try description(federation: override), clientLogs: clientLogs)
+        Simulation(job: try description(federation: override), clientLogs: clientLogs, coordinatorArguments: metrics.coordinatorArguments)
     }
 }

@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func gpuModelIsFLOPsAtTheSustainedRateTimesBoardPowerAndPUE() throws {
-        let a100 = try #require(EnergyProfiles.shipped().gpus.first { $0.name == "a100" })
+        let a100 = try #require(EnergyProfiles.shipped().gpus?.first { $0.name == "a100" })
         // 5.85e12 FLOPs at 5.85e12 FLOP/s take 1 s at 400 W, x 1.58.
         #expect(abs(a100.seconds(flops: 5_850_000_000_000) - 1) < 1e-12)
         #expect(abs(a100.joules(flops: 5_850_000_000_000, in: average) - 632) < 1e-9)

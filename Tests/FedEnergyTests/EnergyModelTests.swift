@@ -64,8 +64,7 @@ import Testing
     @Test func marginalComputeChargesOnlyWhatTrainingAdds() throws {
         var pi = try profiles.device("rpi4")
         // The same 2 s at 2.45 W - 1.6 W idle = 0.85 W.
-        #expect(abs(pi.computeJoules(flops: 11_800_000_000, basis: .marginal) - 1.7) < 1e-9)
-        #expect(abs(pi.computeJoules(flops: 11_800_000_000, basis: .wholeBoard) - 4.9) < 1e-9)
+        #expect(abs(pi.computeWatts(.marginal)! - 0.85) < 1e-12 && pi.computeWatts(.wholeBoard) == 2.45)
         // A profile that names the marginal basis is charged on it by default.
         pi.computePower = .marginal
         #expect(abs(pi.computeJoules(flops: 11_800_000_000) - 1.7) < 1e-9)
@@ -132,20 +131,28 @@ import Testing
         broken.datacenters[0].pue.value = 0.9
         #expect(throws: EnergyError.self) { try broken.validate() }
         broken = profiles
-        broken.devices[0].idlePowerWatts.value = broken.devices[0].activePowerWatts.value + 1
+        let tooMuch = broken.devices[0].activePowerWatts.value + 1
+        broken.devices[0].idlePowerWatts?.value = tooMuch
         #expect(throws: EnergyError.profiles("device rpi4 idlePowerWatts must not exceed activePowerWatts")) { try broken.validate() }
+        // A profile without idle power has no marginal figure, so it cannot be charged marginally.
+        broken = profiles
+        broken.devices[0].idlePowerWatts = nil
+        try broken.validate()
+        #expect(broken.devices[0].computeWatts(.marginal) == nil)
+        broken.devices[0].computePower = .marginal
+        #expect(throws: EnergyError.profiles("device rpi4 computePower marginal needs idlePowerWatts")) { try broken.validate() }
     }
 
     @Test func aProfileFileMissingAFieldNamesIt() throws {
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(profiles)) as! [String: Any]
         var devices = encoded["devices"] as! [[String: Any]]
-        devices[1].removeValue(forKey: "idlePowerWatts")
+        devices[1].removeValue(forKey: "sustainedFLOPS")
         var broken = encoded
         broken["devices"] = devices
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("profiles-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         try JSONSerialization.data(withJSONObject: broken).write(to: file)
-        #expect(throws: EnergyError.profiles("\(file.path): field devices[1].idlePowerWatts is missing")) {
+        #expect(throws: EnergyError.profiles("\(file.path): field devices[1].sustainedFLOPS is missing")) {
             try EnergyProfiles.load(path: file.path)
         }
     }

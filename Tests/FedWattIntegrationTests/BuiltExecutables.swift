@@ -9,8 +9,13 @@ enum BuiltExecutables {
     /// Starts executable `name` with `arguments`, its output in `log`; with `ulimit`, under the
     /// limits that `ulimit` with those arguments sets (`-n 64`: soft and hard open-file limits).
     static func start(_ name: String, _ arguments: [String], log: URL, ulimit: String? = nil) throws -> Process {
+        try start(executable: folder.appendingPathComponent(name), arguments, log: log, ulimit: ulimit)
+    }
+
+    /// Starts the program at `executable` (one of the package's, or a system tool) in the same way;
+    /// with `stdin`, that text is its standard input.
+    static func start(executable: URL, _ arguments: [String], log: URL, ulimit: String? = nil, stdin: String? = nil) throws -> Process {
         let process = Process()
-        let executable = folder.appendingPathComponent(name)
         if let ulimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit \(ulimit) && exec \"$0\" \"$@\"", executable.path] + arguments
@@ -22,7 +27,13 @@ enum BuiltExecutables {
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
+        let input = stdin.map { _ in Pipe() }
+        if let input { process.standardInput = input }
         try process.run()
+        if let input, let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         return process
     }
 

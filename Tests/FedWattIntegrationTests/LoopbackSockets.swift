@@ -209,3 +209,16 @@ func loopbackAddress(port: Int) -> sockaddr_in {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     return address
 }
+
+/// Sends `request` (raw HTTP) to 127.0.0.1:`port` on a new connection and returns everything the
+/// server wrote until it closed (or 10 s passed).
+func httpExchange(port: Int, _ request: String) async throws -> String {
+    let connection = try RawConnection(port: port)
+    connection.send(Array(request.utf8))
+    let bytes = await onOwnThread {
+        var bytes: [UInt8] = []
+        while let byte = connection.receive(1) { bytes += byte }
+        return bytes
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}

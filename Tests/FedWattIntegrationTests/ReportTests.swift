@@ -2,7 +2,7 @@ import FedCoordinator
 import FedEnergy
 import FedFleet
 import FedLearning
-import FedReport
+@testable import FedReport
 import Foundation
 import Testing
 
@@ -16,13 +16,14 @@ func reportedRun(rapl: Result<Double, RAPLUnreadable> = .failure(RAPLUnreadable(
     return (setup, try EnergyComparison(artifacts: try RunArtifacts(directory: setup.directory.path)))
 }
 
-/// A small federated job over loopback (on `fleet`'s device clock, if given) and its centralized
-/// baseline, both written to the job's folder. The host readings are made up: a machine load of
-/// 0.5 and, where `rapl` has joules, that many package joules per epoch.
+/// A small federated job over loopback (on `fleet`'s device clock, if given, with `deviceDeadline`)
+/// and its centralized baseline, both written to the job's folder. The host readings are made up: a
+/// machine load of 0.5 and, where `rapl` has joules, that many package joules per epoch.
 func runWithBaseline(
-    fleet: FleetSpec? = nil, rapl: Result<Double, RAPLUnreadable> = .failure(RAPLUnreadable("not measured in this test"))
+    fleet: FleetSpec? = nil, minCompletion: Int? = nil, deviceDeadline: Double? = nil,
+    rapl: Result<Double, RAPLUnreadable> = .failure(RAPLUnreadable("not measured in this test"))
 ) async throws -> LoopbackJob {
-    let setup = try await LoopbackJob(clients: 3, rounds: 3, fleet: fleet)
+    let setup = try await LoopbackJob(clients: 3, rounds: 3, minCompletion: minCompletion, fleet: fleet, deviceDeadline: deviceDeadline)
     let clients = (0..<3).map { id in Task { try await setup.client(id, port: setup.server.port).run() } }
     _ = try await setup.coordinator.run()
     for client in clients { try await client.value }
@@ -36,7 +37,8 @@ func runWithBaseline(
         model: setup.job.model, sgd: setup.job.sgd, schedule: .constant, epochs: 3, seed: 1, dataset: "synthetic", trainSamples: 800,
         testSamples: 400, hostCores: 2, records: epochs,
         hostReadings: epochs.indices.map { index in HostReading(machineLoad: 0.5, packageJoules: perEpoch.map { $0 * Double(index + 1) }) },
-        raplUnreadable: unreadable, rawUploadBytes: [10_000, 11_000, 12_000])
+        raplUnreadable: unreadable, rawUploadBytes: [10_000, 11_000, 12_000],
+        rawUploadLinks: setup.configuration.fleet.map { fleet in fleet.members.map(\.link.name) })
     _ = try baseline.write(toDirectory: setup.directory.path)
     return setup
 }
@@ -54,19 +56,103 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    /// Writes `comparison`'s report and parses its HTML, which must be well-formed; returns the
+    /// HTML and its census.
+    static func ofReport(_ comparison: EnergyComparison) throws -> (html: String, census: MarkupCensus) {
+        let html = try String(contentsOfFile: try ReportWriter.write(comparison), encoding: .utf8)
+        let census = MarkupCensus()
+        let parser = XMLParser(data: Data(html.utf8))
+        parser.delegate = census
+        #expect(parser.parse(), "report.html is not well-formed: \(String(describing: parser.parserError))")
+        return (html, census)
+    }
 }
 
 @Suite(.serialized, .timeLimit(.minutes(1))) struct ReportTests {
-    /// The comparison recomputes the radio per burst on one link, which a device-clock ledger does
-    /// not follow: such a ledger is refused with the reason, never compared wrongly.
-    @Test func aDeviceClockLedgerIsRefusedWithTheReason() async throws {
-        let setup = try await runWithBaseline(fleet: .uniform(device: "rpi4", link: "lte"))
+    /// Two phones on LTE and one Raspberry Pi on WiFi, by count.
+    static let phonesAndPi = FleetSpec(name: "phones and a pi", classes: [
+        .init(name: "phone-lte", device: "smartphone", link: "lte", count: 2),
+        .init(name: "pi-wifi", device: "rpi4", link: "wifi", count: 1),
+    ])
+
+    /// A device-clock run with stragglers (0.2 device seconds is shorter than an LTE promotion and
+    /// download) and its report.
+    static func deviceClockReport() async throws -> (LoopbackJob, EnergyComparison) {
+        let setup = try await runWithBaseline(fleet: phonesAndPi, minCompletion: 1, deviceDeadline: 0.2)
+        return (setup, try EnergyComparison(artifacts: try RunArtifacts(directory: setup.directory.path)))
+    }
+
+    /// A device-clock ledger is compared on its own timeline: the federated energy is the ledger's
+    /// (not recomputed per burst), nothing is recomputed under other links, and the raw upload goes
+    /// over each client's own link.
+    @Test func aDeviceClockLedgerIsComparedWithTheLedgersOwnEnergy() async throws {
+        let (setup, comparison) = try await Self.deviceClockReport()
         defer { try? FileManager.default.removeItem(at: setup.directory) }
-        #expect {
-            try EnergyComparison(artifacts: try RunArtifacts(directory: setup.directory.path))
-        } throws: { error in
-            "\(error)".contains("device clock (--fleet)")
+        let summary = comparison.artifacts.summary
+        #expect(abs(comparison.federated.computeJoules - summary.computeJoules) < 1e-9)
+        #expect(abs(comparison.federated.communicationJoules - summary.communicationJoules) < 1e-9)
+        for (cumulative, record) in zip(comparison.federated.cumulativeJoules, comparison.artifacts.records) {
+            #expect(abs(cumulative - record.energy.cumulativeJoules) < 1e-9)
         }
+        #expect(comparison.perLink.isEmpty)
+        let figures = try #require(comparison.clients.deviceClock)
+        #expect(figures.reached != nil)
+        #expect(Set(figures.classes.map(\.name)) == ["phone-lte", "pi-wifi"])
+        #expect(figures.classes.first { $0.name == "phone-lte" }?.fates[.straggler, default: 0] ?? 0 > 0)
+        // By hand: each raw shard over its own client's link, LTE with a promotion and a whole tail.
+        let links = try #require(setup.configuration.fleet).members.map(\.link.name)
+        var upload = 0.0
+        for (bytes, link) in zip([10_000, 11_000, 12_000], links) {
+            let bits = Double(bytes) * 8
+            upload += link == "lte"
+                ? bits / 6e6 * (438.39 * 6 + 1288.04) * 1e-3 + 1.2107 * 0.2601 + 1.060 * 11.576
+                : bits / 20e6 * (283.17 * 20 + 132.86) * 1e-3
+        }
+        #expect(Set(links) == ["lte", "wifi"])
+        #expect(abs(comparison.centralizedSamePasses.communicationJoules - upload) < 1e-9)
+        // Every file is written, with the device-clock parts in each.
+        let census = try MarkupCensus.ofReport(comparison).census
+        #expect(census.elements["svg"] == 4)  // accuracy against energy, against bytes, against device time; the stacked bars
+        #expect(Set(census.attributes["data-bar"] ?? []) == ["the fleet's links federated", "the fleet's links central"])
+        #expect(census.text.contains("Test accuracy against device time") && census.text.contains("Left out for a run on a device clock"))
+        #expect(census.text.contains(comparison.wastedText(figures)))
+        let markdown = try String(contentsOf: setup.directory.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(markdown.contains("## Device time") && markdown.contains("## Client classes") && markdown.contains("| phone-lte | smartphone on lte | 2 |"))
+        let csv = try String(contentsOf: setup.directory.appendingPathComponent("rounds.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(csv.first?.hasSuffix(",device_start_seconds,device_end_seconds,device_deadline_seconds,idle_radio_tail_joules,aggregated,stragglers,not_needed,offline,not_aggregated_otherwise") == true)
+        for (row, record) in zip(csv.dropFirst(), comparison.artifacts.records) {
+            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(Double(fields[16]) == record.device?.interval.end)
+            #expect(Int(fields[20]) == record.dropped.filter { $0.reason == .straggler }.count)
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: setup.directory.appendingPathComponent("report.json"))) as? [String: Any]
+        let deviceClock = try #require(json?["deviceClock"] as? [String: Any])
+        #expect(abs((deviceClock["finalDeviceSeconds"] as? Double ?? 0) - figures.finalDeviceSeconds) < 1e-12)
+        #expect(json?["perLink"] == nil && json?["link"] == nil)
+    }
+
+    /// The class table's figures add up to the ledger's: compute, radio (with the idle radios'
+    /// tails), client rounds by fate, and the wasted energy the summary counts.
+    @Test func theClassTableAddsUpToTheLedgersTotals() async throws {
+        let (setup, comparison) = try await Self.deviceClockReport()
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        let (summary, records) = (comparison.artifacts.summary, comparison.artifacts.records)
+        let figures = try #require(comparison.clients.deviceClock)
+        #expect(abs(figures.classes.reduce(0) { $0 + $1.computeJoules } - summary.computeJoules) < 1e-9)
+        #expect(abs(figures.classes.reduce(0) { $0 + $1.radioJoules } + figures.idleRadioTailJoules - summary.communicationJoules) < 1e-9)
+        #expect(figures.classes.reduce(0) { $0 + $1.clients } == 3)
+        #expect(figures.classes.reduce(0) { $0 + $1.roundsSelected } == records.reduce(0) { $0 + $1.selected.count })
+        for totals in figures.classes { #expect(totals.fates.values.reduce(0, +) == totals.roundsSelected) }
+        let aggregated = records.filter { $0.status == .completed }.reduce(0) { $0 + $1.completed.count }
+        #expect(figures.classes.reduce(0) { $0 + $1.fates[.aggregated, default: 0] } == aggregated)
+        let stragglers = records.reduce(0) { $0 + $1.dropped.filter { $0.reason == .straggler }.count }
+        #expect(stragglers > 0 && figures.classes.reduce(0) { $0 + $1.fates[.straggler, default: 0] } == stragglers)
+        let summaryWaste = try #require(summary.wastedJoules)
+        let deviceFates = [ClientFate.straggler, .notNeeded, .offline].reduce(0) { $0 + figures.wastedJoules[$1, default: 0] }
+        #expect(abs(deviceFates - summaryWaste) < 1e-9)
+        #expect(abs(figures.totalWastedJoules - figures.classes.reduce(0) { $0 + $1.wastedJoules }) < 1e-9)
+        #expect(figures.finalDeviceSeconds == summary.deviceSeconds)
     }
 
     @Test func reportTotalsAreTheLedgersSums() async throws {
@@ -116,12 +202,7 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
     @Test func htmlIsOneWellFormedFileWithItsChartsAndNumbers() async throws {
         let (setup, comparison) = try await reportedRun()
         defer { try? FileManager.default.removeItem(at: setup.directory) }
-        let path = try ReportWriter.write(comparison)
-        let html = try String(contentsOfFile: path, encoding: .utf8)
-        let census = MarkupCensus()
-        let parser = XMLParser(data: Data(html.utf8))
-        parser.delegate = census
-        #expect(parser.parse(), "report.html is not well-formed: \(String(describing: parser.parserError))")
+        let (html, census) = try MarkupCensus.ofReport(comparison)
         #expect(!html.contains("<script") && !html.contains("<link"))
         #expect(census.elements["svg"] == 3)
         #expect(Set(census.attributes["data-series"] ?? []).count == 3)  // federated and centralized energy, federated bytes
@@ -150,8 +231,8 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
         // By hand, 85 W TDP, 2 cores, PUE 1.58, machine load 0.5 (CodeCarbon 3.3.0's formulas).
         let expected: [(CPUPowerMethod, Double)] = [
             (.processShare, 85 * last.cpuSeconds / 2 * 1.58),
-            (.constant, 85 * 0.5 * last.trainingWallSeconds * 1.58),
-            (.machineLoad, 85 * (0.1 + 0.9 * 0.125) * last.trainingWallSeconds * 1.58),
+            (.constant, 85 * 0.5 * last.trainingWallSeconds! * 1.58),
+            (.machineLoad, 85 * (0.1 + 0.9 * 0.125) * last.trainingWallSeconds! * 1.58),
         ]
         for (method, joules) in expected {
             let comparison = try EnergyComparison(artifacts: artifacts, cpuMethod: method)
@@ -186,8 +267,9 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
         let (setup, comparison) = try await reportedRun()
         defer { try? FileManager.default.removeItem(at: setup.directory) }
         // rpi4 is charged whole-board (2.45 W); marginal is 2.45 - 1.6 = 0.85 W over the same seconds.
-        #expect(comparison.device.basis == .wholeBoard)
-        #expect(comparison.federatedComputeOnOtherBasis.basis == .marginal)
-        #expect(abs(comparison.federatedComputeOnOtherBasis.joules - comparison.federated.computeJoules * 0.85 / 2.45) < 1e-9)
+        #expect(comparison.clients.devices.map(\.basis) == [.wholeBoard])
+        let byBasis = Dictionary(uniqueKeysWithValues: comparison.federatedComputeByBasis.map { ($0.basis, $0.joules) })
+        #expect(abs(byBasis[.wholeBoard]! - comparison.federated.computeJoules) < 1e-9)
+        #expect(abs(byBasis[.marginal]! - comparison.federated.computeJoules * 0.85 / 2.45) < 1e-9)
     }
 }

@@ -115,6 +115,11 @@ public struct RoundStateMachine {
         current.map { RoundStatus(attempt: $0.attempt, selected: $0.selected, pending: $0.pending, deadline: $0.deadline) }
     }
 
+    /// Clients registered now.
+    public var registeredClients: Int { registered.count }
+    /// The registered clients that are ready for rounds (a count over them: ask it only for metrics).
+    public var readyClients: Int { registered.values.filter(\.ready).count }
+
     /// Whether every round is done (``RoundAction/finish(_:)`` has been returned).
     public var isFinished: Bool { finished }
 
