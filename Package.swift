@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "fedwatt",
             dependencies: [
-                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedFleet", "FedLearning", "FedLedger", "FedReport", "FedWire",
+                "FedClient", "FedCodec", "FedCommandLine", "FedCoordinator", "FedData", "FedEnergy", "FedFleet", "FedLearning", "FedLedger", "FedReport", "FedWire",
                 "FedZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

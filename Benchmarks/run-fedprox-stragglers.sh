@@ -17,7 +17,7 @@ rounds="${2:-100}"
 fleets=Benchmarks/fedprox-stragglers
 # 1,200 samples, 20 epochs of batches of 10: 2,400 steps, 0.79 GFLOP (0.85 with mu > 0, for the
 # proximal term). A smartphone's round (40-42 ms of compute, 18 ms of transfers) fits 65 ms; a Pi's
-# (79-85 ms of compute) does not: with partial work it trains 56-60% of its steps.
+# (134-144 ms of compute at 5.9 GFLOP/s) does not: with partial work it trains 33-35% of its steps.
 deadline=0.065
 for stragglers in 0 50 90; do
     for method in fedavg fedprox-mu0 fedprox-mu1; do

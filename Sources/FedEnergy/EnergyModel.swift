@@ -4,8 +4,8 @@ extension DeviceProfile {
     /// Seconds the device needs for `flops` at its sustained rate.
     public func computeSeconds(flops: Int) -> Double { Double(flops) / sustainedFLOPS.value }
 
-    /// Joules the device draws for `flops`: time at the sustained rate x active power.
-    public func computeJoules(flops: Int) -> Double { computeSeconds(flops: flops) * activePowerWatts.value }
+    /// Joules the device is charged for `flops`: time at the sustained rate × its power on its basis.
+    public func computeJoules(flops: Int) -> Double { computeSeconds(flops: flops) * chargedWatts }
 }
 
 /// A client's radio energy for some traffic, split the way the report shows it.
@@ -80,14 +80,6 @@ extension LinkProfile {
         RadioEnergy(
             downlinkJoules: 0, uplinkJoules: transferJoules(bytes: bytes, .up),
             overheadJoules: promotionJoules + tailSeconds.value * tailMilliwatts.value * 1e-3, bursts: 1)
-    }
-}
-
-extension DatacenterProfile {
-    /// Joules of `cpuSeconds` measured on a host with `hostCores` cores: CodeCarbon's constant-mode
-    /// CPU power (TDP x load fraction) shared by the cores, times the PUE.
-    public func joules(cpuSeconds: Double, hostCores: Int) -> Double {
-        cpuSeconds * cpuTDPWatts.value * loadFraction.value / Double(max(hostCores, 1)) * pue.value
     }
 }
 

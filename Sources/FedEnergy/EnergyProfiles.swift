@@ -7,11 +7,14 @@ public struct SourcedValue: Sendable, Hashable, Codable {
     public var value: Double
     /// Paper, datasheet or measurement; or "assumption: ...".
     public var source: String
+    /// What was checked of the value against its source, where and when (nil: nothing recorded).
+    public var checked: String?
 
     /// Creates a sourced value.
-    public init(_ value: Double, source: String) {
+    public init(_ value: Double, source: String, checked: String? = nil) {
         self.value = value
         self.source = source
+        self.checked = checked
     }
 
     /// True when no primary source backs the value.
@@ -22,8 +25,18 @@ public struct SourcedValue: Sendable, Hashable, Codable {
 public struct DeviceProfile: Sendable, Hashable, Codable {
     public var name: String
     public var description: String
+    /// The whole board's power while a client trains on it (one thread, as clients run).
     public var activePowerWatts: SourcedValue
+    /// The whole board's power at rest (absent in profiles files from before idle power was
+    /// recorded: such a device has no marginal figure).
+    public var idlePowerWatts: SourcedValue?
+    /// Sustained float32 FLOP/s of single-threaded training.
     public var sustainedFLOPS: SourcedValue
+    /// Which power training is charged at (nil in the file: `ComputePowerBasis.default`).
+    public var computePower: ComputePowerBasis?
+
+    /// The basis this device's training is charged on.
+    public var basis: ComputePowerBasis { computePower ?? .default }
 }
 
 /// A radio link under the power model of Huang et al. (MobiSys 2012):
@@ -42,13 +55,12 @@ public struct LinkProfile: Sendable, Hashable, Codable {
     public var promotionSeconds: SourcedValue
 }
 
-/// Where the centralized baseline runs: this host's measured CPU-seconds at CodeCarbon's
-/// constant-mode power (TDP x load fraction, shared by the host's cores), times the datacenter's PUE.
+/// Where the centralized baseline runs: this host's measured work at CodeCarbon's CPU power for the
+/// datacenter's CPU TDP (`CPUPowerMethod`), times the datacenter's PUE.
 public struct DatacenterProfile: Sendable, Hashable, Codable {
     public var name: String
     public var description: String
     public var cpuTDPWatts: SourcedValue
-    public var loadFraction: SourcedValue
     public var pue: SourcedValue
 }
 
@@ -80,6 +92,8 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
     public var devices: [DeviceProfile]
     public var links: [LinkProfile]
     public var datacenters: [DatacenterProfile]
+    /// Datacenter GPUs the centralized side is also modelled on (absent in older profiles files).
+    public var gpus: [DatacenterGPU]?
     public var grids: [GridProfile]
     /// The wider network's per-byte range (optional: a profiles file without it gets no range).
     public var widerNetwork: WiderNetworkProfile?
@@ -99,13 +113,41 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
 
     private static func load(url: URL) throws -> EnergyProfiles {
         let profiles: EnergyProfiles
+        let data: Data
         do {
-            profiles = try JSONDecoder().decode(EnergyProfiles.self, from: Data(contentsOf: url))
+            data = try Data(contentsOf: url)
         } catch {
-            throw EnergyError.profiles("cannot read \(url.path): \(error)")
+            throw EnergyError.profiles("cannot read \(url.path): \(error.localizedDescription)")
+        }
+        do {
+            profiles = try JSONDecoder().decode(EnergyProfiles.self, from: data)
+        } catch let error as DecodingError {
+            throw EnergyError.profiles("\(url.path): \(Self.describe(error))")
+        } catch {
+            throw EnergyError.profiles("\(url.path): \(error)")
         }
         try profiles.validate()
         return profiles
+    }
+
+    /// A decoding error as the field it concerns (`devices[0].idlePowerWatts`) and what is wrong with it.
+    static func describe(_ error: DecodingError) -> String {
+        func field(_ path: [CodingKey]) -> String {
+            path.reduce("") { text, key in
+                key.intValue.map { "\(text)[\($0)]" } ?? (text.isEmpty ? key.stringValue : "\(text).\(key.stringValue)")
+            }
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "field \(field(context.codingPath + [key])) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "field \(field(context.codingPath)) has the wrong type: \(context.debugDescription)"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? "not valid JSON: \(context.debugDescription)" : "field \(field(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
     }
 
     /// Checks names are unique and every constant is a finite number in its range.
@@ -116,6 +158,7 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
         try check("device", devices.map(\.name))
         try check("link", links.map(\.name))
         try check("datacenter", datacenters.map(\.name))
+        try check("gpu", (gpus ?? []).map(\.name))
         try check("grid", grids.map(\.name))
         func positive(_ value: SourcedValue, _ what: String) throws {
             guard value.value.isFinite, value.value > 0 else { throw EnergyError.profiles("\(what) must be positive, is \(value.value)") }
@@ -124,8 +167,16 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
             guard value.value.isFinite, value.value >= 0 else { throw EnergyError.profiles("\(what) must not be negative, is \(value.value)") }
         }
         for device in devices {
-            try positive(device.activePowerWatts, "device \(device.name) active power")
-            try positive(device.sustainedFLOPS, "device \(device.name) FLOP/s")
+            try positive(device.activePowerWatts, "device \(device.name) activePowerWatts")
+            if let idle = device.idlePowerWatts {
+                try nonNegative(idle, "device \(device.name) idlePowerWatts")
+                guard idle.value <= device.activePowerWatts.value else {
+                    throw EnergyError.profiles("device \(device.name) idlePowerWatts must not exceed activePowerWatts")
+                }
+            } else if device.basis == .marginal {
+                throw EnergyError.profiles("device \(device.name) computePower marginal needs idlePowerWatts")
+            }
+            try positive(device.sustainedFLOPS, "device \(device.name) sustainedFLOPS")
         }
         for link in links {
             for (value, what) in [(link.upMbps, "up Mbps"), (link.downMbps, "down Mbps")] { try positive(value, "link \(link.name) \(what)") }
@@ -136,11 +187,14 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
             ] { try nonNegative(value, "link \(link.name) \(what)") }
         }
         for datacenter in datacenters {
-            try positive(datacenter.cpuTDPWatts, "datacenter \(datacenter.name) TDP")
-            try positive(datacenter.loadFraction, "datacenter \(datacenter.name) load fraction")
+            try positive(datacenter.cpuTDPWatts, "datacenter \(datacenter.name) cpuTDPWatts")
             guard datacenter.pue.value.isFinite, datacenter.pue.value >= 1 else {
                 throw EnergyError.profiles("datacenter \(datacenter.name) PUE must be at least 1")
             }
+        }
+        for gpu in gpus ?? [] {
+            try positive(gpu.sustainedFLOPS, "gpu \(gpu.name) sustainedFLOPS")
+            try positive(gpu.boardPowerWatts, "gpu \(gpu.name) boardPowerWatts")
         }
         for grid in grids { try nonNegative(grid.gramsCO2PerKWh, "grid \(grid.name) intensity") }
         if let network = widerNetwork {

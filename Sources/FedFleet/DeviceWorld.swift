@@ -37,7 +37,7 @@ public struct DeviceWorld: Sendable {
         let seconds = member.computeSeconds(flops: flops)
         timeline.training = DeviceInterval(start: download.end, end: download.end + seconds)
         energy.computeSeconds = seconds
-        energy.computeJoules = seconds * member.device.activePowerWatts.value
+        energy.computeJoules = seconds * member.device.chargedWatts
         let upload = radio.transfer(bytes: uploadBytes, .up, at: download.end + seconds)
         timeline.upload = DeviceInterval(start: upload.requested, end: upload.end)
         energy.uplinkJoules = upload.transferJoules

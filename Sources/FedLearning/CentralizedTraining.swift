@@ -40,6 +40,8 @@ public struct CentralizedTraining: Sendable {
         public var testLoss: Double
         /// Wall-clock seconds since training started, evaluation included.
         public var elapsedSeconds: Double
+        /// Training wall-clock seconds so far, evaluation excluded (nil in records written before it was kept).
+        public var trainingWallSeconds: Double?
         /// Training CPU-seconds so far (evaluation excluded).
         public var cpuSeconds: Double
         /// Training FLOPs so far (evaluation excluded).
@@ -48,10 +50,19 @@ public struct CentralizedTraining: Sendable {
         public var samples: Int
     }
 
-    /// Trains on `train`, evaluating on `test` after every epoch and reporting each epoch to `onEpoch`
-    /// as it ends; returns the final parameters and every epoch's record.
+    /// Where an epoch is, for a meter that measures the training alone.
+    public enum Phase: Sendable, Equatable {
+        /// An epoch's training is about to start.
+        case trainingStarts
+        /// It has just ended; the epoch's evaluation follows.
+        case trainingEnded
+    }
+
+    /// Trains on `train`, evaluating on `test` after every epoch; reports each epoch to `onEpoch` as it
+    /// ends, and tells `onPhase` when each epoch's training starts and ends; returns the final
+    /// parameters and every epoch's record.
     public func run(
-        train: Dataset, test: Dataset, onEpoch: (EpochRecord) -> Void = { _ in }
+        train: Dataset, test: Dataset, onEpoch: (EpochRecord) -> Void = { _ in }, onPhase: (Phase) -> Void = { _ in }
     ) throws -> (parameters: [Float], epochs: [EpochRecord]) {
         guard epochs > 0 else { throw TrainingError.invalidConfiguration("epochs \(epochs) must be positive") }
         try architecture.validate(for: test)
@@ -60,15 +71,19 @@ public struct CentralizedTraining: Sendable {
         var generator = SeededGenerator(seed: seed, stream: 0xCE27)
         let start = Date()
         var records = [EpochRecord]()
-        var totals = (cpu: 0.0, flops: 0, samples: 0)
+        var totals = (wall: 0.0, cpu: 0.0, flops: 0, samples: 0)
         for epoch in 1...epochs {
             trainer.learningRate = schedule.rate(base: sgd.learningRate, step: epoch - 1, of: epochs)
+            onPhase(.trainingStarts)
+            let epochStart = ContinuousClock.now
             let summary = try trainer.train(parameters: &parameters, on: train, epochs: 1, generator: &generator)
-            totals = (totals.cpu + summary.cpuSeconds, totals.flops + summary.flops, totals.samples + summary.samples)
+            let wall = epochStart.duration(to: .now).inSeconds
+            onPhase(.trainingEnded)
+            totals = (totals.wall + wall, totals.cpu + summary.cpuSeconds, totals.flops + summary.flops, totals.samples + summary.samples)
             let evaluation = try architecture.evaluate(parameters: parameters, on: test)
             let record = EpochRecord(
                 epoch: epoch, learningRate: trainer.learningRate, trainLoss: summary.meanLoss, testAccuracy: evaluation.accuracy, testLoss: evaluation.loss,
-                elapsedSeconds: Date().timeIntervalSince(start), cpuSeconds: totals.cpu, flops: totals.flops,
+                elapsedSeconds: Date().timeIntervalSince(start), trainingWallSeconds: totals.wall, cpuSeconds: totals.cpu, flops: totals.flops,
                 samples: totals.samples)
             records.append(record)
             onEpoch(record)

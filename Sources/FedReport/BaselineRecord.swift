@@ -1,3 +1,4 @@
+import FedEnergy
 import FedLearning
 import FedLedger
 import Foundation
@@ -14,10 +15,15 @@ public struct BaselineRecord: Sendable, Codable {
     public var dataset: String
     public var trainSamples: Int
     public var testSamples: Int
-    /// Cores of the host whose CPU-seconds the records measured (the datacenter model shares TDP by them).
+    /// Logical cores of the host that ran the baseline (CodeCarbon's process share divides TDP by them).
     public var hostCores: Int
     /// `CentralizedTraining.EpochRecord`s, cumulative counters.
     public var records: [CentralizedTraining.EpochRecord]
+    /// What the host meter saw over the training up to each epoch (cumulative, one per record; nil
+    /// in baselines written before the host was metered).
+    public var hostReadings: [HostReading]?
+    /// Why the host's RAPL energy was not measured (nil: it was, in `hostReadings`).
+    public var raplUnreadable: RAPLUnreadable?
     /// For each client of the federated job, its raw training shard (pixels and labels) as zlib
     /// compresses it: what the device would upload to train centrally. Empty outside a simulation.
     public var rawUploadBytes: [Int]
@@ -29,7 +35,7 @@ public struct BaselineRecord: Sendable, Codable {
     public init(
         model: ModelArchitecture, sgd: SGDConfiguration, schedule: LearningRateSchedule, epochs: Int, seed: UInt64,
         dataset: String, trainSamples: Int, testSamples: Int, hostCores: Int, records: [CentralizedTraining.EpochRecord],
-        rawUploadBytes: [Int], rawUploadLinks: [String]? = nil
+        hostReadings: [HostReading]?, raplUnreadable: RAPLUnreadable?, rawUploadBytes: [Int], rawUploadLinks: [String]? = nil
     ) {
         self.model = model
         parameterCount = model.parameterCount
@@ -42,8 +48,18 @@ public struct BaselineRecord: Sendable, Codable {
         self.testSamples = testSamples
         self.hostCores = hostCores
         self.records = records
+        self.hostReadings = hostReadings
+        self.raplUnreadable = raplUnreadable
         self.rawUploadBytes = rawUploadBytes
         self.rawUploadLinks = rawUploadLinks
+    }
+
+    /// The host's work over the first `epochs` epochs, as CodeCarbon's CPU methods need it.
+    public func hostWork(epochs: Int) -> HostWork {
+        let record = records[epochs - 1]
+        return HostWork(
+            cpuSeconds: record.cpuSeconds, wallSeconds: record.trainingWallSeconds, hostCores: hostCores,
+            machineLoad: hostReadings.flatMap { $0.indices.contains(epochs - 1) ? $0[epochs - 1].machineLoad : nil })
     }
 
     /// Writes `centralized.json` into `directory` atomically; returns its path.

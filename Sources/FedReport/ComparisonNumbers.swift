@@ -6,6 +6,10 @@ struct ComparisonNumbers: Codable {
     var link: String?
     var datacenter: String
     var grid: String
+    /// The centralized compute under every CodeCarbon method, the RAPL measurement and the GPU model.
+    var datacenterAccounting: DatacenterAccounting
+    /// The federated compute on each power basis (`whole-board`, `marginal`).
+    var federatedComputeByBasis: [String: Double]
     var federated: FederatedEnergy
     var centralizedSamePasses: CentralizedEnergy
     /// The target accuracy asked for (absent: the federated final accuracy).
@@ -29,6 +33,8 @@ struct ComparisonNumbers: Codable {
         }
         datacenter = c.datacenter.name
         grid = c.grid.name
+        datacenterAccounting = c.datacenterAccounting
+        federatedComputeByBasis = Dictionary(uniqueKeysWithValues: c.federatedComputeByBasis.map { ($0.basis.rawValue, $0.joules) })
         federated = c.federated
         centralizedSamePasses = c.centralizedSamePasses
         targetAccuracy = c.targetAccuracy

@@ -28,7 +28,7 @@ public struct CentralizedEnergy: Sendable, Codable, Hashable {
     public var accuracy: Double
     /// Measured CPU-seconds of those epochs on this host.
     public var cpuSeconds: Double
-    /// Those CPU-seconds in the datacenter profile (host power share x PUE).
+    /// The host's measured work in the datacenter profile under the chosen CodeCarbon CPU method, × PUE.
     public var computeJoules: Double
     /// Devices uploading their zlib-compressed raw shards, each at its own link's transfer power.
     public var uploadTransferJoules: Double
@@ -47,6 +47,13 @@ public struct EnergyComparison: Sendable {
     public var clients: FederatedClients
     public var datacenter: DatacenterProfile
     public var grid: GridProfile
+    /// The centralized compute of the same sample passes under every method, the measurement and the GPU model.
+    public var datacenterAccounting: DatacenterAccounting
+    /// The centralized host compute after each baseline epoch, under the chosen method (cumulative).
+    public var centralizedComputeByEpoch: [Double]
+    /// The federated compute on each power basis that every device has a figure for: its seconds at
+    /// its power on that basis (the verdict charges each device on its profile's own basis).
+    public var federatedComputeByBasis: [(basis: ComputePowerBasis, joules: Double)]
     /// Under the job's own links: equal to the ledger's totals.
     public var federated: FederatedEnergy
     /// The baseline over the same number of sample passes as the federated run.
@@ -66,10 +73,12 @@ public struct EnergyComparison: Sendable {
     /// mostly baseline, not per byte.
     public var widerNetwork: (federated: ClosedRange<Double>, centralized: ClosedRange<Double>)?
 
-    /// Compares the run in `artifacts` under the named datacenter (the grid is the run's). The
-    /// centralized baseline is counted to `targetAccuracy` (nil: the federated final accuracy), and
-    /// so is a device-clock run's time and energy to target.
-    public init(artifacts: RunArtifacts, datacenter: String = "average", targetAccuracy: Double? = nil) throws {
+    /// Compares the run in `artifacts` under the named datacenter and CodeCarbon CPU method (the grid
+    /// is the run's). The centralized baseline is counted to `targetAccuracy` (nil: the federated
+    /// final accuracy), and so is a device-clock run's time and energy to target.
+    public init(
+        artifacts: RunArtifacts, datacenter: String = "average", cpuMethod: CPUPowerMethod = .default, targetAccuracy: Double? = nil
+    ) throws {
         self.artifacts = artifacts
         let profiles = artifacts.profiles
         guard let first = artifacts.records.first?.clients.first else { throw ReportError.inconsistent("the ledger has no rounds") }
@@ -81,6 +90,19 @@ public struct EnergyComparison: Sendable {
         let records = artifacts.records
         let baseline = artifacts.baseline
         let target = targetAccuracy ?? artifacts.summary.finalAccuracy
+        datacenterAccounting = DatacenterAccounting(
+            baseline: baseline, epochs: baseline.records.count, datacenter: dc, gpus: profiles.gpus ?? [], chosen: cpuMethod)
+        let computeByEpoch = try baseline.records.indices.map { try Self.computeJoules(baseline, epochs: $0 + 1, datacenter: dc, method: cpuMethod) }
+        centralizedComputeByEpoch = computeByEpoch
+        let devices = try Dictionary(Set(records.flatMap(\.clients).map(\.device)).map { ($0, try profiles.device($0)) }) { first, _ in first }
+        federatedComputeByBasis = ComputePowerBasis.allCases.compactMap { basis in
+            var joules = 0.0
+            for client in records.flatMap(\.clients) {
+                guard let watts = devices[client.device]?.computeWatts(basis) else { return nil }
+                joules += client.energy.deviceComputeSeconds * watts
+            }
+            return (basis, joules)
+        }
         let uploadLinks: [LinkProfile]
         if records.contains(where: { $0.device != nil }) {
             clients = .fleet(try DeviceClockFigures(records: records, profiles: profiles, targetAccuracy: target))
@@ -96,7 +118,9 @@ public struct EnergyComparison: Sendable {
             uploadLinks = Array(repeating: link, count: baseline.rawUploadBytes.count)
             perLink = profiles.links.map {
                 ($0, Self.federated(records, device: device, link: $0),
-                 Self.centralized(baseline, epochs: baseline.records.count, links: Array(repeating: $0, count: baseline.rawUploadBytes.count), datacenter: dc))
+                 Self.centralized(
+                    baseline, epochs: baseline.records.count, links: Array(repeating: $0, count: baseline.rawUploadBytes.count),
+                    computeJoules: computeByEpoch[baseline.records.count - 1]))
             }
             // The job's own link is one of the profiles' links: its entry is the comparison.
             guard let jobEntry = perLink.first(where: { $0.link.name == link.name }) else {
@@ -104,9 +128,10 @@ public struct EnergyComparison: Sendable {
             }
             federated = jobEntry.federated
         }
-        centralizedSamePasses = Self.centralized(baseline, epochs: baseline.records.count, links: uploadLinks, datacenter: dc)
+        centralizedSamePasses = Self.centralized(
+            baseline, epochs: baseline.records.count, links: uploadLinks, computeJoules: computeByEpoch[baseline.records.count - 1])
         let reached = baseline.records.firstIndex { $0.testAccuracy >= target }
-        centralizedToTarget = reached.map { Self.centralized(baseline, epochs: $0 + 1, links: uploadLinks, datacenter: dc) }
+        centralizedToTarget = reached.map { Self.centralized(baseline, epochs: $0 + 1, links: uploadLinks, computeJoules: computeByEpoch[$0]) }
         let federatedBytes = records.flatMap(\.clients).reduce(0) { $0 + $1.bytesRead + $1.bytesWritten }
         let centralizedBytes = baseline.rawUploadBytes.reduce(0, +)
         (federatedBits, centralizedBits) = (Double(federatedBytes) * 8, Double(centralizedBytes) * 8)
@@ -133,13 +158,22 @@ public struct EnergyComparison: Sendable {
         return try names.map(profiles.link)
     }
 
-    /// The baseline's first `epochs` epochs under `datacenter`, client `i` uploading its raw shard over `links[i]`.
-    static func centralized(_ baseline: BaselineRecord, epochs: Int, links: [LinkProfile], datacenter: DatacenterProfile) -> CentralizedEnergy {
+    /// The host compute of the baseline's first `epochs` epochs in `datacenter` under `method`.
+    static func computeJoules(_ baseline: BaselineRecord, epochs: Int, datacenter: DatacenterProfile, method: CPUPowerMethod) throws -> Double {
+        guard let joules = datacenter.joules(baseline.hostWork(epochs: epochs), method: method) else {
+            throw ReportError.inconsistent("the CPU method \(method.rawValue) needs the machine load, which this baseline did not record")
+        }
+        return joules
+    }
+
+    /// The baseline's first `epochs` epochs at `computeJoules` of datacenter compute, client `i`
+    /// uploading its raw shard over `links[i]`.
+    static func centralized(_ baseline: BaselineRecord, epochs: Int, links: [LinkProfile], computeJoules: Double) -> CentralizedEnergy {
         let record = baseline.records[epochs - 1]
         let uploads = zip(baseline.rawUploadBytes, links).map { bytes, link in link.uploadEnergy(bytes: bytes) }
         return CentralizedEnergy(
             epochs: epochs, accuracy: record.testAccuracy, cpuSeconds: record.cpuSeconds,
-            computeJoules: datacenter.joules(cpuSeconds: record.cpuSeconds, hostCores: baseline.hostCores),
+            computeJoules: computeJoules,
             uploadTransferJoules: uploads.reduce(0) { $0 + $1.uplinkJoules },
             uploadOverheadJoules: uploads.reduce(0) { $0 + $1.overheadJoules })
     }
@@ -203,9 +237,11 @@ public struct EnergyComparison: Sendable {
             joules(fed), joules(central), centralizedSamePasses.epochs)
         text += String(
             format: "Federated energy is %.0f%% device compute and %.0f%% radio (%@ of it promotion and tail states); "
-                + "centralized is %@ of datacenter compute (PUE %.2f) and %@ for the devices to upload their raw data. ",
+                + "centralized is %@ of datacenter compute (the measured host under CodeCarbon's %@ rule, PUE %.2f) and %@ for the "
+                + "devices to upload their raw data. ",
             100 * federated.computeJoules / fed, 100 * federated.communicationJoules / fed, joules(federated.overheadJoules),
-            joules(centralizedSamePasses.computeJoules), datacenter.pue.value, joules(centralizedSamePasses.communicationJoules))
+            joules(centralizedSamePasses.computeJoules), datacenterAccounting.chosen.rawValue, datacenter.pue.value,
+            joules(centralizedSamePasses.communicationJoules))
         text += String(
             format: "On the %@ grid that is %.3f g against %.3f g CO2e.", grid.name, grid.grams(joules: fed), grid.grams(joules: central))
         return text

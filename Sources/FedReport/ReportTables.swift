@@ -123,20 +123,64 @@ extension EnergyComparison {
                 + "proportional to bytes (Mytton, Lundén and Malmodin 2024).")
     }
 
+    /// The compute of both sides under every accounting FedWatt offers, and which the verdict uses.
+    var computeAccounting: ReportTable {
+        let accounting = datacenterAccounting
+        let work = accounting.work
+        func used(_ yes: Bool) -> String { yes ? "verdict" : "" }
+        let bases = Set(clients.devices.map(\.basis))
+        var rows: [[String]] = federatedComputeByBasis.map { entry in
+            ["federated", "devices at \(entry.basis.rawValue) power", joules(entry.joules), used(bases == [entry.basis])]
+        }
+        for entry in accounting.methods {
+            let detail: String
+            switch entry.method {
+            case .constant: detail = work.wallSeconds.map { String(format: "TDP × 50%% over %.2f s wall", $0) } ?? "wall time not recorded"
+            case .processShare: detail = String(format: "TDP × %.2f CPU-s ÷ %d cores", work.cpuSeconds, work.hostCores)
+            case .machineLoad:
+                detail = work.machineLoad.flatMap { load in
+                    work.wallSeconds.map { String(format: "TDP × (0.1 + 0.9 × %.2f³) over %.2f s wall", load, $0) }
+                } ?? "machine load or wall time not recorded"
+            }
+            rows.append([
+                "centralized", "host CPU, CodeCarbon \(entry.method.rawValue): \(detail), × PUE", entry.joules.map(joules) ?? "n/a",
+                used(entry.method == accounting.chosen),
+            ])
+        }
+        rows.append([
+            "centralized", "host package, measured by RAPL, × PUE",
+            accounting.measuredPackageJoules.map { joules($0 * datacenter.pue.value) }
+                ?? accounting.raplUnreadable.map { "not readable here: \($0.reason)" } ?? "not recorded with this baseline",
+            "",
+        ])
+        for gpu in accounting.gpus {
+            rows.append(["centralized", String(format: "GPU %@ model: %.3g s at board power, × PUE", gpu.name, gpu.seconds), joules(gpu.joules), ""])
+        }
+        return ReportTable(header: ["side", "compute accounting", "energy", "used by"], rows: rows)
+    }
+
     /// Every constant the comparison used, with its source.
     var constants: ReportTable {
         var rows: [[String]] = clients.devices.flatMap { device in
             [
                 ["device \(device.name)", "active power", "\(device.activePowerWatts.value) W", device.activePowerWatts.source],
+                ["device \(device.name)", "idle power", device.idlePowerWatts.map { "\($0.value) W" } ?? "not given",
+                 device.idlePowerWatts?.source ?? "absent from this profiles file"],
+                ["device \(device.name)", "compute charged at", device.basis.rawValue, "profile setting (default \(ComputePowerBasis.default.rawValue))"],
                 ["device \(device.name)", "sustained FLOP/s", String(format: "%.3g", device.sustainedFLOPS.value), device.sustainedFLOPS.source],
             ]
         }
         rows += [
             ["datacenter \(datacenter.name)", "CPU TDP", "\(datacenter.cpuTDPWatts.value) W", datacenter.cpuTDPWatts.source],
-            ["datacenter \(datacenter.name)", "load fraction", "\(datacenter.loadFraction.value)", datacenter.loadFraction.source],
-            ["datacenter \(datacenter.name)", "host cores", "\(artifacts.baseline.hostCores)", "measurement: cores of the host that ran the baseline"],
+            ["datacenter \(datacenter.name)", "CPU method", datacenterAccounting.chosen.rawValue,
+             "CodeCarbon 3.3.0's rules (default \(CPUPowerMethod.default.rawValue)); docs/ARCHITECTURE.md"],
+            ["datacenter \(datacenter.name)", "host cores", "\(artifacts.baseline.hostCores)", "measurement: logical cores of the host that ran the baseline"],
             ["datacenter \(datacenter.name)", "PUE", "\(datacenter.pue.value)", datacenter.pue.source],
         ]
+        for gpu in artifacts.profiles.gpus ?? [] {
+            rows.append(["gpu \(gpu.name)", "sustained FLOP/s", String(format: "%.3g", gpu.sustainedFLOPS.value), gpu.sustainedFLOPS.source])
+            rows.append(["gpu \(gpu.name)", "board power", "\(gpu.boardPowerWatts.value) W", gpu.boardPowerWatts.source])
+        }
         for link in artifacts.profiles.links {
             for (name, value, unit) in [
                 ("a_up", link.upMilliwattsPerMbps, "mW/Mbps"), ("a_down", link.downMilliwattsPerMbps, "mW/Mbps"), ("beta", link.baseMilliwatts, "mW"),

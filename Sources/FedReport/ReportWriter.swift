@@ -36,6 +36,10 @@ public enum ReportWriter {
 
         \(c.breakEvenText)\(deviceClockMarkdown(c))
 
+        ## Compute accounting
+
+        \(c.computeAccounting.markdown)
+
         Charts: see report.html.
 
         ## Sensitivity over links
@@ -85,7 +89,7 @@ public enum ReportWriter {
                 SVGChart.Series(name: c.clients.seriesName, color: "#1f77b4",
                     points: zip(c.federated.cumulativeJoules, records).map { ($0, $1.testAccuracy) }),
                 SVGChart.Series(name: "centralized (\(c.datacenter.name) datacenter + raw upload)", color: "#d62728",
-                    points: baseline.records.map { (upload + c.datacenter.joules(cpuSeconds: $0.cpuSeconds, hostCores: baseline.hostCores), $0.testAccuracy) }),
+                    points: zip(c.centralizedComputeByEpoch, baseline.records).map { (upload + $0, $1.testAccuracy) }),
             ])
         let bytesChart = SVGChart.lines(
             title: "Test accuracy against cumulative uplink bytes", xLabel: "cumulative uplink (MB)", yLabel: "test accuracy",
@@ -128,7 +132,9 @@ public enum ReportWriter {
             <p>\(escape(jobLine(c)))</p>
             <p class="verdict" id="verdict"><strong>Verdict.</strong> \(escape(c.verdict))</p>
             \(c.keyNumbers.html)
-            <p id="break-even">\(escape(c.breakEvenText))</p>\(deviceClockHTML(c))
+            <p id="break-even">\(escape(c.breakEvenText))</p>
+            <h2>Compute accounting</h2>
+            \(c.computeAccounting.html)\(deviceClockHTML(c))
             \(energyChart)
             \(bytesChart)
             \(stacked)

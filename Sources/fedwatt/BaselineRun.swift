@@ -33,7 +33,8 @@ struct BaselineRun {
         var sgd = job.sgd
         sgd.proximalMu = 0
         let training = CentralizedTraining(architecture: job.model, sgd: sgd, schedule: .constant, epochs: epochs, seed: job.seed)
-        let (_, epochRecords) = try training.run(train: train, test: test)
+        let metered = try MeteredBaseline(training, train: train, test: test)
+        let epochRecords = metered.records
         if let last = epochRecords.last {
             say(String(format: "centralized baseline: test accuracy %.4f, %.2f CPU-s, %.3g FLOPs", last.testAccuracy, last.cpuSeconds, Double(last.flops)))
         }
@@ -43,7 +44,8 @@ struct BaselineRun {
         let baseline = BaselineRecord(
             model: job.model, sgd: sgd, schedule: .constant, epochs: epochs, seed: job.seed, dataset: job.dataset.description,
             trainSamples: train.count, testSamples: test.count, hostCores: ProcessInfo.processInfo.activeProcessorCount,
-            records: epochRecords, rawUploadBytes: uploads, rawUploadLinks: uploadLinks)
+            records: epochRecords, hostReadings: metered.hostReadings, raplUnreadable: metered.raplUnreadable, rawUploadBytes: uploads,
+            rawUploadLinks: uploadLinks)
         _ = try baseline.write(toDirectory: directory)
         return baseline
     }

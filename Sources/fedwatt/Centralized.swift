@@ -43,7 +43,7 @@ struct Centralized: AsyncParsableCommand {
             schedule: lrSchedule, epochs: epochs, seed: training.seed)
         print("centralized \(job.architecture): \(job.architecture.parameterCount) parameters, "
             + "\(train.count) training and \(test.count) test samples")
-        let (_, records) = try job.run(train: train, test: test) { record in
+        let baseline = try MeteredBaseline(job, train: train, test: test) { record in
             print(String(
                 format: "epoch %2d/%d  lr %.4f  test accuracy %.4f  test loss %.4f  train loss %.4f  elapsed %6.1f s  cpu %6.1f s  %.3g FLOPs",
                 record.epoch, epochs, record.learningRate, record.testAccuracy, record.testLoss, record.trainLoss,
@@ -52,7 +52,8 @@ struct Centralized: AsyncParsableCommand {
         let report = BaselineRecord(
             model: job.architecture, sgd: job.sgd, schedule: lrSchedule, epochs: epochs, seed: training.seed,
             dataset: data.dataset.description, trainSamples: train.count, testSamples: test.count,
-            hostCores: ProcessInfo.processInfo.activeProcessorCount, records: records, rawUploadBytes: [])
+            hostCores: ProcessInfo.processInfo.activeProcessorCount, records: baseline.records, hostReadings: baseline.hostReadings,
+            raplUnreadable: baseline.raplUnreadable, rawUploadBytes: [])
         let path = try report.write(toDirectory: out)
         print("wrote \(path)")
     }

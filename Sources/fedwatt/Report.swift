@@ -1,5 +1,6 @@
 import ArgumentParser
 import FedCommandLine
+import FedEnergy
 import FedReport
 
 /// `fedwatt report DIR`: re-render a run's comparative energy report from the files it left.
@@ -21,10 +22,14 @@ struct Report: AsyncParsableCommand {
     @Option(help: "Datacenter profile of the centralized side (one in the run's profiles.json).")
     var datacenter: String = "average"
 
+    @Option(name: .customLong("cpu-method"), help: CPUPowerMethod.argumentHelp)
+    var cpuMethod: CPUPowerMethod = .default
+
     @OptionGroup var target: TargetAccuracyOption
 
     func run() async throws {
-        let comparison = try EnergyComparison(artifacts: RunArtifacts(directory: directory), datacenter: datacenter, targetAccuracy: target.value)
+        let comparison = try EnergyComparison(
+            artifacts: RunArtifacts(directory: directory), datacenter: datacenter, cpuMethod: cpuMethod, targetAccuracy: target.value)
         let path = try ReportWriter.write(comparison)
         say("verdict: \(comparison.verdict)")
         say("wrote \(path) (and report.md, rounds.csv, report.json)")

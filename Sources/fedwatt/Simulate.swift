@@ -49,7 +49,7 @@ struct Simulate: AsyncParsableCommand {
             .run(into: out)
         let comparison = try EnergyComparison(
             artifacts: RunArtifacts(directory: out, records: records, summary: summary, baseline: baseline, profiles: profiles),
-            datacenter: job.datacenter, targetAccuracy: target.value)
+            datacenter: job.datacenter, cpuMethod: job.cpuMethod, targetAccuracy: target.value)
         let path = try ReportWriter.write(comparison)
         say("verdict: \(comparison.verdict)")
         say(String(format: "wrote %@ (and report.md, rounds.csv, report.json); whole command %.2f s", path, start.duration(to: .now).inSeconds))

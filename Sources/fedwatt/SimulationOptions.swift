@@ -1,6 +1,7 @@
 import ArgumentParser
 import FedClient
 import FedCommandLine
+import FedEnergy
 
 /// The job `simulate`, `sweep` and `load` run: how many client processes, and the federated job itself.
 struct SimulationOptions: ParsableArguments {
@@ -26,6 +27,9 @@ struct SimulationOptions: ParsableArguments {
 
     @Option(help: "Datacenter profile of the centralized baseline (average, hyperscale, or one in --profiles).")
     var datacenter: String = "average"
+
+    @Option(name: .customLong("cpu-method"), help: CPUPowerMethod.argumentHelp)
+    var cpuMethod: CPUPowerMethod = .default
 
     func validate() throws {
         guard clients > 0 else { throw ValidationError("--clients must be at least 1") }

@@ -34,7 +34,7 @@ import Testing
             let down = Double(driver.openings[0].deliveries.first { $0.client == line.client }!.frame.readableBytes)
             let promotion = link.name == "lte" ? 0.2601 : 0
             let downloadEnd = promotion + down * 8 / (link.downMbps.value * 1e6)
-            let trainingEnd = downloadEnd + Double(flops) / 1e10
+            let trainingEnd = downloadEnd + Double(flops) / 5.9e9
             let timeline = try #require(line.timeline)
             #expect(line.deviceClass == member.className && line.link == link.name)
             #expect(abs(timeline.download.end - downloadEnd) < 1e-12)

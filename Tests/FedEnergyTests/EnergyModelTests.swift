@@ -55,16 +55,39 @@ import Testing
 
     @Test func computeEnergyOfAKnownFLOPCount() throws {
         let pi = try profiles.device("rpi4")
-        // 2.5e10 FLOPs at 1e10 FLOP/s take 2.5 s at 5 W.
-        #expect(pi.computeSeconds(flops: 25_000_000_000) == 2.5)
-        #expect(pi.computeJoules(flops: 25_000_000_000) == 12.5)
+        // 1.18e10 FLOPs at 5.9e9 FLOP/s take 2 s, at the whole board's 2.45 W (the profile's basis).
+        #expect(abs(pi.computeSeconds(flops: 11_800_000_000) - 2) < 1e-12)
+        #expect(pi.basis == .wholeBoard)
+        #expect(abs(pi.computeJoules(flops: 11_800_000_000) - 4.9) < 1e-9)
     }
 
-    @Test func datacenterEnergyFromMeasuredCPUSeconds() throws {
-        let average = try profiles.datacenter("average")
-        // 10 CPU-s x 85 W x 0.5 / 2 cores x PUE 1.58.
-        #expect(abs(average.joules(cpuSeconds: 10, hostCores: 2) - 335.75) < 1e-9)
-        #expect(try profiles.datacenter("hyperscale").joules(cpuSeconds: 10, hostCores: 2) < average.joules(cpuSeconds: 10, hostCores: 2))
+    @Test func marginalComputeChargesOnlyWhatTrainingAdds() throws {
+        var pi = try profiles.device("rpi4")
+        // The same 2 s at 2.45 W - 1.6 W idle = 0.85 W.
+        #expect(abs(pi.computeWatts(.marginal)! - 0.85) < 1e-12 && pi.computeWatts(.wholeBoard) == 2.45)
+        // A profile that names the marginal basis is charged on it by default.
+        pi.computePower = .marginal
+        #expect(abs(pi.computeJoules(flops: 11_800_000_000) - 1.7) < 1e-9)
+        // A profile that names none gets the default, whole-board.
+        pi.computePower = nil
+        #expect(pi.basis == ComputePowerBasis.default && ComputePowerBasis.default == .wholeBoard)
+    }
+
+    @Test func threeGHasHuangsTailAndPromotion() throws {
+        let g3 = try profiles.link("3g")
+        // Huang et al. 2012, Table 3: promotion 659.4 mW for 582.1 ms, tail 803.9 mW for 8088.2 ms.
+        let promotion = 0.6594 * 0.5821
+        let tail = 0.8039 * 8.0882
+        let burst = g3.uploadEnergy(bytes: 125_000)
+        #expect(abs(burst.overheadJoules - (promotion + tail)) < 1e-9)
+        // 1e6 bits at 1 Mbps: 1 s at 868.98 * 1 + 817.88 mW.
+        #expect(abs(burst.uplinkJoules - 1.68686) < 1e-9)
+        // Training (3 s) within the tail: one burst, the radio in its tail while training, then a whole tail.
+        let round = g3.roundEnergy(downloadBytes: 250_000, uploadBytes: 125_000, computeSeconds: 3)
+        #expect(round.bursts == 1 && abs(round.overheadJoules - (promotion + 0.8039 * 3 + tail)) < 1e-9)
+        // Training past the tail: a second promotion and a second tail.
+        let slow = g3.roundEnergy(downloadBytes: 250_000, uploadBytes: 125_000, computeSeconds: 30)
+        #expect(slow.bursts == 2 && abs(slow.overheadJoules - 2 * (promotion + tail)) < 1e-9)
     }
 
     @Test func carbonForTwoGrids() throws {
@@ -100,12 +123,37 @@ import Testing
     }
 
     @Test func unknownNamesAndImpossibleValuesAreRefused() throws {
-        #expect(throws: EnergyError.unknown("link", "5g", ["wifi", "lte", "3g"])) { try profiles.link("5g") }
+        #expect(throws: EnergyError.unknown("link", "6g", ["wifi", "lte", "3g", "5g"])) { try profiles.link("6g") }
         var broken = profiles
         broken.devices[0].sustainedFLOPS.value = 0
         #expect(throws: EnergyError.self) { try broken.validate() }
         broken = profiles
         broken.datacenters[0].pue.value = 0.9
         #expect(throws: EnergyError.self) { try broken.validate() }
+        broken = profiles
+        let tooMuch = broken.devices[0].activePowerWatts.value + 1
+        broken.devices[0].idlePowerWatts?.value = tooMuch
+        #expect(throws: EnergyError.profiles("device rpi4 idlePowerWatts must not exceed activePowerWatts")) { try broken.validate() }
+        // A profile without idle power has no marginal figure, so it cannot be charged marginally.
+        broken = profiles
+        broken.devices[0].idlePowerWatts = nil
+        try broken.validate()
+        #expect(broken.devices[0].computeWatts(.marginal) == nil)
+        broken.devices[0].computePower = .marginal
+        #expect(throws: EnergyError.profiles("device rpi4 computePower marginal needs idlePowerWatts")) { try broken.validate() }
+    }
+
+    @Test func aProfileFileMissingAFieldNamesIt() throws {
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(profiles)) as! [String: Any]
+        var devices = encoded["devices"] as! [[String: Any]]
+        devices[1].removeValue(forKey: "sustainedFLOPS")
+        var broken = encoded
+        broken["devices"] = devices
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("profiles-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try JSONSerialization.data(withJSONObject: broken).write(to: file)
+        #expect(throws: EnergyError.profiles("\(file.path): field devices[1].sustainedFLOPS is missing")) {
+            try EnergyProfiles.load(path: file.path)
+        }
     }
 }

@@ -136,8 +136,14 @@ import Testing
         let job = CentralizedTraining(
             architecture: mlp, sgd: SGDConfiguration(learningRate: 0.1, batchSize: 16), schedule: .cosine, epochs: 3, seed: 1)
         var seen = 0
-        let (_, records) = try job.run(train: train, test: test) { _ in seen += 1 }
+        var phases: [CentralizedTraining.Phase] = []
+        let (_, records) = try job.run(train: train, test: test, onEpoch: { _ in seen += 1 }, onPhase: { phases.append($0) })
         #expect(seen == 3 && records.map(\.epoch) == [1, 2, 3])
+        #expect(phases == Array(repeating: [.trainingStarts, .trainingEnded], count: 3).flatMap { $0 })
+        // Training wall time is cumulative and leaves the evaluations out.
+        let walls = records.compactMap(\.trainingWallSeconds)
+        #expect(walls.count == 3 && walls[0] > 0 && walls[2] > walls[0])
+        #expect(zip(walls, records).allSatisfy { $0 < $1.elapsedSeconds })
         #expect(records.map(\.samples) == [1000, 2000, 3000])
         #expect(records[2].flops == 3 * records[0].flops)
         #expect(records[2].testAccuracy > 0.9)

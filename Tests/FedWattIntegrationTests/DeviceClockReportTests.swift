@@ -80,7 +80,7 @@ import Testing
             """.utf8))
         let baseline = BaselineRecord(
             model: job.model, sgd: job.sgd, schedule: .constant, epochs: 2, seed: 7, dataset: "synthetic", trainSamples: 60, testSamples: 20,
-            hostCores: 2, records: epochs, rawUploadBytes: [1000, 2000, 3000], rawUploadLinks: links)
+            hostCores: 2, records: epochs, hostReadings: nil, raplUnreadable: nil, rawUploadBytes: [1000, 2000, 3000], rawUploadLinks: links)
         return RunArtifacts(directory: "/nonexistent", records: handMadeLedger, summary: summary, baseline: baseline, profiles: try .shipped())
     }
 
@@ -150,9 +150,12 @@ import Testing
         }
     }
 
-    /// `Tests/Fixtures/pre-fleet-run` is a run (3 clients, 2 rounds, on LTE, no fleet) and its report,
-    /// as `fedwatt simulate` wrote them before the report read device-clock ledgers. Its files must
-    /// still load and give that report, byte for byte.
+    /// `Tests/Fixtures/pre-fleet-run` is a run (3 clients, 2 rounds, on LTE, no fleet) as `fedwatt
+    /// simulate` wrote it before the report read device-clock ledgers, before profiles had idle power
+    /// and GPUs, and before the baseline recorded its training wall time and host readings. Its files
+    /// must still load and give the report beside them, byte for byte. That report was rendered again
+    /// when the datacenter side took CodeCarbon's rules (issue 13: the process share, the compute
+    /// accounting table); a change to it is a change to every non-fleet report.
     @Test func aLedgerFromBeforeFleetsGivesTheReportItGaveThen() throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/pre-fleet-run")

@@ -11,14 +11,18 @@ import FoundationXML
 #endif
 
 /// A small federated job over loopback, its centralized baseline, and the report made from them.
-func reportedRun() async throws -> (LoopbackJob, EnergyComparison) {
-    let setup = try await runWithBaseline()
+func reportedRun(rapl: Result<Double, RAPLUnreadable> = .failure(RAPLUnreadable("not measured in this test"))) async throws -> (LoopbackJob, EnergyComparison) {
+    let setup = try await runWithBaseline(rapl: rapl)
     return (setup, try EnergyComparison(artifacts: try RunArtifacts(directory: setup.directory.path)))
 }
 
 /// A small federated job over loopback (on `fleet`'s device clock, if given, with `deviceDeadline`)
-/// and its centralized baseline, both written to the job's folder.
-func runWithBaseline(fleet: FleetSpec? = nil, minCompletion: Int? = nil, deviceDeadline: Double? = nil) async throws -> LoopbackJob {
+/// and its centralized baseline, both written to the job's folder. The host readings are made up: a
+/// machine load of 0.5 and, where `rapl` has joules, that many package joules per epoch.
+func runWithBaseline(
+    fleet: FleetSpec? = nil, minCompletion: Int? = nil, deviceDeadline: Double? = nil,
+    rapl: Result<Double, RAPLUnreadable> = .failure(RAPLUnreadable("not measured in this test"))
+) async throws -> LoopbackJob {
     let setup = try await LoopbackJob(clients: 3, rounds: 3, minCompletion: minCompletion, fleet: fleet, deviceDeadline: deviceDeadline)
     let clients = (0..<3).map { id in Task { try await setup.client(id, port: setup.server.port).run() } }
     _ = try await setup.coordinator.run()
@@ -26,9 +30,14 @@ func runWithBaseline(fleet: FleetSpec? = nil, minCompletion: Int? = nil, deviceD
     await setup.server.shutdown()
     let training = CentralizedTraining(architecture: setup.job.model, sgd: setup.job.sgd, epochs: 3, seed: 1)
     let (_, epochs) = try training.run(train: try setup.job.dataset.load(.train), test: try setup.job.dataset.load(.test))
+    let perEpoch = try? rapl.get()
+    var unreadable: RAPLUnreadable?
+    if case .failure(let reason) = rapl { unreadable = reason }
     let baseline = BaselineRecord(
         model: setup.job.model, sgd: setup.job.sgd, schedule: .constant, epochs: 3, seed: 1, dataset: "synthetic", trainSamples: 800,
-        testSamples: 400, hostCores: 2, records: epochs, rawUploadBytes: [10_000, 11_000, 12_000],
+        testSamples: 400, hostCores: 2, records: epochs,
+        hostReadings: epochs.indices.map { index in HostReading(machineLoad: 0.5, packageJoules: perEpoch.map { $0 * Double(index + 1) }) },
+        raplUnreadable: unreadable, rawUploadBytes: [10_000, 11_000, 12_000],
         rawUploadLinks: setup.configuration.fleet.map { fleet in fleet.members.map(\.link.name) })
     _ = try baseline.write(toDirectory: setup.directory.path)
     return setup
@@ -179,7 +188,7 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
         for client in comparison.artifacts.records.flatMap(\.clients) {
             let down = Double(client.bytesWritten) * 8 / 13e6 * (51.97 * 13 + 1288.04) * 1e-3
             let up = Double(client.bytesRead) * 8 / 6e6 * (438.39 * 6 + 1288.04) * 1e-3
-            let training = Double(client.flops) / 1e10
+            let training = Double(client.flops) / 5.9e9
             expected += down + up + 1.2107 * 0.2601 + 1.060 * (training + 11.576)
         }
         #expect(abs(lte.federated.communicationJoules - expected) < 1e-6 * expected)
@@ -212,5 +221,55 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
         #expect(census.text.contains("Tapp et al. 2026"))
         let markdown = try String(contentsOf: setup.directory.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(markdown.contains(comparison.verdict) && markdown.contains("| round |"))
+    }
+
+    @Test func centralizedComputeFollowsTheChosenCodeCarbonMethod() async throws {
+        let setup = try await runWithBaseline()
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        let artifacts = try RunArtifacts(directory: setup.directory.path)
+        let last = try #require(artifacts.baseline.records.last)
+        // By hand, 85 W TDP, 2 cores, PUE 1.58, machine load 0.5 (CodeCarbon 3.3.0's formulas).
+        let expected: [(CPUPowerMethod, Double)] = [
+            (.processShare, 85 * last.cpuSeconds / 2 * 1.58),
+            (.constant, 85 * 0.5 * last.trainingWallSeconds! * 1.58),
+            (.machineLoad, 85 * (0.1 + 0.9 * 0.125) * last.trainingWallSeconds! * 1.58),
+        ]
+        for (method, joules) in expected {
+            let comparison = try EnergyComparison(artifacts: artifacts, cpuMethod: method)
+            #expect(abs(comparison.centralizedSamePasses.computeJoules - joules) < 1e-9 * joules)
+            #expect(comparison.datacenterAccounting.methods.first { $0.method == method }?.joules.map { abs($0 - joules) < 1e-9 * joules } == true)
+            #expect(comparison.verdict.contains("CodeCarbon's \(method.rawValue) rule"))
+        }
+        #expect(try EnergyComparison(artifacts: artifacts).datacenterAccounting.chosen == .processShare)
+    }
+
+    @Test func theReportSaysWhenRAPLIsNotReadableAndShowsItWhenItIs() async throws {
+        let (unread, withoutRAPL) = try await reportedRun()
+        defer { try? FileManager.default.removeItem(at: unread.directory) }
+        #expect(withoutRAPL.datacenterAccounting.measuredPackageJoules == nil)
+        try ReportWriter.write(withoutRAPL)
+        let unreadMarkdown = try String(contentsOf: unread.directory.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(unreadMarkdown.contains("not readable here: not measured in this test"))
+        let (read, withRAPL) = try await reportedRun(rapl: .success(2.5))
+        defer { try? FileManager.default.removeItem(at: read.directory) }
+        // Three epochs of 2.5 J, x PUE 1.58 in the report.
+        #expect(withRAPL.datacenterAccounting.measuredPackageJoules == 7.5)
+        try ReportWriter.write(withRAPL)
+        let readMarkdown = try String(contentsOf: read.directory.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(readMarkdown.contains("| host package, measured by RAPL, × PUE | \(joules(7.5 * 1.58)) |"))
+        // The GPU model sits beside them: the baseline's FLOPs at 5.85e12 FLOP/s, 400 W, x 1.58.
+        let flops = Double(try #require(withRAPL.artifacts.baseline.records.last).flops)
+        let a100 = try #require(withRAPL.datacenterAccounting.gpus.first)
+        #expect(abs(a100.joules - flops / 5.85e12 * 400 * 1.58) < 1e-12)
+    }
+
+    @Test func theOtherComputeBasisIsShownBesideTheVerdicts() async throws {
+        let (setup, comparison) = try await reportedRun()
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        // rpi4 is charged whole-board (2.45 W); marginal is 2.45 - 1.6 = 0.85 W over the same seconds.
+        #expect(comparison.clients.devices.map(\.basis) == [.wholeBoard])
+        let byBasis = Dictionary(uniqueKeysWithValues: comparison.federatedComputeByBasis.map { ($0.basis, $0.joules) })
+        #expect(abs(byBasis[.wholeBoard]! - comparison.federated.computeJoules) < 1e-9)
+        #expect(abs(byBasis[.marginal]! - comparison.federated.computeJoules * 0.85 / 2.45) < 1e-9)
     }
 }
