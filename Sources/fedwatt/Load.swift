@@ -34,6 +34,13 @@ struct Load: AsyncParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "out/load"
 
+    @Option(name: .customLong("first-id"), help: "The first client id this process runs.")
+    var firstID: Int = 0
+
+    @Option(
+        help: "How many clients this process runs, from --first-id on (default: the rest of the job's clients; 0 without --coordinator: the coordinator alone).")
+    var count: Int?
+
     @Option(help: "Join the coordinator at HOST:PORT instead of starting one; its job runs (give --job, or the job flags it was started with).")
     var coordinator: String?
 
@@ -41,13 +48,6 @@ struct Load: AsyncParsableCommand {
         name: .customLong("job"),
         help: "A job file as `fedwatt load` or `simulate` writes it (DIR/job.json): it replaces every job flag below.")
     var jobFile: String?
-
-    @Option(name: .customLong("first-id"), help: "The first client id this process runs.")
-    var firstID: Int = 0
-
-    @Option(
-        help: "How many clients this process runs, from --first-id on (default: the rest of the job's clients; 0 without --coordinator: the coordinator alone).")
-    var count: Int?
 
     @Option(help: "Port the coordinator this process starts listens on (0: a free one, printed).")
     var port: Int = 0
