@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A parameter vector or model delta as it travels: a codec id, the number of values it decodes to,
 /// and the encoded bytes. The codec id travels with the bytes, and a pipeline's bytes start with a
 /// header naming its stages, so the decoder needs no side channel.
@@ -14,6 +20,15 @@ public struct EncodedTensor: Sendable, Equatable {
         self.codec = codec
         self.valueCount = valueCount
         self.bytes = bytes
+    }
+
+    /// Equal codec, count and bytes. The bytes are compared with `memcmp`: the derived comparison
+    /// went byte by byte, and each client of a load process compares the round's 400 KB model.
+    public static func == (lhs: EncodedTensor, rhs: EncodedTensor) -> Bool {
+        guard lhs.codec == rhs.codec, lhs.valueCount == rhs.valueCount, lhs.bytes.count == rhs.bytes.count else { return false }
+        return lhs.bytes.withUnsafeBytes { left in
+            rhs.bytes.withUnsafeBytes { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+        }
     }
 }
 
