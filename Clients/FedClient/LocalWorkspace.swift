@@ -20,7 +20,7 @@ final class LocalWorkspace {
 
     /// The poisoning attack this client runs, if any.
     private let attack: ClientAttack?
-    /// Where whole models are decoded when many clients share them (nil: each round's on its own).
+    /// Where whole models are decoded when many clients share them (nil: this client decodes its own).
     private let sharedModel: SharedModel?
 
     /// Loads the job's training split and keeps this client's shard (or takes both from

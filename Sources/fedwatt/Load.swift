@@ -118,8 +118,9 @@ struct Load: AsyncParsableCommand {
             address = ("127.0.0.1", listening)
             started = (child, PeakResidentMemory(of: child.process.processIdentifier))
             if ids.count < description.clients {
-                say("load: clients \(ids.lowerBound)..<\(ids.upperBound) here; the others join with fedwatt load --coordinator "
-                    + "127.0.0.1:\(listening) --job \((out as NSString).appendingPathComponent(JobDescription.fileName)) --first-id ID --count N")
+                let here = ids.isEmpty ? "no client runs here" : "clients \(ids.lowerBound)..<\(ids.upperBound) run here"
+                say("load: \(here); the rest join with fedwatt load --coordinator 127.0.0.1:\(listening) --job "
+                    + "\((out as NSString).appendingPathComponent(JobDescription.fileName)) --first-id ID --count N")
             }
         }
         let start = ContinuousClock.now

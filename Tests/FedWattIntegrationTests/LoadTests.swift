@@ -32,7 +32,7 @@ import Testing
         let records = try BuiltExecutables.ledger(out)
         #expect(records.map(\.status) == [.completed, .completed])
         #expect(records.map(\.completed) == [[0, 1, 2, 3], [0, 1, 2, 3]])
-        #expect(hostText.contains("load: clients 0..<2 here; the others join with fedwatt load --coordinator 127.0.0.1:\(port)"))
+        #expect(hostText.contains("load: clients 0..<2 run here; the rest join with fedwatt load --coordinator 127.0.0.1:\(port)"))
         #expect(hostText.contains("4 clients ready"), "\(hostText)")
         #expect(joinText.contains("load: clients 2..<4 answered 4 rounds in all"), "\(joinText)")
     }
