@@ -29,6 +29,11 @@ final class LocalWorkspace {
         job: FederatedJob, clientID: Int, dataDirectory: String, attack: ClientAttack? = nil, trainingData: SharedTrainingData? = nil,
         model: SharedModel? = nil
     ) throws {
+        guard let architecture = job.model.architecture else {
+            throw TrainingError.invalidConfiguration(
+                "the job trains \(job.model), a model FedWatt does not implement: this client cannot train it; "
+                    + "join with a client that has its training code (Clients/README.md)")
+        }
         guard clientID < job.clientCount else {
             throw PartitionError.clientOutOfRange(id: clientID, clientCount: job.clientCount)
         }
@@ -43,7 +48,7 @@ final class LocalWorkspace {
             data = try job.dataset.load(.train, directory: dataDirectory)
             shard = try partitioner.shard(forClient: clientID, labels: data.labels, classCount: data.classCount)
         }
-        trainer = try LocalTrainer(architecture: job.model, configuration: job.sgd)
+        trainer = try LocalTrainer(architecture: architecture, configuration: job.sgd)
     }
 
     /// Number of training samples in this client's shard.

@@ -118,11 +118,13 @@ public struct JobDescription: Sendable, Hashable, Codable {
         return path
     }
 
-    /// The federated job the coordinator sends its clients; throws if the model cannot take the
-    /// dataset's samples.
-    public func federatedJob() throws -> FederatedJob {
+    /// The federated job the coordinator sends its clients, for an external model the one whose
+    /// `initialParameters` (``ModelChoice/initialParameters()``) give its size; throws if the model
+    /// cannot take the dataset's samples, or an external model has no initial parameters.
+    public func federatedJob(initialParameters: [Float]? = nil) throws -> FederatedJob {
         FederatedJob(
-            dataset: data.dataset, model: try model.architecture(sample: data.dataset.sampleShape, classes: data.dataset.classCount),
+            dataset: data.dataset,
+            model: try model.jobModel(sample: data.dataset.sampleShape, classes: data.dataset.classCount, initialParameters: initialParameters),
             sgd: sgd, localEpochs: federation.localEpochs, partition: federation.partition, clientCount: clients, seed: seed,
             uplinkCodec: federation.codec, downlinkCodec: federation.downlinkCodec)
     }

@@ -7,6 +7,9 @@ import FedLearning
 public struct CoordinatorConfiguration: Sendable {
     /// The job sent to every client.
     public var job: FederatedJob
+    /// The global model of round 1 for an external model (`--initial-parameters FILE.npy`); nil for
+    /// FedWatt's own models, which start from the job seed.
+    public var initialParameters: [Float]?
     /// Completed rounds to run.
     public var rounds: Int
     /// Registered clients needed before a round starts.
@@ -68,6 +71,32 @@ public struct CoordinatorConfiguration: Sendable {
         self.clipNorm = clipNorm
         self.profiles = profiles
         self.grid = grid
+    }
+
+    /// The global model before round 1: the initial parameters of an external model, or the
+    /// architecture's seeded ones. Throws ``TrainingError/invalidConfiguration(_:)`` naming the
+    /// mismatch when an external model has none or another count, when FedWatt's own model is
+    /// given some, or when partial work is asked of a model without analytic FLOPs.
+    public func startingModel() throws -> [Float] {
+        switch job.model {
+        case .architecture(let architecture):
+            guard initialParameters == nil else {
+                throw TrainingError.invalidConfiguration(
+                    "initial parameters are for an external model (--model external:NAME); \(architecture) starts from the job seed")
+            }
+            return architecture.initialParameters(seed: job.seed)
+        case .external(let model):
+            guard let initialParameters, initialParameters.count == model.parameterCount else {
+                throw TrainingError.invalidConfiguration(
+                    "external model \(model.name) has \(model.parameterCount) parameters; its initial parameters have "
+                        + (initialParameters.map { "\($0.count) values" } ?? "not been given (--initial-parameters FILE.npy)"))
+            }
+            guard stragglerPolicy != .partial else {
+                throw TrainingError.invalidConfiguration(
+                    "--straggler-policy partial needs the analytic FLOPs of a step, which external model \(model.name) has not; use drop")
+            }
+            return initialParameters
+        }
     }
 
     /// The largest frame payload accepted from a client: an update in the largest encoding any

@@ -1,5 +1,6 @@
 import FedCodec
 import FedLearning
+import FedLedger
 import FedWire
 
 /// The coordinator's checks on an Update: every number from the wire is range-checked before it is
@@ -10,11 +11,16 @@ public struct UpdateValidator: Sendable {
     public let job: FederatedJob
     /// Each client's shard size, which caps the samples it may claim (and so its aggregation weight).
     public let shardSizes: [Int]
+    /// Each client's local test split size, which caps the examples its federated evaluation may
+    /// claim (empty for a job the coordinator evaluates).
+    public let testSplitSizes: [Int]
 
-    /// A validator for `job`, whose clients hold shards of `shardSizes` samples (client 0 first).
-    public init(job: FederatedJob, shardSizes: [Int]) {
+    /// A validator for `job`, whose clients hold shards of `shardSizes` samples and test splits of
+    /// `testSplitSizes` examples (client 0 first).
+    public init(job: FederatedJob, shardSizes: [Int], testSplitSizes: [Int] = []) {
         self.job = job
         self.shardSizes = shardSizes
+        self.testSplitSizes = testSplitSizes
     }
 
     /// The largest train loss magnitude accepted: far above any real cross-entropy, low enough that
@@ -27,6 +33,9 @@ public struct UpdateValidator: Sendable {
     public static let maximumDeltaMagnitude: Float = 1e4
     /// How far the reported FLOPs may be from the model's analytic count.
     public static let flopsTolerance = 0.01
+    /// The most FLOPs accepted for one update of an external model, which has no analytic count:
+    /// 10^15, 14 hours of a 20 GFLOP/s phone, low enough that a fleet's sums stay in range.
+    public static let maximumReportedFLOPs: UInt64 = 1_000_000_000_000_000
 
     /// An update that passed every check, its numbers converted.
     public struct Accepted: Sendable {
@@ -60,12 +69,17 @@ public struct UpdateValidator: Sendable {
         try Self.check(update.cpuSeconds, "CPU-seconds", within: 0...Self.maximumSeconds)
         try Self.check(update.encodeSeconds, "encode seconds", within: 0...Self.maximumSeconds)
         let work = job.localWork(samples: samples, stepLimit: stepLimit)
-        let expected = job.trainingFLOPs(work)
-        guard abs(Double(update.flops) - Double(expected)) <= Self.flopsTolerance * Double(expected) else {
-            throw WireError(
-                .flopsMismatch,
-                "\(update.flops) FLOPs reported; the model's analytic count for \(samples) samples and \(job.localEpochs) local epochs"
-                    + (work.isPartial ? " cut at \(work.steps) steps" : "") + " is \(expected) (1% tolerance)")
+        if let expected = job.trainingFLOPs(work) {
+            guard abs(Double(update.flops) - Double(expected)) <= Self.flopsTolerance * Double(expected) else {
+                throw WireError(
+                    .flopsMismatch,
+                    "\(update.flops) FLOPs reported; the model's analytic count for \(samples) samples and \(job.localEpochs) local epochs"
+                        + (work.isPartial ? " cut at \(work.steps) steps" : "") + " is \(expected) (1% tolerance)")
+            }
+        } else {
+            guard update.flops <= Self.maximumReportedFLOPs else {
+                throw WireError(.valueOutOfRange, "FLOPs are \(update.flops); the coordinator accepts 0 to \(Self.maximumReportedFLOPs)")
+            }
         }
         let decoded: (values: [Float], sizes: StageSizes)
         do {
@@ -85,6 +99,23 @@ public struct UpdateValidator: Sendable {
         return Accepted(
             sampleCount: samples, trainLoss: update.trainLoss, flops: Int(update.flops), cpuSeconds: update.cpuSeconds,
             encodeSeconds: update.encodeSeconds, delta: decoded.values, sizes: decoded.sizes)
+    }
+
+    /// Checks a federated evaluation from `client` (a registered id) and returns it as the ledger
+    /// keeps it, or throws the refusal naming the first field that is wrong: the examples must be
+    /// positive [6] and at most the client's test split [21], the loss finite [11] and of magnitude
+    /// at most ``maximumTrainLoss`` [21], the accuracy finite [11] and in 0...1 [21].
+    public func validate(_ evaluation: EvaluationReport, from client: Int) throws(WireError) -> ClientEvaluation {
+        guard evaluation.examples > 0 else { throw WireError(.malformedPayload, "evaluation with 0 examples") }
+        let examples = Int(evaluation.examples)
+        guard examples <= testSplitSizes[client] else {
+            throw WireError(
+                .valueOutOfRange,
+                "evaluation examples \(examples) are more than the \(testSplitSizes[client]) examples of client \(client)'s test split")
+        }
+        try Self.check(evaluation.loss, "evaluation loss", within: -Self.maximumTrainLoss...Self.maximumTrainLoss)
+        try Self.check(evaluation.accuracy, "evaluation accuracy", within: 0...1)
+        return ClientEvaluation(examples: examples, loss: evaluation.loss, accuracy: evaluation.accuracy)
     }
 
     /// Throws ``ErrorCode/nonFiniteValues`` or ``ErrorCode/valueOutOfRange`` naming `field` unless `value` is in `range`.

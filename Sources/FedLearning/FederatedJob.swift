@@ -7,8 +7,8 @@ import Foundation
 public struct FederatedJob: Sendable, Hashable, Codable {
     /// Where each client's training data and the coordinator's test data come from.
     public var dataset: DatasetSource
-    /// The model trained.
-    public var model: ModelArchitecture
+    /// The model trained: one of FedWatt's architectures, or an external model only the clients run.
+    public var model: JobModel
     /// Local SGD settings; `proximalMu` is the FedProx term the strategy asks for (0 for others).
     public var sgd: SGDConfiguration
     /// Local epochs per round.
@@ -24,9 +24,20 @@ public struct FederatedJob: Sendable, Hashable, Codable {
     /// Compression of the global model sent in RoundStart.
     public var downlinkCodec: CodecSpec
 
-    /// Creates a job.
+    /// Creates a job training one of FedWatt's architectures.
     public init(
         dataset: DatasetSource, model: ModelArchitecture, sgd: SGDConfiguration, localEpochs: Int,
+        partition: PartitionSpec, clientCount: Int, seed: UInt64, uplinkCodec: CodecSpec = .none,
+        downlinkCodec: CodecSpec = .none
+    ) {
+        self.init(
+            dataset: dataset, model: .architecture(model), sgd: sgd, localEpochs: localEpochs, partition: partition,
+            clientCount: clientCount, seed: seed, uplinkCodec: uplinkCodec, downlinkCodec: downlinkCodec)
+    }
+
+    /// Creates a job.
+    public init(
+        dataset: DatasetSource, model: JobModel, sgd: SGDConfiguration, localEpochs: Int,
         partition: PartitionSpec, clientCount: Int, seed: UInt64, uplinkCodec: CodecSpec = .none,
         downlinkCodec: CodecSpec = .none
     ) {
@@ -56,19 +67,27 @@ public struct FederatedJob: Sendable, Hashable, Codable {
             .shards(labels: trainingLabels, classCount: dataset.classCount).map(\.count)
     }
 
+    /// Each client's local test split size, client 0 first: the test set split as the training set
+    /// is (the same partition, client count and seed; docs/DATA.md), so the coordinator knows how
+    /// many examples a client's federated evaluation may claim.
+    public func testSplitSizes(testLabels: [UInt8]) throws -> [Int] {
+        try shardSizes(trainingLabels: testLabels)
+    }
+
     /// One client's local training in a round: its shard of `samples` samples, at most `stepLimit`
     /// minibatch steps.
     public func localWork(samples: Int, stepLimit: Int? = nil) -> LocalWork {
         LocalWork(shardSize: samples, batchSize: sgd.batchSize, epochs: localEpochs, stepLimit: stepLimit)
     }
 
-    /// Analytic FLOPs of one client's local training: what an honest client reports.
-    public func trainingFLOPs(_ work: LocalWork) -> Int {
-        model.trainingFLOPs(samples: work.sampleVisits, batches: work.steps, configuration: sgd)
+    /// Analytic FLOPs of one client's local training: what an honest client reports; nil for an
+    /// external model, whose FLOPs only its clients can count.
+    public func trainingFLOPs(_ work: LocalWork) -> Int? {
+        model.architecture?.trainingFLOPs(samples: work.sampleVisits, batches: work.steps, configuration: sgd)
     }
 
-    /// Analytic FLOPs of one client's whole local training on `samples` samples.
-    public func localTrainingFLOPs(samples: Int) -> Int {
+    /// Analytic FLOPs of one client's whole local training on `samples` samples (nil for an external model).
+    public func localTrainingFLOPs(samples: Int) -> Int? {
         trainingFLOPs(localWork(samples: samples))
     }
 

@@ -13,9 +13,11 @@ public struct JobSummary: Sendable, Codable {
     public var roundsCompleted: Int
     /// Round attempts that failed and were retried.
     public var failedAttempts: Int
-    /// Test accuracy of the final global model.
+    /// Test accuracy of the final global model; in a job its clients evaluate, the ledger's last
+    /// federated evaluation (of the model the last round started from: no client evaluates the
+    /// model the last round produced).
     public var finalAccuracy: Double
-    /// Test loss of the final global model.
+    /// Test loss of the same model.
     public var finalLoss: Double
     /// Bytes read from clients during rounds (uplink), from the ledger.
     public var uplinkBytes: Int

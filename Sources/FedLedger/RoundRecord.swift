@@ -18,10 +18,19 @@ public struct RoundRecord: Sendable, Codable, Hashable {
     public var dropped: [Dropped]
     /// Sample-weighted mean of the completed clients' training losses.
     public var trainLoss: Double?
-    /// Test accuracy of the global model after the round (of the unchanged model when it failed).
-    public var testAccuracy: Double
-    /// Test loss of the global model after the round.
-    public var testLoss: Double
+    /// Test accuracy of the global model after the round (of the unchanged model when it failed),
+    /// evaluated by the coordinator on the test set; in a job its clients evaluate (``evaluation``),
+    /// the example-weighted mean of their evaluations of the model the round started from (nil
+    /// when no client's evaluation came with an accepted update).
+    public var testAccuracy: Double?
+    /// Test loss of the same model, the same way.
+    public var testLoss: Double?
+    /// Present when the clients evaluated the model (federated evaluation, for an external model):
+    /// which model, and over how many clients and examples. Absent: the coordinator evaluated it.
+    public var evaluation: FederatedEvaluation?
+    /// Whether the clients' FLOPs are FedWatt's analytic count or their own (nil in ledgers written
+    /// before external models: analytic).
+    public var flopsSource: FLOPsSource?
     /// Per-client measurements.
     public var clients: [ClientRound]
     /// The round's downlink encoding after each stage: the difference, when one was sent
@@ -47,7 +56,8 @@ public struct RoundRecord: Sendable, Codable, Hashable {
     /// Creates a value with every field given.
     public init(
         round: Int, attempt: Int, status: Status, selected: [Int], completed: [Int], dropped: [Dropped],
-        trainLoss: Double? = nil, testAccuracy: Double, testLoss: Double, clients: [ClientRound],
+        trainLoss: Double? = nil, testAccuracy: Double?, testLoss: Double?, evaluation: FederatedEvaluation? = nil,
+        flopsSource: FLOPsSource? = nil, clients: [ClientRound],
         downlinkStages: StageSizes, downlinkEncodeSeconds: Double, wallSeconds: Double, evaluationSeconds: Double,
         elapsedSeconds: Double, energy: RoundEnergy, cumulativeUplinkBytes: Int, cumulativeDownlinkBytes: Int, device: DeviceRound? = nil
     ) {
@@ -60,6 +70,8 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         self.trainLoss = trainLoss
         self.testAccuracy = testAccuracy
         self.testLoss = testLoss
+        self.evaluation = evaluation
+        self.flopsSource = flopsSource
         self.clients = clients
         self.downlinkStages = downlinkStages
         self.downlinkEncodeSeconds = downlinkEncodeSeconds
@@ -173,7 +185,8 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var decodeSeconds: Double
         /// Training samples behind the update.
         public var samples: Int
-        /// FLOPs the client counted for its local training.
+        /// FLOPs the client counted for its local training (checked against the analytic count, or
+        /// as the client reported them: the record's `flopsSource`).
         public var flops: Int
         /// CPU-seconds the client's training thread spent.
         public var cpuSeconds: Double
@@ -188,6 +201,8 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         /// The most minibatch steps it was asked to train, under `--straggler-policy partial` when its
         /// whole local work did not fit the deadline (nil: all of it).
         public var stepLimit: Int?
+        /// Its federated evaluation of the model it received, in a job its clients evaluate.
+        public var evaluation: ClientEvaluation?
 
         /// Creates a value with every field given.
         public init(
@@ -195,7 +210,7 @@ public struct RoundRecord: Sendable, Codable, Hashable {
             downlinkDifference: Bool? = nil, payloadBytes: Int, updateNorm: Double? = nil, clipped: Bool,
             uplinkStages: StageSizes? = nil, encodeSeconds: Double, decodeSeconds: Double, samples: Int, flops: Int,
             cpuSeconds: Double, trainLoss: Double? = nil, energy: ClientEnergy, deviceClass: String? = nil, timeline: DeviceTimeline? = nil,
-            stepLimit: Int? = nil
+            stepLimit: Int? = nil, evaluation: ClientEvaluation? = nil
         ) {
             self.client = client
             self.device = device
@@ -218,6 +233,7 @@ public struct RoundRecord: Sendable, Codable, Hashable {
             self.deviceClass = deviceClass
             self.timeline = timeline
             self.stepLimit = stepLimit
+            self.evaluation = evaluation
         }
     }
 

@@ -111,8 +111,8 @@ public struct CoordinatorMetrics: Sendable {
         switch record.status {
         case .completed:
             roundsCompleted.increment()
-            accuracy.record(record.testAccuracy)
-            loss.record(record.testLoss)
+            if let testAccuracy = record.testAccuracy { accuracy.record(testAccuracy) }
+            if let testLoss = record.testLoss { loss.record(testLoss) }
         case .failed:
             attemptsFailed.increment()
         }

@@ -46,12 +46,16 @@ public struct DeviceClockFigures: Sendable {
         guard let last = rounds.last else { throw ReportError.inconsistent("the ledger has no rounds") }
         finalDeviceSeconds = last.1.interval.end
         self.targetAccuracy = targetAccuracy
-        reached = rounds.first { $0.0.testAccuracy >= targetAccuracy }.map { record, device in
-            Reached(
-                round: record.round, attempt: record.attempt, accuracy: record.testAccuracy, deviceSeconds: device.interval.end,
-                joules: record.energy.cumulativeJoules)
-        }
-        accuracyOverTime = rounds.map { ($0.1.interval.end, $0.0.testAccuracy) }
+        reached = rounds.lazy.compactMap { record, device in
+            record.testAccuracy.flatMap { accuracy in
+                accuracy >= targetAccuracy
+                    ? Reached(
+                        round: record.round, attempt: record.attempt, accuracy: accuracy, deviceSeconds: device.interval.end,
+                        joules: record.energy.cumulativeJoules)
+                    : nil
+            }
+        }.first
+        accuracyOverTime = rounds.compactMap { record, device in record.testAccuracy.map { (device.interval.end, $0) } }
         classes = try ClientClassTotals.classes(in: records, profiles: profiles)
         idleRadioTailJoules = rounds.reduce(0) { $0 + $1.1.idleRadioTailJoules }
     }

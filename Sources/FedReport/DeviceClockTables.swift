@@ -11,9 +11,9 @@ extension EnergyComparison {
         let last = artifacts.records[artifacts.records.count - 1]
         let baseline = artifacts.baseline
         let target = String(format: "test accuracy %.4f", figures.targetAccuracy)
-        func federatedRow(_ name: String, round: Int, attempt: Int, seconds: Double, accuracy: Double, energy: Double) -> [String] {
+        func federatedRow(_ name: String, round: Int, attempt: Int, seconds: Double, accuracy: Double?, energy: Double) -> [String] {
             ["\(name) (round \(round)\(attempt > 1 ? ", attempt \(attempt)" : ""))", String(format: "%.1f device-s", seconds),
-             String(format: "%.4f", accuracy), joules(energy)]
+             accuracy.map { String(format: "%.4f", $0) } ?? "none", joules(energy)]
         }
         func centralizedRow(_ name: String, _ energy: CentralizedEnergy) -> [String] {
             ["\(name) (\(energy.epochs) epochs)",

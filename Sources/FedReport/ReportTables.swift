@@ -77,7 +77,7 @@ extension EnergyComparison {
                 + (clients.deviceClock == nil ? [] : ["device time"]),
             rows: artifacts.records.map { record in
                 ["\(record.round)" + (record.attempt > 1 ? " (attempt \(record.attempt))" : ""), record.status.rawValue,
-                 "\(record.completed.count)/\(record.selected.count)", String(format: "%.4f", record.testAccuracy),
+                 "\(record.completed.count)/\(record.selected.count)", record.testAccuracy.map { String(format: "%.4f", $0) } ?? "none",
                  "\(record.clients.reduce(0) { $0 + $1.bytesRead })", "\(record.clients.reduce(0) { $0 + $1.bytesWritten })",
                  joules(record.energy.computeJoules), joules(record.energy.communicationJoules), joules(record.energy.cumulativeJoules),
                  String(format: "%.4f", record.energy.gramsCO2e)]
@@ -161,15 +161,7 @@ extension EnergyComparison {
 
     /// Every constant the comparison used, with its source.
     var constants: ReportTable {
-        var rows: [[String]] = clients.devices.flatMap { device in
-            [
-                ["device \(device.name)", "active power", "\(device.activePowerWatts.value) W", device.activePowerWatts.source],
-                ["device \(device.name)", "idle power", device.idlePowerWatts.map { "\($0.value) W" } ?? "not given",
-                 device.idlePowerWatts?.source ?? "absent from this profiles file"],
-                ["device \(device.name)", "compute charged at", device.basis.rawValue, "profile setting (default \(ComputePowerBasis.default.rawValue))"],
-                ["device \(device.name)", "sustained FLOP/s", String(format: "%.3g", device.sustainedFLOPS.value), device.sustainedFLOPS.source],
-            ]
-        }
+        var rows = constantRows(devices: clients.devices)
         rows += [
             ["datacenter \(datacenter.name)", "CPU TDP", "\(datacenter.cpuTDPWatts.value) W", datacenter.cpuTDPWatts.source],
             ["datacenter \(datacenter.name)", "CPU method", datacenterAccounting.chosen.rawValue,
@@ -181,23 +173,7 @@ extension EnergyComparison {
             rows.append(["gpu \(gpu.name)", "sustained FLOP/s", String(format: "%.3g", gpu.sustainedFLOPS.value), gpu.sustainedFLOPS.source])
             rows.append(["gpu \(gpu.name)", "board power", "\(gpu.boardPowerWatts.value) W", gpu.boardPowerWatts.source])
         }
-        for link in artifacts.profiles.links {
-            for (name, value, unit) in [
-                ("a_up", link.upMilliwattsPerMbps, "mW/Mbps"), ("a_down", link.downMilliwattsPerMbps, "mW/Mbps"), ("beta", link.baseMilliwatts, "mW"),
-                ("uplink", link.upMbps, "Mbps"), ("downlink", link.downMbps, "Mbps"), ("tail power", link.tailMilliwatts, "mW"),
-                ("tail time", link.tailSeconds, "s"), ("promotion power", link.promotionMilliwatts, "mW"), ("promotion time", link.promotionSeconds, "s"),
-            ] {
-                rows.append(["link \(link.name)", name, "\(value.value) \(unit)", value.source])
-            }
-        }
-        for grid in artifacts.profiles.grids {
-            rows.append(["grid \(grid.name)", "carbon intensity", "\(grid.gramsCO2PerKWh.value) g/kWh", grid.gramsCO2PerKWh.source])
-        }
-        if let network = artifacts.profiles.widerNetwork {
-            for (name, value) in [("low", network.lowKilowattHoursPerGigabyte), ("high", network.highKilowattHoursPerGigabyte)] {
-                rows.append(["wider network", "\(name) intensity", "\(value.value) kWh/GB", value.source])
-            }
-        }
+        rows += constantRows(network: artifacts.profiles)
         return ReportTable(header: ["profile", "constant", "value", "source"], rows: rows)
     }
 
@@ -225,3 +201,40 @@ extension EnergyComparison {
 
 /// `1.23 MB` (10^6 bytes).
 func bytes(_ value: Double) -> String { String(format: "%.2f MB", value / 1e6) }
+
+/// The constants of `devices`, with their sources: the first rows of a report's "Constants used".
+func constantRows(devices: [DeviceProfile]) -> [[String]] {
+    devices.flatMap { device in
+        [
+            ["device \(device.name)", "active power", "\(device.activePowerWatts.value) W", device.activePowerWatts.source],
+            ["device \(device.name)", "idle power", device.idlePowerWatts.map { "\($0.value) W" } ?? "not given",
+             device.idlePowerWatts?.source ?? "absent from this profiles file"],
+            ["device \(device.name)", "compute charged at", device.basis.rawValue, "profile setting (default \(ComputePowerBasis.default.rawValue))"],
+            ["device \(device.name)", "sustained FLOP/s", String(format: "%.3g", device.sustainedFLOPS.value), device.sustainedFLOPS.source],
+        ]
+    }
+}
+
+/// The links, grids and wider network of `profiles`, with their sources: the last rows of a
+/// report's "Constants used".
+func constantRows(network profiles: EnergyProfiles) -> [[String]] {
+    var rows: [[String]] = []
+    for link in profiles.links {
+        for (name, value, unit) in [
+            ("a_up", link.upMilliwattsPerMbps, "mW/Mbps"), ("a_down", link.downMilliwattsPerMbps, "mW/Mbps"), ("beta", link.baseMilliwatts, "mW"),
+            ("uplink", link.upMbps, "Mbps"), ("downlink", link.downMbps, "Mbps"), ("tail power", link.tailMilliwatts, "mW"),
+            ("tail time", link.tailSeconds, "s"), ("promotion power", link.promotionMilliwatts, "mW"), ("promotion time", link.promotionSeconds, "s"),
+        ] {
+            rows.append(["link \(link.name)", name, "\(value.value) \(unit)", value.source])
+        }
+    }
+    for grid in profiles.grids {
+        rows.append(["grid \(grid.name)", "carbon intensity", "\(grid.gramsCO2PerKWh.value) g/kWh", grid.gramsCO2PerKWh.source])
+    }
+    if let network = profiles.widerNetwork {
+        for (name, value) in [("low", network.lowKilowattHoursPerGigabyte), ("high", network.highKilowattHoursPerGigabyte)] {
+            rows.append(["wider network", "\(name) intensity", "\(value.value) kWh/GB", value.source])
+        }
+    }
+    return rows
+}

@@ -11,7 +11,7 @@ public enum ReportWriter {
         let folder = URL(fileURLWithPath: comparison.artifacts.directory)
         try html(comparison).write(to: folder.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
         try markdown(comparison).write(to: folder.appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
-        try csv(comparison).write(to: folder.appendingPathComponent("rounds.csv"), atomically: true, encoding: .utf8)
+        try csv(records: comparison.artifacts.records, deviceClock: comparison.clients.deviceClock != nil).write(to: folder.appendingPathComponent("rounds.csv"), atomically: true, encoding: .utf8)
         try writeJSON(ComparisonNumbers(comparison), to: comparison.artifacts.directory, name: "report.json")
         return folder.appendingPathComponent("report.html").path
     }
@@ -79,6 +79,21 @@ public enum ReportWriter {
             + "\n<p>\(escape(EnergyComparison.classTableKey))</p>\n<p class=\"verdict\" id=\"wasted\">\(escape(c.wastedText(figures)))</p>"
     }
 
+    /// The start of every report page, up to and including its title.
+    static let htmlHead = """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"/><title>FedWatt report</title>
+        <style>
+        body { font-family: sans-serif; max-width: 980px; margin: 2em auto; color: #222; line-height: 1.45; }
+        table { border-collapse: collapse; margin: 0.8em 0; font-size: 13px; }
+        th, td { border: 1px solid #ccc; padding: 3px 7px; text-align: right; }
+        th:first-child, td:first-child { text-align: left; }
+        .verdict { background: #f3f7fb; border-left: 4px solid #1f77b4; padding: 0.6em 1em; }
+        svg.chart { display: block; margin: 1em 0; }
+        </style></head><body>
+        <h1>FedWatt report</h1>
+        """
+
     static func html(_ c: EnergyComparison) -> String {
         let records = c.artifacts.records
         let baseline = c.artifacts.baseline
@@ -87,14 +102,14 @@ public enum ReportWriter {
             title: "Test accuracy against cumulative energy", xLabel: "cumulative energy (J)", yLabel: "test accuracy",
             series: [
                 SVGChart.Series(name: c.clients.seriesName, color: "#1f77b4",
-                    points: zip(c.federated.cumulativeJoules, records).map { ($0, $1.testAccuracy) }),
+                    points: zip(c.federated.cumulativeJoules, records).compactMap { joules, record in record.testAccuracy.map { (joules, $0) } }),
                 SVGChart.Series(name: "centralized (\(c.datacenter.name) datacenter + raw upload)", color: "#d62728",
                     points: zip(c.centralizedComputeByEpoch, baseline.records).map { (upload + $0, $1.testAccuracy) }),
             ])
         let bytesChart = SVGChart.lines(
             title: "Test accuracy against cumulative uplink bytes", xLabel: "cumulative uplink (MB)", yLabel: "test accuracy",
             series: [SVGChart.Series(name: "federated, codec \(c.artifacts.summary.job.uplinkCodec)", color: "#1f77b4",
-                points: records.map { (Double($0.cumulativeUplinkBytes) / 1e6, $0.testAccuracy) })])
+                points: records.compactMap { record in record.testAccuracy.map { (Double(record.cumulativeUplinkBytes) / 1e6, $0) } })])
         /// Both sides' bars under one link profile, or under a fleet's own links.
         func bars(_ federated: FederatedEnergy, _ centralized: CentralizedEnergy) -> [(label: String, segments: [SVGChart.Segment])] {
             [
@@ -118,17 +133,7 @@ public enum ReportWriter {
                 title: "Energy on the fleet's own links: compute against communication", yLabel: "energy (J)",
                 groups: [("the fleet's links", bars(c.federated, c.centralizedSamePasses))])
         return """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"/><title>FedWatt report</title>
-            <style>
-            body { font-family: sans-serif; max-width: 980px; margin: 2em auto; color: #222; line-height: 1.45; }
-            table { border-collapse: collapse; margin: 0.8em 0; font-size: 13px; }
-            th, td { border: 1px solid #ccc; padding: 3px 7px; text-align: right; }
-            th:first-child, td:first-child { text-align: left; }
-            .verdict { background: #f3f7fb; border-left: 4px solid #1f77b4; padding: 0.6em 1em; }
-            svg.chart { display: block; margin: 1em 0; }
-            </style></head><body>
-            <h1>FedWatt report</h1>
+            \(htmlHead)
             <p>\(escape(jobLine(c)))</p>
             <p class="verdict" id="verdict"><strong>Verdict.</strong> \(escape(c.verdict))</p>
             \(c.keyNumbers.html)
@@ -155,13 +160,13 @@ public enum ReportWriter {
 
     /// One line per round attempt; on a device clock with its device interval, deadline, idle
     /// radios' tails and the fates of its clients' updates too.
-    static func csv(_ c: EnergyComparison) -> String {
-        let deviceClock = c.clients.deviceClock != nil
+    static func csv(records: [RoundRecord], deviceClock: Bool) -> String {
         var lines = ["round,attempt,status,selected,completed,test_accuracy,test_loss,uplink_bytes,downlink_bytes,compute_joules,communication_joules,total_joules,cumulative_joules,grams_co2e,wall_seconds"
             + (deviceClock ? ",device_start_seconds,device_end_seconds,device_deadline_seconds,idle_radio_tail_joules,aggregated,stragglers,not_needed,offline,not_aggregated_otherwise" : "")]
-        for r in c.artifacts.records {
+        for r in records {
             var fields = [
-                "\(r.round)", "\(r.attempt)", r.status.rawValue, "\(r.selected.count)", "\(r.completed.count)", "\(r.testAccuracy)", "\(r.testLoss)",
+                "\(r.round)", "\(r.attempt)", r.status.rawValue, "\(r.selected.count)", "\(r.completed.count)",
+                r.testAccuracy.map { "\($0)" } ?? "", r.testLoss.map { "\($0)" } ?? "",
                 "\(r.clients.reduce(0) { $0 + $1.bytesRead })", "\(r.clients.reduce(0) { $0 + $1.bytesWritten })",
                 "\(r.energy.computeJoules)", "\(r.energy.communicationJoules)", "\(r.energy.totalJoules)", "\(r.energy.cumulativeJoules)",
                 "\(r.energy.gramsCO2e)", "\(r.wallSeconds)",

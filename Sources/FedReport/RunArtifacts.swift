@@ -16,8 +16,14 @@ public struct RunArtifacts: Sendable {
         self.directory = directory
         (summary, records) = try Self.federatedRun(in: directory)
         baseline = try JSONDecoder().decode(BaselineRecord.self, from: Self.read("centralized.json", in: directory))
-        profiles = try JSONDecoder().decode(EnergyProfiles.self, from: Self.read("profiles.json", in: directory))
+        profiles = try Self.profiles(in: directory)
+    }
+
+    /// The energy profiles the run accounted with: `profiles.json`, checked.
+    public static func profiles(in directory: String) throws -> EnergyProfiles {
+        let profiles = try JSONDecoder().decode(EnergyProfiles.self, from: read("profiles.json", in: directory))
         try profiles.validate()
+        return profiles
     }
 
     /// What the coordinator wrote: `summary.json` and the records of `ledger.jsonl`.

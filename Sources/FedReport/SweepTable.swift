@@ -39,10 +39,10 @@ public struct SweepRow: Encodable, Sendable {
     /// Reads the run of the pair `codec` (uplink) and `downlinkCodec` in `directory`.
     public init(codec: CodecSpec, downlinkCodec: CodecSpec, directory: String, targetAccuracy: Double, wholeSeconds: Double) throws {
         let (summary, records) = try RunArtifacts.federatedRun(in: directory)
-        accuracyByBytes = records.filter { $0.status == .completed }.map {
-            (Double($0.cumulativeUplinkBytes + $0.cumulativeDownlinkBytes) / 1e6, $0.testAccuracy)
+        accuracyByBytes = records.filter { $0.status == .completed }.compactMap { record in
+            record.testAccuracy.map { (Double(record.cumulativeUplinkBytes + record.cumulativeDownlinkBytes) / 1e6, $0) }
         }
-        let reached = records.first { $0.status == .completed && $0.testAccuracy >= targetAccuracy }
+        let reached = records.first { $0.status == .completed && ($0.testAccuracy ?? 0) >= targetAccuracy }
         self.codec = codec
         self.downlinkCodec = downlinkCodec
         finalAccuracy = summary.finalAccuracy

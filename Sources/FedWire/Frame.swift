@@ -47,4 +47,5 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case error = 6
     case bye = 7
     case challenge = 8
+    case evaluation = 9
 }

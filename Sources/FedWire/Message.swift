@@ -12,6 +12,9 @@ public enum Message: Sendable, Equatable {
     case roundStart(RoundStart)
     /// Client to coordinator: my encoded delta for the round.
     case update(Update)
+    /// Client to coordinator, before its Update in a job its clients evaluate: how the model the
+    /// round's RoundStart carried scores on the client's local test split.
+    case evaluation(EvaluationReport)
     /// Coordinator to client: your update for this round was accepted. Client to coordinator,
     /// with round 0, once after Welcome: my data is ready, include me in rounds.
     case ack(Ack)
@@ -28,6 +31,7 @@ public enum Message: Sendable, Equatable {
         case .welcome: return .welcome
         case .roundStart: return .roundStart
         case .update: return .update
+        case .evaluation: return .evaluation
         case .ack: return .ack
         case .error: return .error
         case .bye: return .bye
@@ -139,6 +143,27 @@ public struct Update: Sendable, Equatable {
         self.cpuSeconds = cpuSeconds
         self.encodeSeconds = encodeSeconds
         self.delta = delta
+    }
+}
+
+/// A client's federated evaluation of the global model it received for a round, on its local test
+/// split (docs/PROTOCOL.md, Evaluation).
+public struct EvaluationReport: Sendable, Equatable {
+    /// The round whose RoundStart carried the model evaluated.
+    public var round: UInt32
+    /// Test examples evaluated (the weight of this evaluation in the round's means).
+    public var examples: UInt32
+    /// Mean loss over those examples.
+    public var loss: Double
+    /// Fraction of those examples classified correctly.
+    public var accuracy: Double
+
+    /// Creates an Evaluation message.
+    public init(round: UInt32, examples: UInt32, loss: Double, accuracy: Double) {
+        self.round = round
+        self.examples = examples
+        self.loss = loss
+        self.accuracy = accuracy
     }
 }
 

@@ -12,6 +12,7 @@ import NIOCore
 ///   model version UInt32, base version UInt32, step limit UInt32, model tensor
 /// - Update: round UInt32, samples UInt32, train loss Float64, FLOPs UInt64, CPU-seconds Float64,
 ///   encode seconds Float64, delta tensor
+/// - Evaluation: round UInt32, examples UInt32, loss Float64, accuracy Float64
 /// - Ack: round UInt32
 /// - Error: code UInt16, text (the rest of the payload, UTF-8)
 /// - Bye: reason (the rest of the payload, UTF-8)
@@ -56,6 +57,12 @@ extension Message {
                 cpuSeconds: Double(bitPattern: try payload.readWire(UInt64.self, "CPU-seconds")),
                 encodeSeconds: Double(bitPattern: try payload.readWire(UInt64.self, "encode seconds")),
                 delta: try payload.readWireTensor()))
+        case .evaluation:
+            self = .evaluation(EvaluationReport(
+                round: try payload.readWire(UInt32.self, "round"),
+                examples: try payload.readWire(UInt32.self, "examples"),
+                loss: Double(bitPattern: try payload.readWire(UInt64.self, "loss")),
+                accuracy: Double(bitPattern: try payload.readWire(UInt64.self, "accuracy"))))
         case .ack:
             self = .ack(Ack(round: try payload.readWire(UInt32.self, "round")))
         case .error:
@@ -107,6 +114,11 @@ extension Message {
             buffer.writeInteger(update.cpuSeconds.bitPattern, endianness: .little)
             buffer.writeInteger(update.encodeSeconds.bitPattern, endianness: .little)
             buffer.writeWireTensor(update.delta)
+        case .evaluation(let evaluation):
+            buffer.writeInteger(evaluation.round, endianness: .little)
+            buffer.writeInteger(evaluation.examples, endianness: .little)
+            buffer.writeInteger(evaluation.loss.bitPattern, endianness: .little)
+            buffer.writeInteger(evaluation.accuracy.bitPattern, endianness: .little)
         case .ack(let ack):
             buffer.writeInteger(ack.round, endianness: .little)
         case .error(let error):

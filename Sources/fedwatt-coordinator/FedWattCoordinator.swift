@@ -109,12 +109,14 @@ struct FedWattCoordinator: AsyncParsableCommand {
         let profiles = try description.energy.profiles()
         let testSet = try description.data.dataset.load(.test, directory: description.data.resolvedDirectory)
         let trainingLabels = try description.data.dataset.loadLabels(.train, directory: description.data.resolvedDirectory)
-        let job = try description.federatedJob()
+        let initialParameters = try description.model.initialParameters()
+        let job = try description.federatedJob(initialParameters: initialParameters)
         var configuration = CoordinatorConfiguration(
             job: job, rounds: federation.rounds, minClients: minClients, selection: federation.selection,
             minCompletion: federation.minimumCompletion(clientCount: description.clients), roundTimeoutSeconds: federation.roundTimeout,
             maxRoundAttempts: federation.maxRoundAttempts, strategy: federation.makeStrategy(), outputDirectory: out,
             clipNorm: federation.clipNorm, profiles: profiles, grid: try profiles.grid(description.energy.grid))
+        configuration.initialParameters = initialParameters
         configuration.resume = resume
         configuration.downlinkDeltas = federation.downlinkDelta
         configuration.fleet = try description.fleet.map { try Fleet($0, profiles: profiles, clientCount: description.clients, seed: description.seed) }
@@ -146,7 +148,8 @@ struct FedWattCoordinator: AsyncParsableCommand {
         say("listening on \(host):\(server.port)")
         if let portFile { try PortFile.write(server.port, to: portFile) }
         say("open-file limit: \(descriptors)")
-        say("job: \(job.model) (\(job.model.parameterCount) parameters), \(federation.strategy.rawValue), "
+        say("job: \(job.model) (\(job.model.parameterCount) parameters"
+            + (job.model.evaluatedByClients ? ", client-reported FLOPs, federated evaluation" : "") + "), \(federation.strategy.rawValue), "
             + "\(federation.rounds) rounds, \(description.clients) clients, partition \(job.partition), codec up \(job.uplinkCodec) down \(job.downlinkCodec)"
             + (federation.downlinkDelta ? " as differences" : "") + ", "
             + "waiting for \(minClients)")
@@ -154,9 +157,10 @@ struct FedWattCoordinator: AsyncParsableCommand {
             let summary = try await coordinator.run()
             await server.shutdown()
             say(String(
-                format: "done: %d rounds, test accuracy %.4f, uplink %@, downlink %@, rounds %.2f s (evaluation %.2f s), "
+                format: "done: %d rounds, test accuracy %.4f%@, uplink %@, downlink %@, rounds %.2f s (evaluation %.2f s), "
                     + "devices %.1f J (compute %.1f J, radio %.1f J), %.3f gCO2e on %@",
-                summary.roundsCompleted, summary.finalAccuracy, megabytes(summary.uplinkBytes), megabytes(summary.downlinkBytes),
+                summary.roundsCompleted, summary.finalAccuracy,
+                job.model.evaluatedByClients ? " (federated evaluation of the model the last round started from)" : "", megabytes(summary.uplinkBytes), megabytes(summary.downlinkBytes),
                 summary.roundsWallSeconds, summary.evaluationSeconds, summary.totalJoules, summary.computeJoules,
                 summary.communicationJoules, summary.gramsCO2e, summary.grid))
             if let device = summary.deviceSeconds, let wasted = summary.wastedJoules {
@@ -178,9 +182,17 @@ struct FedWattCoordinator: AsyncParsableCommand {
     @Sendable static func printProgress(_ record: RoundRecord, rounds: Int) {
         let status = record.status == .completed ? "" : "  FAILED attempt \(record.attempt)"
         say(String(
-            format: "round %3d/%d  accuracy %.4f  loss %.4f  clients %d/%d  up %@  down %@  round %.2f s  elapsed %.1f s%@%@",
-            record.round, rounds, record.testAccuracy, record.testLoss, record.completed.count, record.selected.count,
+            format: "round %3d/%d  %@  clients %d/%d  up %@  down %@  round %.2f s  elapsed %.1f s%@%@",
+            record.round, rounds, testFigures(record), record.completed.count, record.selected.count,
             megabytes(record.cumulativeUplinkBytes), megabytes(record.cumulativeDownlinkBytes), record.wallSeconds,
             record.elapsedSeconds, record.device.map { String(format: "  device %.1f s", $0.interval.end) } ?? "", status))
+    }
+
+    /// `accuracy 0.8123  loss 0.5432`, marked as federated evaluation (and of which model) when the clients evaluated.
+    static func testFigures(_ record: RoundRecord) -> String {
+        guard let accuracy = record.testAccuracy, let loss = record.testLoss else { return "no evaluation" }
+        let figures = String(format: "accuracy %.4f  loss %.4f", accuracy, loss)
+        guard let federated = record.evaluation else { return figures }
+        return figures + " (federated evaluation of model \(federated.modelAfterRound), \(federated.examples) examples)"
     }
 }

@@ -20,6 +20,9 @@ struct BaselineRun {
     /// Trains, measures, and writes `centralized.json` into `directory`.
     func run(into directory: String) throws -> BaselineRecord {
         let job = summary.job
+        guard let architecture = job.model.architecture else {
+            throw TrainingError.invalidConfiguration("the run trained \(job.model), which FedWatt cannot train centrally: it has no baseline")
+        }
         let train = try job.dataset.load(.train, directory: dataDirectory)
         let test = try job.dataset.load(.test, directory: dataDirectory)
         // Sample passes of the federated run: every aggregated update's samples x local epochs (a
@@ -32,7 +35,7 @@ struct BaselineRun {
         say("centralized baseline: \(job.model), \(epochs) epochs over \(train.count) samples (the federated run's \(samples) sample passes)")
         var sgd = job.sgd
         sgd.proximalMu = 0
-        let training = CentralizedTraining(architecture: job.model, sgd: sgd, schedule: .constant, epochs: epochs, seed: job.seed)
+        let training = CentralizedTraining(architecture: architecture, sgd: sgd, schedule: .constant, epochs: epochs, seed: job.seed)
         let metered = try MeteredBaseline(training, train: train, test: test)
         let epochRecords = metered.records
         if let last = epochRecords.last {
@@ -42,7 +45,7 @@ struct BaselineRun {
             .shards(labels: train.labels, classCount: train.classCount)
         let uploads = try shards.map { try Self.compressedSize(of: train.subset($0)) }
         let baseline = BaselineRecord(
-            model: job.model, sgd: sgd, schedule: .constant, epochs: epochs, seed: job.seed, dataset: job.dataset.description,
+            model: architecture, sgd: sgd, schedule: .constant, epochs: epochs, seed: job.seed, dataset: job.dataset.description,
             trainSamples: train.count, testSamples: test.count, hostCores: ProcessInfo.processInfo.activeProcessorCount,
             records: epochRecords, hostReadings: metered.hostReadings, raplUnreadable: metered.raplUnreadable, rawUploadBytes: uploads,
             rawUploadLinks: uploadLinks)

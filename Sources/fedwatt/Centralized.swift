@@ -30,6 +30,7 @@ struct Centralized: AsyncParsableCommand {
     var out: String = "out/centralized"
 
     func validate() throws {
+        try model.requireFedWattModel(for: "fedwatt centralized")
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1, e.g. --epochs 10") }
     }
 

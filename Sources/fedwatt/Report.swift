@@ -12,7 +12,9 @@ struct Report: AsyncParsableCommand {
             simulate` leaves them) and writes DIR/report.html, report.md, rounds.csv and report.json. A run \
             on a device clock (--fleet) also gets its device time to the final round and to the target \
             accuracy, the energy to that target, a chart of accuracy against device time, a table per \
-            client class and its wasted energy.
+            client class and its wasted energy. A run of an external model (its clients evaluated it) has no \
+            centralized baseline: its report shows the federated side alone, from ledger.jsonl, summary.json and \
+            profiles.json (report.html, report.md and rounds.csv).
             """
     )
 
@@ -28,6 +30,13 @@ struct Report: AsyncParsableCommand {
     @OptionGroup var target: TargetAccuracyOption
 
     func run() async throws {
+        let (summary, _) = try RunArtifacts.federatedRun(in: directory)
+        if summary.job.model.evaluatedByClients {
+            let report = try FederatedRunReport(directory: directory)
+            say(report.noComparisonText)
+            say("wrote \(try report.write()) (and report.md, rounds.csv)")
+            return
+        }
         let comparison = try EnergyComparison(
             artifacts: RunArtifacts(directory: directory), datacenter: datacenter, cpuMethod: cpuMethod, targetAccuracy: target.value)
         let path = try ReportWriter.write(comparison)

@@ -32,6 +32,7 @@ struct SimulationOptions: ParsableArguments {
     var cpuMethod: CPUPowerMethod = .default
 
     func validate() throws {
+        try model.requireFedWattModel(for: "fedwatt simulate, sweep and load")
         guard clients > 0 else { throw ValidationError("--clients must be at least 1") }
         guard (0...clients).contains(attackers) else { throw ValidationError("--attackers must be between 0 and --clients") }
 

@@ -27,7 +27,7 @@ import Testing
         for client in 0..<2 { try driver.join(client) }
         for client in 0..<2 { try driver.answer(client, moving: 0.1) }
         let record = try #require(driver.records.first)
-        let flops = driver.job.localTrainingFLOPs(samples: try driver.job.shardSizes(trainingLabels: driver.job.dataset.loadLabels(.train))[0])
+        let flops = try #require(driver.job.localTrainingFLOPs(samples: try driver.job.shardSizes(trainingLabels: driver.job.dataset.loadLabels(.train))[0]))
         for line in record.clients {
             let member = fleet.members[line.client]
             let link = member.link
@@ -207,7 +207,7 @@ import Testing
             // Sizes by hand: a RoundStart and a dense Update of the 51-parameter model, as framed.
             let down = Message.roundStart(RoundStart(round: 1, localEpochs: 1, deadlineMilliseconds: 0, learningRate: 0.1, model: TensorCodec.encode(parameters)))
             let up = Message.update(Update(round: 1, sampleCount: 1, trainLoss: 0, flops: 0, cpuSeconds: 0, delta: TensorCodec.encode(parameters)))
-            let step = member.computeSeconds(flops: job.trainingFLOPs(job.localWork(samples: 8, stepLimit: 1)))
+            let step = member.computeSeconds(flops: job.trainingFLOPs(job.localWork(samples: 8, stepLimit: 1))!)
             configuration.deviceDeadlineSeconds = member.link.transferSeconds(bytes: down.encodedFrame().readableBytes, .down)
                 + member.link.transferSeconds(bytes: up.encodedFrame().readableBytes, .up) + 3.5 * step
         }

@@ -33,21 +33,28 @@ struct MachineDriver {
     private var nextConnection = 1
     private var uploaded: [Int: Int] = [:]
 
-    /// A job of `clients` clients on a small synthetic task (an 8-4-3 MLP, 51 parameters), every
-    /// client on an rpi4 over wifi; `adjust` changes the coordinator's configuration.
-    init(clients: Int, rounds: Int, adjust: (inout CoordinatorConfiguration) -> Void = { _ in }) throws {
+    /// A job of `clients` clients on a small synthetic task (an 8-4-3 MLP, 51 parameters, or the
+    /// external model whose initial parameters are `external`), every client on an rpi4 over wifi;
+    /// `adjust` changes the coordinator's configuration.
+    init(
+        clients: Int, rounds: Int, external: (name: String, initialParameters: [Float])? = nil,
+        adjust: (inout CoordinatorConfiguration) -> Void = { _ in }
+    ) throws {
         var settings = DatasetSource.SyntheticSettings()
         settings.features = 8
         settings.classes = 3
         settings.train = 120
         settings.test = 60
         job = FederatedJob(
-            dataset: .synthetic(settings), model: .mlp(inputs: 8, hidden: [4], classes: 3),
+            dataset: .synthetic(settings),
+            model: external.map { .external(ExternalModel(name: $0.name, parameterCount: $0.initialParameters.count)) }
+                ?? .architecture(.mlp(inputs: 8, hidden: [4], classes: 3)),
             sgd: SGDConfiguration(learningRate: 0.1, batchSize: 8), localEpochs: 1, partition: .iid, clientCount: clients, seed: 3)
         let profiles = try EnergyProfiles.shipped()
         configuration = CoordinatorConfiguration(
             job: job, rounds: rounds, minClients: clients, minCompletion: 1, roundTimeoutSeconds: 30,
             outputDirectory: "/nonexistent/fedwatt-machine-test", profiles: profiles, grid: try profiles.grid("world"))
+        configuration.initialParameters = external?.initialParameters
         adjust(&configuration)
         machine = try Self.machine(configuration, clock: clock)
     }
@@ -105,14 +112,23 @@ struct MachineDriver {
     }
 
     /// Client `id` sends an update for `round` (the open round's, if nil) with `delta` and the
-    /// figures an honest client of this job claims for the work of `stepLimit` steps (all of it, if nil).
-    mutating func answer(_ id: Int, round: Int? = nil, delta: [Float], stepLimit: Int? = nil) throws {
+    /// figures an honest client of this job claims for the work of `stepLimit` steps (all of it, if
+    /// nil): the analytic FLOPs, or for an external model `reportedFLOPs`.
+    mutating func answer(_ id: Int, round: Int? = nil, delta: [Float], stepLimit: Int? = nil, reportedFLOPs: UInt64 = 1_234_567) throws {
         let work = job.localWork(samples: try job.shardSizes(trainingLabels: job.dataset.loadLabels(.train))[id], stepLimit: stepLimit)
         let update = Message.update(Update(
             round: UInt32(round ?? machine.openRound!.attempt.round), sampleCount: UInt32(work.distinctSamples), trainLoss: 1,
-            flops: UInt64(job.trainingFLOPs(work)), cpuSeconds: 0.5, delta: TensorCodec.encode(delta)))
+            flops: job.trainingFLOPs(work).map(UInt64.init) ?? reportedFLOPs, cpuSeconds: 0.5, delta: TensorCodec.encode(delta)))
         uploaded[id, default: 0] += update.encodedFrame().readableBytes
         try feed(.message(connection[id]!, update))
+    }
+
+    /// Client `id` sends its federated evaluation of the open round's model (or for `round`).
+    mutating func evaluate(_ id: Int, round: Int? = nil, examples: Int, loss: Double, accuracy: Double) throws {
+        let evaluation = Message.evaluation(EvaluationReport(
+            round: UInt32(round ?? machine.openRound!.attempt.round), examples: UInt32(examples), loss: loss, accuracy: accuracy))
+        uploaded[id, default: 0] += evaluation.encodedFrame().readableBytes
+        try feed(.message(connection[id]!, evaluation))
     }
 
     /// Client `id` answers with every parameter moved by `value`, after `stepLimit` steps of work.

@@ -79,7 +79,7 @@ import Testing
              {"epoch": 2, "learningRate": 0.1, "trainLoss": 1, "testAccuracy": 0.72, "testLoss": 1, "elapsedSeconds": 5, "cpuSeconds": 4, "flops": 0, "samples": 120}]
             """.utf8))
         let baseline = BaselineRecord(
-            model: job.model, sgd: job.sgd, schedule: .constant, epochs: 2, seed: 7, dataset: "synthetic", trainSamples: 60, testSamples: 20,
+            model: job.model.architecture!, sgd: job.sgd, schedule: .constant, epochs: 2, seed: 7, dataset: "synthetic", trainSamples: 60, testSamples: 20,
             hostCores: 2, records: epochs, hostReadings: nil, raplUnreadable: nil, rawUploadBytes: [1000, 2000, 3000], rawUploadLinks: links)
         return RunArtifacts(directory: "/nonexistent", records: handMadeLedger, summary: summary, baseline: baseline, profiles: try .shipped())
     }

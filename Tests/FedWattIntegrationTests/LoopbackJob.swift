@@ -70,7 +70,7 @@ struct LoopbackJob {
     /// model's analytic FLOPs for them.
     func honestFigures(for id: Int) throws -> (samples: UInt32, flops: UInt64) {
         let samples = try job.shardSizes(trainingLabels: job.dataset.loadLabels(.train))[id]
-        return (UInt32(samples), UInt64(job.localTrainingFLOPs(samples: samples)))
+        return (UInt32(samples), UInt64(job.localTrainingFLOPs(samples: samples)!))
     }
 
     /// Once the open round attempt waits for no one but `clients`, moves the job clock to its

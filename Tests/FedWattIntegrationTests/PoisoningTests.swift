@@ -36,7 +36,7 @@ import Testing
         let global = await setup.coordinator.globalModel
         await setup.cleanUp()
         #expect(records[0].clients.allSatisfy { $0.clipped && $0.updateNorm! > 0.01 })
-        let initial = setup.job.model.initialParameters(seed: setup.job.seed)
+        let initial = setup.job.model.architecture!.initialParameters(seed: setup.job.seed)
         let moved = zip(global, initial).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }.squareRoot()
         #expect(moved <= 0.01 * 1.0001)
     }

@@ -28,13 +28,13 @@ func runWithBaseline(
     _ = try await setup.coordinator.run()
     for client in clients { try await client.value }
     await setup.server.shutdown()
-    let training = CentralizedTraining(architecture: setup.job.model, sgd: setup.job.sgd, epochs: 3, seed: 1)
+    let training = CentralizedTraining(architecture: setup.job.model.architecture!, sgd: setup.job.sgd, epochs: 3, seed: 1)
     let (_, epochs) = try training.run(train: try setup.job.dataset.load(.train), test: try setup.job.dataset.load(.test))
     let perEpoch = try? rapl.get()
     var unreadable: RAPLUnreadable?
     if case .failure(let reason) = rapl { unreadable = reason }
     let baseline = BaselineRecord(
-        model: setup.job.model, sgd: setup.job.sgd, schedule: .constant, epochs: 3, seed: 1, dataset: "synthetic", trainSamples: 800,
+        model: setup.job.model.architecture!, sgd: setup.job.sgd, schedule: .constant, epochs: 3, seed: 1, dataset: "synthetic", trainSamples: 800,
         testSamples: 400, hostCores: 2, records: epochs,
         hostReadings: epochs.indices.map { index in HostReading(machineLoad: 0.5, packageJoules: perEpoch.map { $0 * Double(index + 1) }) },
         raplUnreadable: unreadable, rawUploadBytes: [10_000, 11_000, 12_000],

@@ -15,8 +15,8 @@ import fedwatt_client
 from fedwatt_client import tensor_codec
 from fedwatt_client.codec_spec import CodecSpec
 from fedwatt_client.frame import HEADER_SIZE, TRAILER_SIZE, encode_frame, parse_header
-from fedwatt_client.messages import (Ack, Bye, Challenge, Error, Register, RoundStart, Update, Welcome, decode_payload,
-                                     encode_payload)
+from fedwatt_client.messages import (Ack, Bye, Challenge, Error, Evaluation, Register, RoundStart, Update, Welcome,
+                                     decode_payload, encode_payload)
 
 SECRET = b"a-secret-of-24-bytes-xyz"
 JOB = {
@@ -199,3 +199,61 @@ def test_a_job_it_cannot_parse_gets_error_6_and_stops():
     thread.join(5)
     listener.close()
     assert isinstance(seen["refusal"], Error) and seen["refusal"].code == 6
+
+
+EXTERNAL_JOB = dict(JOB, model={"external": {"name": "add-one", "parameterCount": 7}})
+
+
+def scripted_external_job(client):
+    """Runs ``client`` as client 0 of a one-round external-model job; returns what the coordinator
+    received after the Welcome, and how ``run`` ended."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    seen = []
+
+    def coordinator():
+        conn, _ = listener.accept()
+        send(conn, Challenge(bytes(32)))
+        receive(conn)
+        send(conn, Welcome(json.dumps(EXTERNAL_JOB)))
+        seen.append(receive(conn))
+        if seen[-1] == Ack(0):
+            send(conn, RoundStart(1, 1, 60000, 0.25, 1, 0, 0, tensor_codec.encode(np.ones(7, dtype=np.float32))))
+            seen.append(receive(conn))
+            seen.append(receive(conn))
+            send(conn, Ack(1))
+            send(conn, Bye("job complete"))
+        conn.close()
+
+    thread = threading.Thread(target=coordinator, daemon=True)
+    thread.start()
+    try:
+        outcome = fedwatt_client.run(f"127.0.0.1:{listener.getsockname()[1]}", 0, client, give_up_after=5)
+    except fedwatt_client.JobUnusable as error:
+        outcome = error
+    thread.join(5)
+    listener.close()
+    return seen, outcome
+
+
+def test_in_an_external_job_the_client_sends_its_evaluation_before_its_update():
+    job = fedwatt_client.Job.from_json(json.dumps(EXTERNAL_JOB))
+    assert job.federated_evaluation and job.external_model == {"name": "add-one", "parameterCount": 7} and job.layer_sizes is None
+    seen, result = scripted_external_job(AddOne())
+    assert seen[0] == Ack(0)
+    # The model of the RoundStart, scored before training: its sum (7.0), accuracy 0.25 on 10 examples.
+    assert seen[1] == Evaluation(1, 10, 7.0, 0.25)
+    assert isinstance(seen[2], Update) and seen[2].round == 1 and seen[2].flops == 1234
+    assert result.bye_reason == "job complete" and result.evaluations == [(1, 7.0, 0.25, 10)]
+    assert decode_payload(Evaluation.TYPE, encode_payload(seen[1])) == seen[1]
+
+
+def test_a_client_without_evaluate_refuses_an_external_job():
+    class FitOnly(fedwatt_client.Client):
+        def fit(self, parameters, job):
+            return parameters, 1, 1, {"loss": 0.5}
+
+    seen, outcome = scripted_external_job(FitOnly())
+    assert isinstance(seen[0], Error) and seen[0].code == 99 and "defines no evaluate" in seen[0].text
+    assert isinstance(outcome, fedwatt_client.JobUnusable)

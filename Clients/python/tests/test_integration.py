@@ -154,3 +154,68 @@ def test_python_client_trains_the_steps_its_device_time_budget_allows(binaries, 
             assert 1 <= client["stepLimit"] < 188, client
             assert client["samples"] == min(1500, client["stepLimit"] * 32), client
             assert client["timeline"]["upload"]["end"] <= record["device"]["interval"]["start"] + 0.0023
+
+
+EXTERNAL = f"{EXAMPLES / 'numpy_external.py'}:TanhMLPClient"
+
+
+def test_an_external_model_with_federated_evaluation_runs_end_to_end_and_its_report_renders(binaries, tmp_path):
+    spec = importlib.util.spec_from_file_location("numpy_external", EXAMPLES / "numpy_external.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    initial = example.initial_parameters(64, 16, 10, seed=5)
+    path = tmp_path / "tanh-mlp.npy"
+    np.save(path, initial)
+    rounds = 3
+    with LocalJob(binaries, tmp_path / "out", [
+            "--min-clients", "3", "--rounds", str(rounds), "--model", "external:tanh-mlp", "--initial-parameters", str(path),
+            "--dataset", DATASET, "--seed", "3", "--codec", "int8+zlib", "--round-timeout", "60"]) as job:
+        python = [job.start_python_client(client_id, EXTERNAL) for client_id in range(3)]
+        assert job.wait(JOB_SECONDS) == 0, (job.out / "coordinator.log").read_text()
+        for client_id, process in enumerate(python):
+            assert process.wait(30) == 0, (job.out / f"python-client-{client_id}.log").read_text()
+        ledger = job.ledger()
+        out = job.out
+    assert [record["round"] for record in ledger] == list(range(1, rounds + 1))
+    for record in ledger:
+        assert record["status"] == "completed" and sorted(record["completed"]) == [0, 1, 2]
+        assert record["flopsSource"] == "client-reported"
+        evaluations = [client["evaluation"] for client in record["clients"]]
+        examples = sum(e["examples"] for e in evaluations)
+        # The 500 test samples, split IID over 3 clients, are evaluated once each round.
+        assert record["evaluation"] == {"modelAfterRound": record["round"] - 1, "clients": 3, "examples": examples} and examples == 500
+        assert record["testAccuracy"] == pytest.approx(sum(e["accuracy"] * e["examples"] for e in evaluations) / examples, abs=1e-12)
+        assert record["testLoss"] == pytest.approx(sum(e["loss"] * e["examples"] for e in evaluations) / examples, abs=1e-12)
+        for client in record["clients"]:
+            assert client["flops"] > 0
+    # Round 1 scores the initial model (about chance on 10 classes); training moves it on.
+    assert ledger[-1]["testAccuracy"] > ledger[0]["testAccuracy"] + 0.1
+    report = subprocess.run([str(binaries / "fedwatt"), "report", str(out)], capture_output=True, text=True, timeout=60)
+    assert report.returncode == 0, report.stderr
+    html = (out / "report.html").read_text()
+    assert 'id="no-comparison"' in html and "external:tanh-mlp" in html
+    assert "client-reported" in html and "federated evaluation" in html and "<svg" in html
+    assert "federated evaluation" in (out / "report.md").read_text()
+    assert len((out / "rounds.csv").read_text().splitlines()) == rounds + 1
+
+
+def test_a_swift_client_refuses_an_external_model_naming_why(binaries, tmp_path):
+    path = tmp_path / "tiny.npy"
+    np.save(path, np.zeros(650, dtype=np.float32))
+    with LocalJob(binaries, tmp_path / "out", [
+            "--min-clients", "1", "--rounds", "1", "--model", "external:tiny", "--initial-parameters", str(path),
+            "--dataset", DATASET, "--round-timeout", "60"]) as job:
+        swift = job.start_swift_client(0, "--give-up-after", "5")
+        assert swift.wait(60) != 0
+        log = (job.out / "client-0.log").read_text()
+    assert "external:tiny, a model FedWatt does not implement" in log, log
+
+
+def test_a_bad_initial_parameters_file_stops_the_coordinator_naming_the_defect(binaries, tmp_path):
+    path = tmp_path / "fortran.npy"
+    np.save(path, np.asfortranarray(np.zeros((3, 4), dtype=np.float32)))
+    result = subprocess.run([str(binaries / "fedwatt-coordinator"), "--model", "external:net", "--initial-parameters", str(path),
+                             "--min-clients", "1", "--dataset", DATASET, "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert f"{path} is in Fortran order" in result.stderr + result.stdout

@@ -19,7 +19,7 @@ let job = FederatedJob(
     sgd: SGDConfiguration(learningRate: 0.1, batchSize: 8), localEpochs: 2, partition: .iid, clientCount: 3, seed: 5)
 let validator = UpdateValidator(job: job, shardSizes: try! job.shardSizes(trainingLabels: job.dataset.loadLabels(.train)))
 let testSet = try! job.dataset.load(.test)
-let initial = job.model.initialParameters(seed: job.seed)
+let initial = job.model.architecture!.initialParameters(seed: job.seed)
 
 /// Reads fields from the fuzzer's bytes; past the end, zeros.
 struct FieldReader {
@@ -75,7 +75,7 @@ public func fuzzUpdates(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     case 2: UInt32(reader.byte())
     default: reader.integer(UInt32.self)
     }
-    let honestFLOPs = UInt64(job.localTrainingFLOPs(samples: Int(samples)))
+    let honestFLOPs = UInt64(job.localTrainingFLOPs(samples: Int(samples))!)
     let flops: UInt64 = switch reader.byte() % 4 {
     case 0: honestFLOPs
     case 1: .max
@@ -132,7 +132,7 @@ public func fuzzUpdates(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         var strategy = FedAvg()
         strategy.apply(meanDelta: accepted.delta, to: &global)
         precondition(global.allSatisfy(\.isFinite), "an accepted delta made the model non-finite")
-        let evaluation = try! job.model.evaluate(parameters: global, on: testSet)
+        let evaluation = try! job.model.architecture!.evaluate(parameters: global, on: testSet)
         precondition(evaluation.loss.isFinite && (0...1).contains(evaluation.accuracy), "an accepted delta made the test loss \(evaluation.loss)")
     }
     return 0

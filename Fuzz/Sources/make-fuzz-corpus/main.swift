@@ -27,6 +27,8 @@ let messages: [(String, Message)] = [
     ("register", .register(Register(clientID: 3, device: "rpi4", link: "lte"))),
     ("register-proof", .register(Register(clientID: 3, device: "rpi4", link: "lte", proof: Array(repeating: 9, count: 32)))),
     ("welcome", .welcome(Welcome(jobJSON: #"{"seed":1,"clientCount":10}"#))),
+    ("welcome-external", .welcome(Welcome(jobJSON: #"{"seed":1,"clientCount":10,"model":{"external":{"name":"torch-cnn","parameterCount":9098}}}"#))),
+    ("evaluation", .evaluation(EvaluationReport(round: 2, examples: 2000, loss: 0.4375, accuracy: 0.8125))),
     ("ack", .ack(Ack(round: 0))),
     ("error", .error(ProtocolError(code: .wrongShape, text: "tensor declares 3 values"))),
     ("bye", .bye(Bye(reason: "job complete"))),

@@ -21,6 +21,8 @@ struct RoundInProgress {
         var decodeSeconds: Double
         var norm: Double
         var clipped: Bool
+        /// Its client's federated evaluation of the round's model, when one came before it.
+        var evaluation: ClientEvaluation?
     }
 
     /// A selected client as the round saw it when it opened.
@@ -43,6 +45,8 @@ struct RoundInProgress {
     /// are recorded (their energy was spent), their deltas are not aggregated.
     var straggled: [Int: AcceptedUpdate] = [:]
     var dropped: [Int: DropReason] = [:]
+    /// The federated evaluations received for this attempt, by client, before their updates.
+    var evaluations: [Int: ClientEvaluation] = [:]
     var collector: DeltaCollector
     var downlink: DownlinkEncoder.Plan
     /// When it opened and when it closes at the latest, on the job clock.
@@ -79,7 +83,8 @@ struct RoundInProgress {
                 encodeSeconds: update?.encodeSeconds ?? 0, decodeSeconds: update?.decodeSeconds ?? 0,
                 samples: update?.sampleCount ?? 0,
                 flops: flops, cpuSeconds: update?.cpuSeconds ?? 0, trainLoss: update?.trainLoss, energy: energy,
-                deviceClass: participant.deviceClass, timeline: timelines[client]?.timeline, stepLimit: participant.stepLimit)
+                deviceClass: participant.deviceClass, timeline: timelines[client]?.timeline, stepLimit: participant.stepLimit,
+                evaluation: update?.evaluation)
         }
     }
 

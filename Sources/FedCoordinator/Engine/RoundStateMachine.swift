@@ -78,17 +78,19 @@ public struct RoundStateMachine {
         var job = configuration.job
         job.sgd.proximalMu = configuration.strategy.proximalMu
         try job.validate()
-        try job.model.validate(for: testSet)
+        try job.model.architecture?.validate(for: testSet)
         var configuration = configuration
         configuration.job = job
         self.configuration = configuration
         self.testSet = testSet
         self.clock = clock
         jobJSON = try job.jsonText()
-        validator = UpdateValidator(job: job, shardSizes: try job.shardSizes(trainingLabels: trainingLabels))
+        validator = UpdateValidator(
+            job: job, shardSizes: try job.shardSizes(trainingLabels: trainingLabels),
+            testSplitSizes: job.model.evaluatedByClients ? try job.testSplitSizes(testLabels: testSet.labels) : [])
         aggregation = AggregationRule(strategy: configuration.strategy, clipNorm: configuration.clipNorm)
         strategy = configuration.strategy
-        global = job.model.initialParameters(seed: job.seed)
+        global = try configuration.startingModel()
         downlink = DownlinkEncoder(
             codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas, catchUpWhole: configuration.selection == .all)
         next = RoundAttempt(round: 1, attempt: 1)
@@ -167,7 +169,8 @@ public struct RoundStateMachine {
         return JobSummary(
             job: configuration.job, strategy: strategy.name, rounds: configuration.rounds,
             roundsCompleted: completed.count, failedAttempts: records.count - completed.count,
-            finalAccuracy: records.last?.testAccuracy ?? 0, finalLoss: records.last?.testLoss ?? 0,
+            finalAccuracy: records.last { $0.testAccuracy != nil }?.testAccuracy ?? 0,
+            finalLoss: records.last { $0.testLoss != nil }?.testLoss ?? 0,
             uplinkBytes: records.last?.cumulativeUplinkBytes ?? 0,
             downlinkBytes: records.last?.cumulativeDownlinkBytes ?? 0,
             uplinkStages: records.flatMap(\.clients).reduce(StageSizes.zero) { $0 + ($1.uplinkStages ?? .zero) },
@@ -213,6 +216,11 @@ public struct RoundStateMachine {
                 return actions.append(.refuse(id, WireError(.unknownClient, "send Register before Update")))
             }
             try handle(update, from: client, on: id)
+        case .evaluation(let evaluation):
+            guard let client = clientOfConnection[id] else {
+                return actions.append(.refuse(id, WireError(.unknownClient, "send Register before Evaluation")))
+            }
+            try handle(evaluation, from: client, on: id)
         case .ack(let ack) where ack.round == 0:
             guard let client = clientOfConnection[id], registered[client]?.ready == false else {
                 return actions.append(.refuse(id, WireError(.unexpectedMessage, "Ack 0 (ready) is sent once, after Welcome")))
@@ -304,7 +312,7 @@ public struct RoundStateMachine {
         let figures = RoundInProgress.AcceptedUpdate(
             sampleCount: accepted.sampleCount, trainLoss: accepted.trainLoss, flops: accepted.flops, cpuSeconds: accepted.cpuSeconds,
             encodeSeconds: accepted.encodeSeconds, stages: accepted.sizes, decodeSeconds: clock.secondsSince(decodingStart),
-            norm: norm, clipped: clipped)
+            norm: norm, clipped: clipped, evaluation: current!.evaluations[client])
         current!.pending.remove(client)
         if let fate = deviceFate(client, update: update, flops: accepted.flops) {
             current!.straggled[client] = figures
@@ -321,6 +329,35 @@ public struct RoundStateMachine {
         downlink.answered(client)
         actions.append(.send(.ack(Ack(round: update.round)), to: id))
         if current!.pending.isEmpty { closeRound() }
+    }
+
+    /// Takes a client's federated evaluation of the model its oldest unanswered RoundStart carried,
+    /// sent before its Update: kept for the round if it is valid, and counted once the Update is
+    /// accepted. Refused in a job the coordinator evaluates, a second time for the same RoundStart,
+    /// or for a round it does not answer; dropped quietly when that round attempt has closed.
+    private mutating func handle(_ evaluation: EvaluationReport, from client: Int, on id: ConnectionID) throws {
+        guard configuration.job.model.evaluatedByClients else {
+            return try reject(
+                WireError(.unexpectedMessage, "this job's model is evaluated by the coordinator; clients send no Evaluation"), client, id)
+        }
+        guard let answers = registered[client]?.unanswered.first else {
+            return try reject(WireError(.notSelected, "client \(client) has no round in progress"), client, id)
+        }
+        guard Int(evaluation.round) == answers.round else {
+            return try reject(
+                WireError(.wrongRound, "evaluation for round \(evaluation.round); the RoundStart it answers is round \(answers.round)"), client, id)
+        }
+        guard current?.attempt == answers, current?.pending.contains(client) == true else {
+            return actions.append(.log(.info, "client \(client)'s evaluation for \(answers) came after it closed; dropped"))
+        }
+        guard current!.evaluations[client] == nil else {
+            return try reject(WireError(.duplicateUpdate, "client \(client) already sent its evaluation for round \(evaluation.round)"), client, id)
+        }
+        do {
+            current!.evaluations[client] = try validator.validate(evaluation, from: client)
+        } catch {
+            return try reject(error, client, id)
+        }
     }
 
     /// With a fleet, places `client`'s round on the device clock (its RoundStart down, `flops` of
@@ -449,13 +486,15 @@ public struct RoundStateMachine {
     /// The upload is expected to be as large as the client's last Update, or any client's, or a
     /// dense one in the first round; each step as costly as a full batch's.
     private mutating func partialWork(for client: Int, downloadBytes: Int) -> Int? {
-        guard configuration.stragglerPolicy == .partial, let world, let deadline = configuration.deviceDeadlineSeconds else { return nil }
         let job = configuration.job
+        guard configuration.stragglerPolicy == .partial, let world, let deadline = configuration.deviceDeadlineSeconds,
+            let stepFLOPs = job.trainingFLOPs(job.localWork(samples: job.sgd.batchSize, stepLimit: 1))
+        else { return nil }
         let whole = job.localWork(samples: validator.shardSizes[client])
         let uploadBytes = uploadBytesSeen[client] ?? lastUploadBytes ?? denseUpdateFrameBytes()
         let budget = world.trainingBudget(
             client, from: world.now, downloadBytes: downloadBytes, uploadBytes: uploadBytes, deadline: world.now + deadline)
-        let stepSeconds = world.fleet.members[client].computeSeconds(flops: job.trainingFLOPs(job.localWork(samples: job.sgd.batchSize, stepLimit: 1)))
+        let stepSeconds = world.fleet.members[client].computeSeconds(flops: stepFLOPs)
         let fitting = budget > 0 ? Int((budget / stepSeconds).rounded(.down)) : 0
         return fitting >= whole.steps ? nil : max(1, fitting)
     }
@@ -562,7 +601,16 @@ public struct RoundStateMachine {
         }
         let wallSeconds = clock.secondsSince(round.started)
         let evaluationStart = clock.now
-        let evaluation = try configuration.job.model.evaluate(parameters: global, on: testSet)
+        let test: (accuracy: Double, loss: Double, federated: FederatedEvaluation?)?
+        if let architecture = configuration.job.model.architecture {
+            let evaluation = try architecture.evaluate(parameters: global, on: testSet)
+            test = (evaluation.accuracy, evaluation.loss, nil)
+        } else {
+            // Federated evaluation: the model this round started from, as the clients whose updates were accepted scored it.
+            let updates = round.accepted.merging(round.straggled) { accepted, _ in accepted }
+            test = FederatedEvaluation.combine(
+                updates.keys.sorted().compactMap { updates[$0]!.evaluation }, modelAfterRound: round.attempt.round - 1)
+        }
         let evaluationSeconds = clock.secondsSince(evaluationStart)
 
         let clients = round.clientRounds(bytes: bytes, tails: device?.tails ?? [:])
@@ -573,7 +621,10 @@ public struct RoundStateMachine {
         let record = RoundRecord(
             round: round.attempt.round, attempt: round.attempt.attempt, status: completed ? .completed : .failed,
             selected: round.selected, completed: round.accepted.keys.sorted(), dropped: round.droppedInOrder,
-            trainLoss: round.trainLoss, testAccuracy: evaluation.accuracy, testLoss: evaluation.loss, clients: clients,
+            trainLoss: round.trainLoss, testAccuracy: test?.accuracy, testLoss: test?.loss,
+            evaluation: configuration.job.model.evaluatedByClients
+                ? test?.federated ?? FederatedEvaluation(modelAfterRound: round.attempt.round - 1, clients: 0, examples: 0) : nil,
+            flopsSource: configuration.job.model.evaluatedByClients ? .clientReported : .analytic, clients: clients,
             downlinkStages: round.downlink.sizes, downlinkEncodeSeconds: round.downlink.seconds,
             wallSeconds: wallSeconds, evaluationSeconds: evaluationSeconds,
             elapsedSeconds: clock.secondsSince(jobStart ?? round.started),

@@ -12,7 +12,7 @@ TRAILER_SIZE = 4
 #: The client's default maximum payload, as the Swift client's.
 DEFAULT_MAXIMUM_PAYLOAD = 64 << 20
 #: Message types that exist in protocol version 1.
-KNOWN_TYPES = frozenset(range(1, 9))
+KNOWN_TYPES = frozenset(range(1, 10))
 
 
 def encode_frame(message_type, payload):

@@ -45,6 +45,18 @@ class Job:
         """``model.layerSizes`` of a FedWatt dense model (input first), or None for another model."""
         return self.model.get("layerSizes")
 
+    @property
+    def external_model(self):
+        """``model.external`` of a job training a model FedWatt does not implement (``{"name": ...,
+        "parameterCount": N}``), or None for FedWatt's own models."""
+        return self.model.get("external")
+
+    @property
+    def federated_evaluation(self):
+        """Whether the clients evaluate the global model (an external model): each selected client
+        sends the Evaluation of the model it received before its Update."""
+        return self.external_model is not None
+
     def for_round(self, round_number, learning_rate, local_epochs, step_limit=None):
         """This job as :meth:`Client.fit` sees it in one round (``step_limit`` None: no limit)."""
         return dataclasses.replace(self, round=round_number, learning_rate=learning_rate, local_epochs=local_epochs,

@@ -1,4 +1,4 @@
-"""The eight messages of protocol version 1 and their payloads (docs/PROTOCOL.md, "Messages")."""
+"""The nine messages of protocol version 1 and their payloads (docs/PROTOCOL.md, "Messages")."""
 
 import struct
 from dataclasses import dataclass
@@ -7,7 +7,7 @@ from .byte_reader import ByteReader, Truncated
 from .error_codes import ErrorCode, WireError
 from .tensor_codec import CODEC_FLOAT32, CODEC_PIPELINE, EncodedTensor
 
-REGISTER, WELCOME, ROUND_START, UPDATE, ACK, ERROR, BYE, CHALLENGE = range(1, 9)
+REGISTER, WELCOME, ROUND_START, UPDATE, ACK, ERROR, BYE, CHALLENGE, EVALUATION = range(1, 10)
 
 
 @dataclass
@@ -67,6 +67,18 @@ class Update:
 
 
 @dataclass
+class Evaluation:
+    """Client to coordinator, before its Update in a job its clients evaluate: the received model's
+    score on the client's local test split."""
+
+    round: int
+    examples: int
+    loss: float
+    accuracy: float
+    TYPE = EVALUATION
+
+
+@dataclass
 class Ack:
     """Round accepted (coordinator to client), or ready for rounds (client to coordinator, round 0)."""
 
@@ -115,6 +127,8 @@ def encode_payload(message):
     if isinstance(message, Update):
         return struct.pack("<IIdQdd", message.round, message.sample_count, message.train_loss, message.flops,
                            message.cpu_seconds, message.encode_seconds) + _tensor(message.delta)
+    if isinstance(message, Evaluation):
+        return struct.pack("<IIdd", message.round, message.examples, message.loss, message.accuracy)
     if isinstance(message, Ack):
         return struct.pack("<I", message.round)
     if isinstance(message, Error):
@@ -163,6 +177,9 @@ def decode_payload(message_type, payload):
             fields = [reader.read(f, name) for f, name in (("I", "round"), ("I", "sample count"), ("d", "train loss"),
                                                             ("Q", "FLOPs"), ("d", "CPU-seconds"), ("d", "encode seconds"))]
             message = Update(*fields, _read_tensor(reader))
+        elif message_type == EVALUATION:
+            message = Evaluation(*[reader.read(f, name) for f, name in (("I", "round"), ("I", "examples"), ("d", "loss"),
+                                                                         ("d", "accuracy"))])
         elif message_type == ACK:
             message = Ack(reader.read("I", "round"))
         elif message_type == ERROR:

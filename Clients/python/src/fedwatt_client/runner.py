@@ -15,9 +15,10 @@ from .codec_spec import CodecError
 from .connection import Connection, ConnectionClosed, tls_context
 from .error_codes import ErrorCode, WireError
 from .error_feedback import ErrorFeedback
+from .client import Client
 from .flops import parameter_count
 from .job import Job
-from .messages import Ack, Bye, Challenge, Error, Register, RoundStart, Update, Welcome
+from .messages import Ack, Bye, Challenge, Error, Evaluation, Register, RoundStart, Update, Welcome
 
 log = logging.getLogger("fedwatt_client")
 
@@ -135,6 +136,11 @@ def _serve(connection, client_id, client, device, link, secret, state, result):
                     connection.refuse(WireError(ErrorCode.MALFORMED_PAYLOAD, f"cannot use the job: {error!r}"))
                     raise JobUnusable(f"cannot use the job: {error!r}") from error
                 if state is None or not state.job.same_job(job):
+                    if job.federated_evaluation and type(client).evaluate is Client.evaluate:
+                        reason = (f"the job's model {job.external_model.get('name')} is evaluated by its clients; "
+                                  f"{type(client).__name__} defines no evaluate(parameters, job)")
+                        connection.refuse(WireError(ErrorCode.INTERNAL_ERROR, reason))
+                        raise JobUnusable(reason)
                     try:
                         client.setup(job, client_id)
                     except Exception as error:
@@ -147,11 +153,13 @@ def _serve(connection, client_id, client, device, link, secret, state, result):
                     connection.refuse(WireError(ErrorCode.UNEXPECTED_MESSAGE, "RoundStart before Welcome"))
                     return heard, state, None, "RoundStart before Welcome"
                 try:
-                    update = _run_round(message, client_id, client, state, result)
+                    evaluation, update = _run_round(message, client_id, client, state, result)
                 except WireError as error:
                     log.warning("client %d: refusing round %d: %s", client_id, message.round, error)
                     connection.refuse(error)
                     return heard, state, None, str(error)
+                if evaluation is not None:
+                    connection.send(evaluation)
                 connection.send(update)
                 result.rounds_answered += 1
                 result.train_losses.append((message.round, update.train_loss))
@@ -174,13 +182,16 @@ def _serve(connection, client_id, client, device, link, secret, state, result):
 
 
 def _run_round(start, client_id, client, state, result):
-    """Decodes the round's model, trains with ``client.fit``, and builds the Update."""
+    """Decodes the round's model, scores it with ``client.evaluate``, trains with ``client.fit``, and
+    builds the Evaluation (in a job its clients evaluate; else None) and the Update."""
     job = state.job
     if not (math.isfinite(start.learning_rate) and start.learning_rate > 0 and start.local_epochs > 0):
         raise WireError(ErrorCode.MALFORMED_PAYLOAD,
                         f"round {start.round} asks for learning rate {start.learning_rate} and {start.local_epochs} epochs")
     if job.layer_sizes:
         expected = parameter_count(job.layer_sizes)
+    elif job.external_model:
+        expected = int(job.external_model["parameterCount"])
     else:
         expected = start.model.value_count if state.held is None else len(state.held[1])
     try:
@@ -196,8 +207,17 @@ def _run_round(start, client_id, client, state, result):
     state.held = (start.model_version, model)
     round_job = job.for_round(start.round, float(np.float32(start.learning_rate)), start.local_epochs, start.step_limit or None)
     evaluation = client.evaluate(model.copy(), round_job)
+    message = None
     if evaluation is not None:
-        result.evaluations.append((start.round, *evaluation))
+        loss, accuracy, test_examples = float(evaluation[0]), float(evaluation[1]), int(evaluation[2])
+        result.evaluations.append((start.round, loss, accuracy, test_examples))
+        if job.federated_evaluation:
+            if test_examples <= 0 or not (math.isfinite(loss) and 0 <= accuracy <= 1):
+                raise ValueError(f"evaluate returned loss {loss}, accuracy {accuracy} on {test_examples} examples; the coordinator "
+                                 "refuses a non-positive count (error 6), a non-finite loss (11) or an accuracy outside 0...1 (21)")
+            message = Evaluation(start.round, test_examples, loss, accuracy)
+    elif job.federated_evaluation:
+        raise ValueError("evaluate returned None in a job its clients evaluate; it must return (loss, accuracy, examples)")
     cpu_start = time.thread_time()
     parameters, examples, flops, metrics = client.fit(model.copy(), round_job)
     cpu_seconds = float(metrics.get("cpu_seconds", time.thread_time() - cpu_start))
@@ -215,4 +235,4 @@ def _run_round(start, client_id, client, state, result):
     spec = job.uplink_codec
     tensor = state.feedback.encode(delta, spec, rounding) if spec.is_biased else tensor_codec.encode(delta, spec, rounding)
     encode_seconds = time.perf_counter() - encode_start
-    return Update(start.round, int(examples), loss, int(flops), cpu_seconds, encode_seconds, tensor)
+    return message, Update(start.round, int(examples), loss, int(flops), cpu_seconds, encode_seconds, tensor)

@@ -13,15 +13,17 @@ import time
 
 
 def swift_binaries(repo_root, build=True, timeout=1800):
-    """The folder holding debug builds of ``fedwatt-coordinator`` and ``fedwatt-client`` in
-    ``repo_root``'s ``.build``, running ``swift build`` there first when ``build`` (bounded by ``timeout``)."""
+    """The folder holding debug builds of ``fedwatt-coordinator``, ``fedwatt-client`` and ``fedwatt``
+    (for its reports) in ``repo_root``'s ``.build``, running ``swift build`` there first when
+    ``build`` (bounded by ``timeout``)."""
     repo_root = pathlib.Path(repo_root)
+    names = ("fedwatt-coordinator", "fedwatt-client", "fedwatt")
     if build:
-        subprocess.run(["swift", "build", "--quiet", "--product", "fedwatt-coordinator"], cwd=repo_root, check=True, timeout=timeout)
-        subprocess.run(["swift", "build", "--quiet", "--product", "fedwatt-client"], cwd=repo_root, check=True, timeout=timeout)
+        for name in names:
+            subprocess.run(["swift", "build", "--quiet", "--product", name], cwd=repo_root, check=True, timeout=timeout)
     folder = pathlib.Path(subprocess.run(["swift", "build", "--show-bin-path"], cwd=repo_root, check=True, timeout=timeout,
                                          capture_output=True, text=True).stdout.strip())
-    for name in ("fedwatt-coordinator", "fedwatt-client"):
+    for name in names:
         if not (folder / name).exists():
             raise FileNotFoundError(f"{folder / name} is missing; run `swift build` in {repo_root}")
     return folder
