@@ -59,7 +59,7 @@ import Testing
     /// Each field of an Evaluation is checked before it is kept, and a refused client's evaluation
     /// never reaches the means.
     @Test(arguments: [
-        (21, 0.5, 0.5, ErrorCode.valueOutOfRange),  // more examples than the client's 20-example test split
+        (31, 0.5, 0.5, ErrorCode.valueOutOfRange),  // more examples than the client's 30-example test split (60 over 2)
         (0, 0.5, 0.5, .malformedPayload),
         (10, Double.nan, 0.5, .nonFiniteValues),
         (10, 2e6, 0.5, .valueOutOfRange),

@@ -131,9 +131,12 @@ struct MachineDriver {
         try feed(.message(connection[id]!, evaluation))
     }
 
-    /// Client `id` answers with every parameter moved by `value`, after `stepLimit` steps of work.
-    mutating func answer(_ id: Int, round: Int? = nil, moving value: Float, stepLimit: Int? = nil) throws {
-        try answer(id, round: round, delta: [Float](repeating: value, count: job.model.parameterCount), stepLimit: stepLimit)
+    /// Client `id` answers with every parameter moved by `value`, after `stepLimit` steps of work
+    /// (reporting `reportedFLOPs` for an external model).
+    mutating func answer(_ id: Int, round: Int? = nil, moving value: Float, stepLimit: Int? = nil, reportedFLOPs: UInt64 = 1_234_567) throws {
+        try answer(
+            id, round: round, delta: [Float](repeating: value, count: job.model.parameterCount), stepLimit: stepLimit,
+            reportedFLOPs: reportedFLOPs)
     }
 
     /// The RoundStart each client was sent when the last round attempt opened.
