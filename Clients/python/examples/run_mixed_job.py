@@ -5,7 +5,8 @@ beside Swift ``fedwatt-client`` processes, and prints each round from the ledger
         --python-clients 2 --swift-clients 2 --out out/mixed -- --rounds 5 --model mlp
 
 Python clients take ids 0 ..< P, Swift clients P ..< P + S. Everything after ``--`` goes to
-``fedwatt-coordinator`` (``--min-clients`` is set to P + S).
+``fedwatt-coordinator`` (``--min-clients`` is set to P + S). A job of an external model
+(``--model external:NAME``) takes Python clients only (``--swift-clients 0``).
 """
 
 import argparse
@@ -36,14 +37,18 @@ def main():
         statuses = [p.wait(60) for p in python]
         ledger = job.ledger()
     seconds = time.monotonic() - started
+    federated = any(record.get("evaluation") for record in ledger)
+    if federated:
+        print("test accuracy and loss: federated evaluation, of the model the round started from (the model after round - 1); "
+              "FLOPs client-reported")
     print(f"{'round':>5} {'test acc':>8} {'test loss':>9} {'train loss':>10}  per-client train loss (python | swift)  FLOPs reported")
     for record in ledger:
         clients = sorted(record["clients"], key=lambda c: c["client"])
         losses = " ".join(f"{c['trainLoss']:.4f}" if c.get("trainLoss") is not None else "-" for c in clients)
         flops = " ".join(f"{c['flops']:.3g}" for c in clients)
-        train = record.get("trainLoss")
-        print(f"{record['round']:>5} {record['testAccuracy']:>8.4f} {record['testLoss']:>9.4f} "
-              f"{train if train is None else f'{train:.4f}':>10}  {losses}  {flops}")
+        train, accuracy, loss = record.get("trainLoss"), record.get("testAccuracy"), record.get("testLoss")
+        print(f"{record['round']:>5} {'-' if accuracy is None else f'{accuracy:.4f}':>8} {'-' if loss is None else f'{loss:.4f}':>9} "
+              f"{'-' if train is None else f'{train:.4f}':>10}  {losses}  {flops}")
     completed = [r for r in ledger if r["status"] == "completed"]
     every = all(sorted(r["completed"]) == list(range(total)) for r in completed)
     print(f"{len(completed)} rounds completed, every client in every round: {every}; "
