@@ -89,7 +89,7 @@ class TorchCNNClient(fedwatt_client.Client):
                     loss = torch.nn.functional.cross_entropy(self.network(self.inputs[batch]), self.labels[batch])
                     loss.backward()
                     optimizer.step()
-                    loss_sum += float(loss) * len(batch)
+                    loss_sum += loss.item() * len(batch)
                     samples += len(batch)
         flops = counter.get_total_flops() if counter else counted_flops(samples)
         print(f"client {self.client_id} round {job.round}: reports {flops} FLOPs "
