@@ -93,8 +93,14 @@ public struct RoundStateMachine {
             codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas, catchUpWhole: configuration.selection == .all)
         next = RoundAttempt(round: 1, attempt: 1)
         self.records = records
-        // A resumed job's device clock carries on from its last round (its radios start idle).
-        world = configuration.fleet.map { DeviceWorld(fleet: $0, now: records.last?.device?.interval.end ?? 0) }
+        // A resumed job's device clock carries on from its last round, each radio from its last transfer.
+        world = configuration.fleet.map { fleet in
+            var lastTransferEnds: [Int: Double] = [:]
+            for line in records.flatMap(\.clients) {
+                if let timeline = line.timeline { lastTransferEnds[line.client] = timeline.end }
+            }
+            return DeviceWorld(fleet: fleet, now: records.last?.device?.interval.end ?? 0, lastTransferEnds: lastTransferEnds)
+        }
         if let checkpoint {
             guard checkpoint.header.jobJSON == jobJSON else {
                 throw CheckpointError.mismatch("the flags describe another job than the one checkpointed in \(configuration.outputDirectory)")
