@@ -239,7 +239,7 @@ import Testing
             let member = fleet!.members[0]
             let parameters = [Float](repeating: 0, count: job.model.parameterCount)
             // Sizes by hand: a RoundStart and a dense Update of the 51-parameter model, as framed.
-            let down = Message.roundStart(RoundStart(round: 1, localEpochs: 1, deadlineMilliseconds: 0, learningRate: 0.1, model: TensorCodec.encode(parameters)))
+            let down = Message.roundStart(RoundStart(round: 1, localEpochs: 1, deadlineMilliseconds: 0, learningRate: 0.1, models: [TensorCodec.encode(parameters)]))
             let up = Message.update(Update(round: 1, sampleCount: 1, trainLoss: 0, flops: 0, cpuSeconds: 0, delta: TensorCodec.encode(parameters)))
             let step = member.computeSeconds(flops: job.trainingFLOPs(job.localWork(samples: 8, stepLimit: 1)))
             configuration.deviceDeadlineSeconds = member.link.transferSeconds(bytes: down.encodedFrame().readableBytes, .down)
