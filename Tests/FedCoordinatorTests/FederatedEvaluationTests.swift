@@ -25,7 +25,8 @@ import Testing
         }
         #expect(welcome.jobJSON.contains(#""model":{"external":{"name":"torch-cnn","parameterCount":20}}"#))
         let start = try #require(driver.roundStarts[0])
-        #expect(try TensorCodec.decode(start.model, expectedCount: 20) == initial)
+        #expect(start.models.count == 1)
+        #expect(try TensorCodec.decode(start.models[0], expectedCount: 20) == initial)
         // Test splits of 60 examples over 3 IID clients hold 20 each.
         for (client, examples, accuracy, loss) in [(0, 5, 0.5, 1.5), (1, 10, 0.6, 1.0), (2, 20, 0.9, 0.25)] {
             try driver.evaluate(client, examples: examples, loss: loss, accuracy: accuracy)

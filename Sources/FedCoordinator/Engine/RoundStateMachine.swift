@@ -91,12 +91,17 @@ public struct RoundStateMachine {
         aggregation = AggregationRule(strategy: configuration.strategy, clipNorm: configuration.clipNorm)
         strategy = configuration.strategy
         global = try configuration.startingModel()
-        downlink = DownlinkEncoder(
-            codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas, catchUpWhole: configuration.selection == .all)
+        downlink = DownlinkEncoder(codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas)
         next = RoundAttempt(round: 1, attempt: 1)
         self.records = records
-        // A resumed job's device clock carries on from its last round (its radios start idle).
-        world = configuration.fleet.map { DeviceWorld(fleet: $0, now: records.last?.device?.interval.end ?? 0) }
+        // A resumed job's device clock carries on from its last round, each radio from its last transfer.
+        world = configuration.fleet.map { fleet in
+            var lastTransferEnds: [Int: Double] = [:]
+            for line in records.flatMap(\.clients) {
+                if let timeline = line.timeline { lastTransferEnds[line.client] = timeline.end }
+            }
+            return DeviceWorld(fleet: fleet, now: records.last?.device?.interval.end ?? 0, lastTransferEnds: lastTransferEnds)
+        }
         if let checkpoint {
             guard checkpoint.header.jobJSON == jobJSON else {
                 throw CheckpointError.mismatch("the flags describe another job than the one checkpointed in \(configuration.outputDirectory)")
@@ -437,13 +442,13 @@ public struct RoundStateMachine {
         }
         // One frame per kind of model and step limit, shared by the connections that get it.
         var frames: [RoundStartKind: ByteBuffer] = [:]
-        func frame(_ kind: RoundStartKind, _ tensor: EncodedTensor) -> ByteBuffer {
+        func frame(_ kind: RoundStartKind, _ models: [EncodedTensor]) -> ByteBuffer {
             if let frame = frames[kind] { return frame }
             let frame = Message.roundStart(RoundStart(
                 round: UInt32(next.round), localEpochs: UInt32(configuration.job.localEpochs),
                 deadlineMilliseconds: UInt32(min(Double(UInt32.max), configuration.roundTimeoutSeconds * 1000)),
                 learningRate: configuration.job.sgd.learningRate, modelVersion: plan.version, baseVersion: kind.base,
-                stepLimit: UInt32(kind.stepLimit ?? 0), model: tensor)).encodedFrame()
+                stepLimit: UInt32(kind.stepLimit ?? 0), models: models)).encodedFrame()
             frames[kind] = frame
             return frame
         }
@@ -453,8 +458,8 @@ public struct RoundStateMachine {
             let entry = registered[client]!
             let model = plan.model(for: client)
             // The step limit does not change the frame's size, so the whole-work frame sizes the budget.
-            let stepLimit = partialWork(for: client, downloadBytes: frame(RoundStartKind(base: model.base), model.tensor).readableBytes)
-            let sent = frame(RoundStartKind(base: model.base, stepLimit: stepLimit), model.tensor)
+            let stepLimit = partialWork(for: client, downloadBytes: frame(RoundStartKind(base: model.base), model.tensors).readableBytes)
+            let sent = frame(RoundStartKind(base: model.base, stepLimit: stepLimit), model.tensors)
             deliveries.append(RoundOpening.Delivery(client: client, connection: entry.connection, frame: sent))
             let member = configuration.fleet?.members[client]
             participants[client] = RoundInProgress.Participant(
