@@ -118,6 +118,12 @@ public struct RoundStateMachine {
     /// The current global model.
     public var globalModel: [Float] { global }
 
+    /// Whether the last round completed at or above `--stop-at-accuracy`, which ends the job.
+    private var reachedStopAccuracy: Bool {
+        guard let target = configuration.stopAtAccuracy, let last = records.last else { return false }
+        return last.status == .completed && last.testAccuracy >= target
+    }
+
     /// The round attempt open now, if one is.
     public var openRound: RoundStatus? {
         current.map { RoundStatus(attempt: $0.attempt, selected: $0.selected, pending: $0.pending, deadline: $0.deadline) }
@@ -202,7 +208,7 @@ public struct RoundStateMachine {
     }
 
     private mutating func finishIfDone() {
-        guard !finished, next.round > configuration.rounds, closing == nil else { return }
+        guard !finished, next.round > configuration.rounds || reachedStopAccuracy, closing == nil else { return }
         finished = true
         actions.append(.finish(registered.values.map(\.connection).sorted()))
     }
@@ -387,7 +393,9 @@ public struct RoundStateMachine {
     // MARK: - Rounds
 
     private mutating func startRoundIfReady() throws {
-        guard current == nil, closing == nil, next.round <= configuration.rounds, readyCount >= configuration.minClients else { return }
+        guard current == nil, closing == nil, next.round <= configuration.rounds, !reachedStopAccuracy,
+            readyCount >= configuration.minClients
+        else { return }
         let ready = registered.filter(\.value.ready).map(\.key)
         guard let online = onlineClients(among: ready) else { return }
         // Over-selection asks ceil(F x K) clients for the K updates the selection wants.
@@ -551,7 +559,15 @@ public struct RoundStateMachine {
         var round = round
         var device = closeOnDeviceClock(&round)
         let completed = round.accepted.count >= max(1, configuration.minCompletion)
-        if completed, round.attempt.round == configuration.rounds, device != nil {
+        if completed, let meanDelta = round.collector.combined() {
+            strategy.apply(meanDelta: meanDelta, to: &global)
+        }
+        let wallSeconds = clock.secondsSince(round.started)
+        let evaluationStart = clock.now
+        let evaluation = try configuration.job.model.evaluate(parameters: global, on: testSet)
+        let evaluationSeconds = clock.secondsSince(evaluationStart)
+        let endsJob = round.attempt.round == configuration.rounds || configuration.stopAtAccuracy.map { evaluation.accuracy >= $0 } == true
+        if completed, endsJob, device != nil {
             // The job ends here, and every radio's tail runs out after it: the last round carries them.
             let inRound = Set(round.selected)
             for (client, joules) in world!.chargeRemainingTails() {
@@ -562,13 +578,6 @@ public struct RoundStateMachine {
                 }
             }
         }
-        if completed, let meanDelta = round.collector.combined() {
-            strategy.apply(meanDelta: meanDelta, to: &global)
-        }
-        let wallSeconds = clock.secondsSince(round.started)
-        let evaluationStart = clock.now
-        let evaluation = try configuration.job.model.evaluate(parameters: global, on: testSet)
-        let evaluationSeconds = clock.secondsSince(evaluationStart)
 
         let clients = round.clientRounds(bytes: bytes, tails: device?.tails ?? [:])
         let compute = clients.reduce(0) { $0 + $1.energy.computeJoules }
