@@ -116,6 +116,23 @@ import Testing
         #expect(lastTails >= tail - 1e-9, "the last round did not carry the tails that run out after the job")
     }
 
+    /// A job that ends early at `--stop-at-accuracy` charges every radio's remaining tail to its
+    /// last round, as a job that runs all its rounds does.
+    @Test func aJobStoppedAtItsTargetCarriesTheTailsToItsLastRound() throws {
+        var driver = try MachineDriver(clients: 2, rounds: 5) { configuration in
+            let spec = FleetSpec(name: "lte", classes: [.init(name: "pi-lte", device: "rpi4", link: "lte", share: 1)])
+            configuration.fleet = try? Fleet(spec, profiles: configuration.profiles, clientCount: 2, seed: configuration.job.seed)
+            configuration.stopAtAccuracy = 1e-9
+        }
+        for client in 0..<2 { try driver.join(client) }
+        for client in 0..<2 { try driver.answer(client, moving: 0.1) }
+        #expect(driver.records.count == 1 && driver.finished != nil)
+        // Each client's round: its promotion, and a whole tail after its upload (one transfer ends the job).
+        for line in driver.records[0].clients {
+            #expect(abs(line.energy.radioOverheadJoules - 1.2107 * 0.2601 - 1.060 * (line.timeline!.upload!.start - line.timeline!.download.end) - 1.060 * 11.576) < 1e-9)
+        }
+    }
+
     /// A job resumed from its checkpoint after round 1 finds each radio where round 1 left it: the
     /// LTE radios, still in their tails, take round 2 without a promotion, and every round after the
     /// resume costs what it cost in the job that never stopped.

@@ -120,6 +120,12 @@ public struct RoundStateMachine {
     /// The current global model.
     public var globalModel: [Float] { global }
 
+    /// Whether the last round completed at or above `--stop-at-accuracy`, which ends the job.
+    private var reachedStopAccuracy: Bool {
+        guard let target = configuration.stopAtAccuracy, let last = records.last else { return false }
+        return last.status == .completed && (last.testAccuracy.map { $0 >= target } ?? false)
+    }
+
     /// The round attempt open now, if one is.
     public var openRound: RoundStatus? {
         current.map { RoundStatus(attempt: $0.attempt, selected: $0.selected, pending: $0.pending, deadline: $0.deadline) }
@@ -205,7 +211,7 @@ public struct RoundStateMachine {
     }
 
     private mutating func finishIfDone() {
-        guard !finished, next.round > configuration.rounds, closing == nil else { return }
+        guard !finished, next.round > configuration.rounds || reachedStopAccuracy, closing == nil else { return }
         finished = true
         actions.append(.finish(registered.values.map(\.connection).sorted()))
     }
@@ -424,7 +430,9 @@ public struct RoundStateMachine {
     // MARK: - Rounds
 
     private mutating func startRoundIfReady() throws {
-        guard current == nil, closing == nil, next.round <= configuration.rounds, readyCount >= configuration.minClients else { return }
+        guard current == nil, closing == nil, next.round <= configuration.rounds, !reachedStopAccuracy,
+            readyCount >= configuration.minClients
+        else { return }
         let ready = registered.filter(\.value.ready).map(\.key)
         guard let online = onlineClients(among: ready) else { return }
         // Over-selection asks ceil(F x K) clients for the K updates the selection wants.
@@ -590,17 +598,6 @@ public struct RoundStateMachine {
         var round = round
         var device = closeOnDeviceClock(&round)
         let completed = round.accepted.count >= max(1, configuration.minCompletion)
-        if completed, round.attempt.round == configuration.rounds, device != nil {
-            // The job ends here, and every radio's tail runs out after it: the last round carries them.
-            let inRound = Set(round.selected)
-            for (client, joules) in world!.chargeRemainingTails() {
-                if inRound.contains(client) {
-                    device!.tails[client, default: 0] += joules
-                } else {
-                    device!.record.idleRadioTailJoules += joules
-                }
-            }
-        }
         if completed, let meanDelta = round.collector.combined() {
             strategy.apply(meanDelta: meanDelta, to: &global)
         }
@@ -617,6 +614,19 @@ public struct RoundStateMachine {
                 updates.keys.sorted().compactMap { updates[$0]!.evaluation }, modelAfterRound: round.attempt.round - 1)
         }
         let evaluationSeconds = clock.secondsSince(evaluationStart)
+        let endsJob = round.attempt.round == configuration.rounds
+            || configuration.stopAtAccuracy.map { target in test.map { $0.accuracy >= target } == true } == true
+        if completed, endsJob, device != nil {
+            // The job ends here, and every radio's tail runs out after it: the last round carries them.
+            let inRound = Set(round.selected)
+            for (client, joules) in world!.chargeRemainingTails() {
+                if inRound.contains(client) {
+                    device!.tails[client, default: 0] += joules
+                } else {
+                    device!.record.idleRadioTailJoules += joules
+                }
+            }
+        }
 
         let clients = round.clientRounds(bytes: bytes, tails: device?.tails ?? [:])
         let compute = clients.reduce(0) { $0 + $1.energy.computeJoules }
