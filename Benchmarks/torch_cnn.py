@@ -8,14 +8,21 @@ loss and accuracy of both final weights on the epoch's samples.
 
 FedWatt's layout (docs/PROTOCOL.md): convolution weights are kernel row x kernel column x input
 channel x filter; dense weights are inputs x outputs; samples are height x width x channels, so the
-first dense layer's inputs are in (row, column, channel) order.
+first dense layer's inputs are in (row, column, channel) order. The Python client package
+(Clients/python/src, NumPy only) maps it to PyTorch's tensors and back.
 Usage: torch_cnn.py FOLDER REPEATS LEARNING_RATE BATCH,BATCH,...
 """
 import json
+import pathlib
 import sys
 import time
 
 import torch
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "Clients" / "python" / "src"))
+from fedwatt_client.layers import Convolution, Dense, Flatten, MaxPool, ReLU, SampleShape  # noqa: E402
+from fedwatt_client.model_architecture import ModelArchitecture  # noqa: E402
+from fedwatt_client.torch_layout import from_torch_layout, to_torch_layout  # noqa: E402
 
 torch.set_num_threads(1)
 folder, repeats, rate = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
@@ -32,13 +39,10 @@ y_all = read("labels.u8", torch.uint8).long()
 order = read("order.i32", torch.int32).long()
 initial = read("initial.f32", torch.float32)
 
-# (FedWatt shape, permutation to PyTorch's, PyTorch shape) of each weight; biases follow each weight.
-LAYOUT = [
-    ((5, 5, 1, 32), (3, 2, 0, 1)),
-    ((5, 5, 32, 64), (3, 2, 0, 1)),
-    ((7, 7, 64, 512), (3, 2, 0, 1)),  # flatten: (row, column, channel) in FedWatt, (channel, row, column) in PyTorch
-    ((512, 10), (1, 0)),
-]
+# FedWatt's CNN, whose layout fedwatt_client.torch_layout maps to and from PyTorch's parameters.
+CNN = ModelArchitecture(SampleShape(28, 28, 1), [
+    Convolution(5, 32, "same"), ReLU(), MaxPool(), Convolution(5, 64, "same"), ReLU(), MaxPool(),
+    Flatten(), Dense(512), ReLU(), Dense(10)])
 
 
 def model():
@@ -48,29 +52,14 @@ def model():
         torch.nn.Flatten(), torch.nn.Linear(3136, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
 
 
-def parameters_of(net):
-    weights = [m for m in net if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
-    return [(m.weight, m.bias) for m in weights]
-
-
 def load(net, flat):
-    offset = 0
     with torch.no_grad():
-        for (weight, bias), (shape, permutation) in zip(parameters_of(net), LAYOUT):
-            count = weight.numel()
-            weight.copy_(flat[offset:offset + count].reshape(shape).permute(permutation).reshape(weight.shape))
-            offset += count
-            bias.copy_(flat[offset:offset + bias.numel()])
-            offset += bias.numel()
+        for tensor, values in zip(net.parameters(), to_torch_layout(CNN, flat.numpy())):
+            tensor.copy_(torch.from_numpy(values))
 
 
 def flatten(net):
-    parts = []
-    for (weight, bias), (shape, permutation) in zip(parameters_of(net), LAYOUT):
-        inverse = [permutation.index(i) for i in range(len(permutation))]
-        permuted = [shape[i] for i in permutation]
-        parts += [weight.detach().reshape(permuted).permute(inverse).reshape(-1), bias.detach()]
-    return torch.cat(parts)
+    return torch.from_numpy(from_torch_layout(CNN, [p.detach().numpy() for p in net.parameters()]))
 
 
 def epoch(batch):

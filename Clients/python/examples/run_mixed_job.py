@@ -1,7 +1,7 @@
 """Runs one FedWatt job on 127.0.0.1 with Python clients (``fedwatt-py-client`` with a Client class)
 beside Swift ``fedwatt-client`` processes, and prints each round from the ledger.
 
-    python run_mixed_job.py --bin .build/debug --client pytorch/torch_mlp.py:TorchMLPClient \\
+    python run_mixed_job.py --bin .build/debug --client pytorch/torch_model.py:TorchModelClient \\
         --python-clients 2 --swift-clients 2 --out out/mixed -- --rounds 5 --model mlp
 
 Python clients take ids 0 ..< P, Swift clients P ..< P + S. Everything after ``--`` goes to

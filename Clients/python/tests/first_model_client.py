@@ -1,6 +1,8 @@
 """A client that saves the first model it is sent to the file ``$FEDWATT_FIRST_MODEL`` (NumPy's
-format) and answers every round with the model unchanged, claiming the work of a full round."""
+format), and the job's ``model`` as Welcome described it to ``$FEDWATT_FIRST_MODEL.model.json``, and
+answers every round with the model unchanged, claiming FedWatt's FLOP count of a full round."""
 
+import json
 import os
 
 import numpy as np
@@ -17,6 +19,8 @@ class FirstModelClient(fedwatt_client.Client):
     def fit(self, parameters, job):
         if not self.saved:
             np.save(os.environ["FEDWATT_FIRST_MODEL"], parameters)
+            with open(os.environ["FEDWATT_FIRST_MODEL"] + ".model.json", "w") as file:
+                json.dump(job.model, file)
             self.saved = True
-        flops = training_flops(job.layer_sizes, self.samples * job.local_epochs, job.local_steps(self.samples), job.sgd)
+        flops = training_flops(job.architecture, self.samples * job.local_epochs, job.local_steps(self.samples), job.sgd)
         return parameters, self.samples, flops, {"loss": 1.0}

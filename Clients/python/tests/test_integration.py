@@ -4,6 +4,7 @@ The Swift executables are built (debug) if needed; set ``FEDWATT_BIN_DIR`` to a 
 to skip the build."""
 
 import importlib.util
+import json
 import os
 import pathlib
 import subprocess
@@ -72,19 +73,33 @@ def test_numpy_example_reproduces_a_swift_clients_training_loss(binaries, tmp_pa
         assert abs(swift[round_number] - python[round_number]) < 1e-4, (round_number, swift, python)
 
 
-def test_initial_parameters_are_the_model_a_swift_coordinator_starts_from(binaries, tmp_path, monkeypatch):
+@pytest.mark.parametrize("model_arguments, dataset", [
+    (["--model", "mlp", "--hidden", "12"], DATASET),
+    (["--model", "lenet5"], "synthetic:shape=28x28x1,classes=10,train=240,test=100,noise=90,seed=3"),
+])
+def test_initial_parameters_and_flops_are_the_swift_coordinators_and_clients(binaries, tmp_path, monkeypatch, model_arguments,
+                                                                             dataset):
     first = tmp_path / "first.npy"
     monkeypatch.setenv("FEDWATT_FIRST_MODEL", str(first))
     with LocalJob(binaries, tmp_path / "out", [
-            "--min-clients", "1", "--rounds", "1", "--model", "mlp", "--hidden", "12", "--dataset", DATASET, "--seed", "11",
+            "--min-clients", "2", "--rounds", "1", *model_arguments, "--dataset", dataset, "--seed", "11",
             "--round-timeout", "60"]) as job:
         python = job.start_python_client(0, f"{pathlib.Path(__file__).parent / 'first_model_client.py'}:FirstModelClient")
+        job.start_swift_client(1)
         assert job.wait(JOB_SECONDS) == 0, (job.out / "coordinator.log").read_text()
         assert python.wait(30) == 0, (job.out / "python-client-0.log").read_text()
+        [record] = job.ledger()
     received = np.load(first)
-    expected = fedwatt_client.initial_parameters([64, 12, 10], 11)
+    # The model as Welcome described it, which the client saved beside the parameters.
+    welcome_model = json.loads(pathlib.Path(f"{first}.model.json").read_text())
+    expected = fedwatt_client.initial_parameters(welcome_model, 11)
     # Round 1's RoundStart carries the initial model whole and uncompressed: the same float32 bits.
     assert received.dtype == np.float32 and np.array_equal(received.view(np.uint32), expected.view(np.uint32))
+    # Both clients trained on 120 samples (IID halves); the coordinator accepted the Python count
+    # (within 1% of its own, else error 22), and the Swift client's equals it.
+    assert sorted(record["completed"]) == [0, 1]
+    python_flops, swift_flops = (next(c["flops"] for c in record["clients"] if c["client"] == i) for i in (0, 1))
+    assert python_flops == swift_flops > 0
 
 
 def make_certificate(folder, name):

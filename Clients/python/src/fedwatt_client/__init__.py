@@ -19,6 +19,7 @@ from .dataset import Dataset, load_dataset, load_fashion_mnist
 from .error_codes import ErrorCode, WireError
 from .initial_model import initial_parameters
 from .job import Job
+from .model_architecture import ModelArchitecture
 from .partitioner import PartitionError, Partitioner, PartitionSpec
 from .runner import CoordinatorUnreachable, JobUnusable, RunResult, run
 from .seeded_generator import SeededGenerator
@@ -26,6 +27,6 @@ from .shard import load_shard, shard_indices
 
 __all__ = [
     "Client", "CodecError", "CodecSpec", "CoordinatorUnreachable", "Dataset", "ErrorCode", "Job", "JobUnusable",
-    "PartitionError", "PartitionSpec", "Partitioner", "RunResult", "SeededGenerator", "WireError", "initial_parameters",
+    "ModelArchitecture", "PartitionError", "PartitionSpec", "Partitioner", "RunResult", "SeededGenerator", "WireError", "initial_parameters",
     "load_dataset", "load_fashion_mnist", "load_shard", "run", "shard_indices",
 ]

@@ -8,8 +8,10 @@ import numpy as np
 class Client:
     """One federated client, in the spirit of Flower's ``NumPyClient``.
 
-    Parameters travel as one flat float32 vector (for FedWatt's dense models: each layer's
-    ``inputs x outputs`` weights row-major, then its biases). :func:`fedwatt_client.run` calls
+    Parameters travel as one flat float32 vector in FedWatt's layout (docs/PROTOCOL.md, "Parameter
+    layout": layer by layer, each layer's weights, a dense layer's ``inputs x outputs`` and a
+    convolution's ``k x k x c x f``, row-major, then its biases); ``job.architecture`` describes a
+    FedWatt model and :mod:`fedwatt_client.torch_layout` maps the vector to PyTorch's tensors. :func:`fedwatt_client.run` calls
     :meth:`setup` once per job, :meth:`fit` on every RoundStart, and :meth:`evaluate` (when
     overridden) on each global model received.
     """

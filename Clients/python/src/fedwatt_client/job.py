@@ -5,6 +5,7 @@ import json
 from typing import Any, Dict, Optional
 
 from .codec_spec import CodecSpec
+from .model_architecture import ModelArchitecture
 from .seeded_generator import SeededGenerator
 
 _MASK = (1 << 64) - 1
@@ -25,19 +26,23 @@ class Job:
     uplink_codec: CodecSpec
     downlink_codec: CodecSpec
     raw: Dict[str, Any]
+    architecture: Optional[ModelArchitecture] = None
     round: int = 0
     learning_rate: Optional[float] = None
     step_limit: Optional[int] = None
 
     @classmethod
     def from_json(cls, text):
-        """Parses Welcome's JSON; unknown keys are kept in ``raw`` and otherwise ignored."""
+        """Parses Welcome's JSON; unknown keys are kept in ``raw`` and otherwise ignored. A model of
+        FedWatt's (not external) is checked layer by layer: ValueError names what does not fit."""
         raw = json.loads(text)
+        model = raw.get("model", {})
         return cls(
             client_count=int(raw["clientCount"]), dataset=raw["dataset"], local_epochs=int(raw["localEpochs"]),
-            partition=raw["partition"], seed=int(raw["seed"]), model=raw.get("model", {}), sgd=raw.get("sgd", {}),
+            partition=raw["partition"], seed=int(raw["seed"]), model=model, sgd=raw.get("sgd", {}),
             uplink_codec=CodecSpec.parse(raw.get("uplinkCodec", "none")),
             downlink_codec=CodecSpec.parse(raw.get("downlinkCodec", "none")), raw=raw,
+            architecture=_architecture(model),
             learning_rate=raw.get("sgd", {}).get("learningRate"))
 
     @property
@@ -50,6 +55,11 @@ class Job:
         """``model.external`` of a job training a model FedWatt does not implement (``{"name": ...,
         "parameterCount": N}``), or None for FedWatt's own models."""
         return self.model.get("external")
+
+    @property
+    def parameter_count(self):
+        """The length of the flat parameter vector: the architecture's, or the external model's."""
+        return self.architecture.parameter_count if self.architecture else int(self.external_model["parameterCount"])
 
     @property
     def federated_evaluation(self):
@@ -85,3 +95,14 @@ class Job:
         """The stream of a client's stochastic rounding in a round (stream ``0xC0DEC + client id``)."""
         r = self.round if round_number is None else round_number
         return SeededGenerator(self._round_seed(r), (0xC0DEC + client_id) & _MASK)
+
+
+def _architecture(model):
+    """The architecture of one of FedWatt's models, or None for an external model (whose parameter
+    count must be a positive integer)."""
+    if "external" not in model:
+        return ModelArchitecture.from_json(model)
+    count = model["external"]["parameterCount"]
+    if not isinstance(count, int) or count <= 0:
+        raise ValueError(f"an external model's parameterCount must be a positive integer, got {count!r}")
+    return None

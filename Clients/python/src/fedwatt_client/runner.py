@@ -16,7 +16,6 @@ from .connection import Connection, ConnectionClosed, tls_context
 from .error_codes import ErrorCode, WireError
 from .error_feedback import ErrorFeedback
 from .client import Client
-from .flops import parameter_count
 from .job import Job
 from .messages import Ack, Bye, Challenge, Error, Evaluation, Register, RoundStart, Update, Welcome
 
@@ -188,12 +187,7 @@ def _run_round(start, client_id, client, state, result):
     if not (math.isfinite(start.learning_rate) and start.learning_rate > 0 and start.local_epochs > 0):
         raise WireError(ErrorCode.MALFORMED_PAYLOAD,
                         f"round {start.round} asks for learning rate {start.learning_rate} and {start.local_epochs} epochs")
-    if job.layer_sizes:
-        expected = parameter_count(job.layer_sizes)
-    elif job.external_model:
-        expected = int(job.external_model["parameterCount"])
-    else:
-        expected = start.models[0].value_count if state.held is None else len(state.held[1])
+    expected = job.parameter_count
     try:
         chain = [tensor_codec.decode(tensor, expected) for tensor in start.models]
     except CodecError as error:
