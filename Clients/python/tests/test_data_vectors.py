@@ -75,3 +75,11 @@ def test_spec_holds_vectors_of_every_kind():
 @pytest.mark.parametrize("line", vector_lines(), ids=lambda line: " ".join(line.split()[:5]))
 def test_vector_line_is_what_python_computes(line):
     assert recompute(line) == line
+
+
+def test_a_synthetic_shape_gives_the_samples_of_as_many_features_and_a_bad_shape_is_refused():
+    shaped = load_dataset("synthetic:shape=2x3x2,train=7,test=1,seed=4", "train")
+    flat = load_dataset("synthetic:features=12,train=7,test=1,seed=4", "train")
+    assert shaped.pixels.shape == (7, 12) and (shaped.pixels == flat.pixels).all() and (shaped.labels == flat.labels).all()
+    with pytest.raises(ValueError, match="shape is HxWxC"):
+        load_dataset("synthetic:shape=2x3", "train")

@@ -15,15 +15,26 @@ _DEFAULTS = {"features": 64, "classes": 10, "train": 2000, "test": 500, "noise":
 
 
 def parse_synthetic(text):
-    """The settings of a ``synthetic[:key=value,...]`` source string, defaults filled in."""
+    """The settings of a ``synthetic[:key=value,...]`` source string, defaults filled in.
+    ``shape=HxWxC`` (image-shaped samples, stored height-width-channels) sets ``features`` to
+    ``H·W·C``, as it does in Swift, where it stands in place of ``features``."""
     if text != "synthetic" and not text.startswith("synthetic:"):
         raise ValueError(f"not a synthetic dataset: {text!r}")
     settings = dict(_DEFAULTS)
+    shape = None
     for pair in filter(None, text[len("synthetic:"):].split(",")):
         key, sep, value = pair.partition("=")
+        if key == "shape" and sep:
+            sides = value.split("x")
+            if len(sides) != 3 or not all(side.isdigit() and int(side) > 0 for side in sides):
+                raise ValueError(f"invalid dataset {text!r}: shape is HxWxC, three positive integers")
+            shape = int(sides[0]) * int(sides[1]) * int(sides[2])
+            continue
         if not sep or key not in settings:
             raise ValueError(f"invalid dataset {text!r}")
         settings[key] = float(value) if key == "noise" else int(value)
+    if shape is not None:
+        settings["features"] = shape
     return settings
 
 
