@@ -34,9 +34,10 @@ let package = Package(
         // C shims over Debian's libraries.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
 
         // Libraries, lowest layer first.
-        .target(name: "FedZlib", dependencies: ["CZlib"]),
+        .target(name: "FedZlib", dependencies: ["CZlib", "CDeflate"]),
         .target(name: "FedData", dependencies: ["FedZlib"]),
         .target(name: "FedLearning", dependencies: ["FedData", "FedCodec", "CBLAS"]),
         .target(name: "FedCodec", dependencies: ["FedZlib"]),
@@ -135,7 +136,7 @@ let package = Package(
         ),
 
         // Tests.
-        .testTarget(name: "FedZlibTests", dependencies: ["FedZlib"]),
+        .testTarget(name: "FedZlibTests", dependencies: ["FedZlib", "FedData", "CZlib"]),
         .testTarget(name: "FedDataTests", dependencies: ["FedData", "FedZlib"]),
         .testTarget(name: "FedLearningTests", dependencies: ["FedLearning", "FedData"]),
         .testTarget(

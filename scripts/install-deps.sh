@@ -3,7 +3,7 @@
 # script's own tools); does nothing when they are present.
 # Usage: bash scripts/install-deps.sh [EXTRA-PACKAGE ...]
 set -euo pipefail
-packages=(zlib1g-dev libopenblas-dev pkg-config dataset-fashion-mnist openssl python3-venv prometheus "$@")
+packages=(zlib1g-dev libdeflate-dev libopenblas-dev pkg-config dataset-fashion-mnist openssl python3-venv prometheus "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

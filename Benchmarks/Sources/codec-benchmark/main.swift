@@ -1,7 +1,9 @@
 // Encode and decode throughput of each codec stage and pipeline on a 1M-parameter delta, beside
 // plain zlib compress/uncompress of the same float32 bytes measured in the same run (the bound).
+// First, the CRC-32 every frame carries, over the same bytes: FedWatt's (libdeflate's) and zlib's.
 //
 // Usage: codec-benchmark [REPEATS]   (Benchmarks/run-codec-benchmark.sh runs it, release build)
+import CZlib
 import FedCodec
 import FedData
 import FedZlib
@@ -33,9 +35,17 @@ func row(_ name: String, size: Int, encode: Double, decode: Double) {
             encode * 1e3, decode * 1e3, megabytes / encode, megabytes / decode))
 }
 
+let float32Bytes = TensorCodec.encode(delta).bytes
+let zlibCRC = median {
+    _ = float32Bytes.withUnsafeBytes { crc32(0, $0.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt($0.count)) }
+}
+let fedCRC = median { _ = CRC32.checksum(float32Bytes) }
+print(String(
+    format: "CRC-32 of the 4,000,000 bytes, median of %d: CRC32 (libdeflate) %.0f MB/s, zlib's crc32 %.0f MB/s (%.1fx)\n",
+    repeats, Double(rawBytes) / 1e6 / fedCRC, Double(rawBytes) / 1e6 / zlibCRC, zlibCRC / fedCRC))
+
 print("1,000,000-value delta (4,000,000 bytes as float32), median of \(repeats)")
 print("stage or pipeline        bytes out     ratio encode ms decode ms enc MB/s   dec MB/s")
-let float32Bytes = TensorCodec.encode(delta).bytes
 for level: Int32 in [1, 6] {
     var compressed: [UInt8] = []
     let encode = try median { compressed = try Zlib.compress(float32Bytes, level: level) }
