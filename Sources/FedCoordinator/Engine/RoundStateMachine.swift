@@ -5,6 +5,7 @@ import FedFleet
 import FedLearning
 import FedLedger
 import FedWire
+import Foundation
 import NIOCore
 
 /// The coordinator's round logic as a value: it takes ``RoundEvent``s and returns ``RoundAction``s.
@@ -294,7 +295,7 @@ public struct RoundStateMachine {
         } catch {
             return try reject(error, client, id)
         }
-        let norm = accepted.delta.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let norm = accepted.norm
         var clipped = false
         if let limit = configuration.clipNorm, norm > Double(limit) {
             clipped = true
@@ -562,7 +563,9 @@ public struct RoundStateMachine {
         }
         let wallSeconds = clock.secondsSince(round.started)
         let evaluationStart = clock.now
-        let evaluation = try configuration.job.model.evaluate(parameters: global, on: testSet)
+        // On every core: the clients wait for the next round meanwhile.
+        let evaluation = try configuration.job.model.evaluate(
+            parameters: global, on: testSet, threads: ProcessInfo.processInfo.activeProcessorCount)
         let evaluationSeconds = clock.secondsSince(evaluationStart)
 
         let clients = round.clientRounds(bytes: bytes, tails: device?.tails ?? [:])
