@@ -15,6 +15,7 @@ let package = Package(
             dependencies: [
                 .product(name: "FedCodec", package: "FedWatt"),
                 .product(name: "FedData", package: "FedWatt"),
+                .product(name: "FedLearning", package: "FedWatt"),
                 .product(name: "FedZlib", package: "FedWatt"),
             ]
         ),
