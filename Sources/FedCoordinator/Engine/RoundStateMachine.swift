@@ -90,12 +90,17 @@ public struct RoundStateMachine {
         aggregation = AggregationRule(strategy: configuration.strategy, clipNorm: configuration.clipNorm)
         strategy = configuration.strategy
         global = job.model.initialParameters(seed: job.seed)
-        downlink = DownlinkEncoder(
-            codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas, catchUpWhole: configuration.selection == .all)
+        downlink = DownlinkEncoder(codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas)
         next = RoundAttempt(round: 1, attempt: 1)
         self.records = records
-        // A resumed job's device clock carries on from its last round (its radios start idle).
-        world = configuration.fleet.map { DeviceWorld(fleet: $0, now: records.last?.device?.interval.end ?? 0) }
+        // A resumed job's device clock carries on from its last round, each radio from its last transfer.
+        world = configuration.fleet.map { fleet in
+            var lastTransferEnds: [Int: Double] = [:]
+            for line in records.flatMap(\.clients) {
+                if let timeline = line.timeline { lastTransferEnds[line.client] = timeline.end }
+            }
+            return DeviceWorld(fleet: fleet, now: records.last?.device?.interval.end ?? 0, lastTransferEnds: lastTransferEnds)
+        }
         if let checkpoint {
             guard checkpoint.header.jobJSON == jobJSON else {
                 throw CheckpointError.mismatch("the flags describe another job than the one checkpointed in \(configuration.outputDirectory)")
@@ -113,6 +118,12 @@ public struct RoundStateMachine {
 
     /// The current global model.
     public var globalModel: [Float] { global }
+
+    /// Whether the last round completed at or above `--stop-at-accuracy`, which ends the job.
+    private var reachedStopAccuracy: Bool {
+        guard let target = configuration.stopAtAccuracy, let last = records.last else { return false }
+        return last.status == .completed && last.testAccuracy >= target
+    }
 
     /// The round attempt open now, if one is.
     public var openRound: RoundStatus? {
@@ -198,7 +209,7 @@ public struct RoundStateMachine {
     }
 
     private mutating func finishIfDone() {
-        guard !finished, next.round > configuration.rounds, closing == nil else { return }
+        guard !finished, next.round > configuration.rounds || reachedStopAccuracy, closing == nil else { return }
         finished = true
         actions.append(.finish(registered.values.map(\.connection).sorted()))
     }
@@ -383,7 +394,9 @@ public struct RoundStateMachine {
     // MARK: - Rounds
 
     private mutating func startRoundIfReady() throws {
-        guard current == nil, closing == nil, next.round <= configuration.rounds, readyCount >= configuration.minClients else { return }
+        guard current == nil, closing == nil, next.round <= configuration.rounds, !reachedStopAccuracy,
+            readyCount >= configuration.minClients
+        else { return }
         let ready = registered.filter(\.value.ready).map(\.key)
         guard let online = onlineClients(among: ready) else { return }
         // Over-selection asks ceil(F x K) clients for the K updates the selection wants.
@@ -401,13 +414,13 @@ public struct RoundStateMachine {
         }
         // One frame per kind of model and step limit, shared by the connections that get it.
         var frames: [RoundStartKind: ByteBuffer] = [:]
-        func frame(_ kind: RoundStartKind, _ tensor: EncodedTensor) -> ByteBuffer {
+        func frame(_ kind: RoundStartKind, _ models: [EncodedTensor]) -> ByteBuffer {
             if let frame = frames[kind] { return frame }
             let frame = Message.roundStart(RoundStart(
                 round: UInt32(next.round), localEpochs: UInt32(configuration.job.localEpochs),
                 deadlineMilliseconds: UInt32(min(Double(UInt32.max), configuration.roundTimeoutSeconds * 1000)),
                 learningRate: configuration.job.sgd.learningRate, modelVersion: plan.version, baseVersion: kind.base,
-                stepLimit: UInt32(kind.stepLimit ?? 0), model: tensor)).encodedFrame()
+                stepLimit: UInt32(kind.stepLimit ?? 0), models: models)).encodedFrame()
             frames[kind] = frame
             return frame
         }
@@ -417,8 +430,8 @@ public struct RoundStateMachine {
             let entry = registered[client]!
             let model = plan.model(for: client)
             // The step limit does not change the frame's size, so the whole-work frame sizes the budget.
-            let stepLimit = partialWork(for: client, downloadBytes: frame(RoundStartKind(base: model.base), model.tensor).readableBytes)
-            let sent = frame(RoundStartKind(base: model.base, stepLimit: stepLimit), model.tensor)
+            let stepLimit = partialWork(for: client, downloadBytes: frame(RoundStartKind(base: model.base), model.tensors).readableBytes)
+            let sent = frame(RoundStartKind(base: model.base, stepLimit: stepLimit), model.tensors)
             deliveries.append(RoundOpening.Delivery(client: client, connection: entry.connection, frame: sent))
             let member = configuration.fleet?.members[client]
             participants[client] = RoundInProgress.Participant(
@@ -547,7 +560,17 @@ public struct RoundStateMachine {
         var round = round
         var device = closeOnDeviceClock(&round)
         let completed = round.accepted.count >= max(1, configuration.minCompletion)
-        if completed, round.attempt.round == configuration.rounds, device != nil {
+        if completed, let meanDelta = round.collector.combined() {
+            strategy.apply(meanDelta: meanDelta, to: &global)
+        }
+        let wallSeconds = clock.secondsSince(round.started)
+        let evaluationStart = clock.now
+        // On every core: the clients wait for the next round meanwhile.
+        let evaluation = try configuration.job.model.evaluate(
+            parameters: global, on: testSet, threads: ProcessInfo.processInfo.activeProcessorCount)
+        let evaluationSeconds = clock.secondsSince(evaluationStart)
+        let endsJob = round.attempt.round == configuration.rounds || configuration.stopAtAccuracy.map { evaluation.accuracy >= $0 } == true
+        if completed, endsJob, device != nil {
             // The job ends here, and every radio's tail runs out after it: the last round carries them.
             let inRound = Set(round.selected)
             for (client, joules) in world!.chargeRemainingTails() {
@@ -558,15 +581,6 @@ public struct RoundStateMachine {
                 }
             }
         }
-        if completed, let meanDelta = round.collector.combined() {
-            strategy.apply(meanDelta: meanDelta, to: &global)
-        }
-        let wallSeconds = clock.secondsSince(round.started)
-        let evaluationStart = clock.now
-        // On every core: the clients wait for the next round meanwhile.
-        let evaluation = try configuration.job.model.evaluate(
-            parameters: global, on: testSet, threads: ProcessInfo.processInfo.activeProcessorCount)
-        let evaluationSeconds = clock.secondsSince(evaluationStart)
 
         let clients = round.clientRounds(bytes: bytes, tails: device?.tails ?? [:])
         let compute = clients.reduce(0) { $0 + $1.energy.computeJoules }
