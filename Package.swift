@@ -135,7 +135,7 @@ let package = Package(
         ),
 
         // Tests.
-        .testTarget(name: "FedZlibTests", dependencies: ["FedZlib"]),
+        .testTarget(name: "FedZlibTests", dependencies: ["FedZlib", "FedData", "CZlib"]),
         .testTarget(name: "FedDataTests", dependencies: ["FedData", "FedZlib"]),
         .testTarget(name: "FedLearningTests", dependencies: ["FedLearning", "FedData"]),
         .testTarget(

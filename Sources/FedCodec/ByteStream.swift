@@ -67,16 +67,18 @@ public struct ByteReader {
     /// `count` little-endian float32 values, in one copy on little-endian machines.
     public mutating func readFloats(_ count: Int, _ field: String) throws -> [Float] {
         let source = try take(4 * count, field)
-        var values = [Float](repeating: 0, count: count)
         #if _endian(little)
-        values.withUnsafeMutableBytes { target in source.withUnsafeBytes { target.copyMemory(from: $0) } }
+        // Filled by the copy, not zeroed first.
+        return [Float](unsafeUninitializedCapacity: count) { values, initialized in
+            source.withUnsafeBytes { UnsafeMutableRawBufferPointer(values).copyMemory(from: $0) }
+            initialized = count
+        }
         #else
-        for i in 0..<count {
+        return (0..<count).map { i in
             let base = source.startIndex + 4 * i
-            values[i] = Float(bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(source[base + $1]) << (8 * $1) })
+            return Float(bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(source[base + $1]) << (8 * $1) })
         }
         #endif
-        return values
     }
 
     /// A LEB128 value of at most 5 bytes that fits in 32 bits.

@@ -67,7 +67,7 @@ public struct Checkpoint: Sendable, Equatable {
         write(global)
         writer.write(UInt32(strategyState.count))
         strategyState.forEach(write)
-        writer.write(Zlib.crc32(writer.bytes))
+        writer.write(CRC32.checksum(writer.bytes))
         return writer.bytes
     }
 
@@ -76,7 +76,7 @@ public struct Checkpoint: Sendable, Equatable {
         guard bytes.count >= 16, Array(bytes[0..<4]) == Self.magic else { throw CheckpointError.corrupt("not a FedWatt checkpoint") }
         let body = Array(bytes[0..<(bytes.count - 4)])
         var trailer = ByteReader(bytes, offset: bytes.count - 4)
-        guard try Zlib.crc32(body) == trailer.read(UInt32.self, "CRC-32") else { throw CheckpointError.corrupt("CRC-32 mismatch") }
+        guard try CRC32.checksum(body) == trailer.read(UInt32.self, "CRC-32") else { throw CheckpointError.corrupt("CRC-32 mismatch") }
         var reader = ByteReader(body, offset: 4)
         do {
             func readFloats() throws -> [Float] {

@@ -51,6 +51,8 @@ public struct UpdateValidator: Sendable {
         public var encodeSeconds: Double
         /// The decoded delta: the model's length, every value finite and bounded.
         public var delta: [Float]
+        /// The delta's L2 norm.
+        public var norm: Double
         /// The delta's sizes after each stage; `encoded` is the payload's length.
         public var sizes: StageSizes
     }
@@ -89,16 +91,33 @@ public struct UpdateValidator: Sendable {
         } catch {
             throw WireError(.badEncoding, "\(error)")
         }
-        if let bad = decoded.values.firstIndex(where: { !$0.isFinite }) {
-            throw WireError(.nonFiniteValues, "delta value \(bad) is \(decoded.values[bad])")
-        }
-        if let bad = decoded.values.firstIndex(where: { abs($0) > Self.maximumDeltaMagnitude }) {
+        let (norm, bounded) = Self.normAndBound(decoded.values)
+        if !bounded {
+            if let bad = decoded.values.firstIndex(where: { !$0.isFinite }) {
+                throw WireError(.nonFiniteValues, "delta value \(bad) is \(decoded.values[bad])")
+            }
+            let bad = decoded.values.firstIndex { abs($0) > Self.maximumDeltaMagnitude }!
             throw WireError(
                 .valueOutOfRange, "delta value \(bad) is \(decoded.values[bad]); magnitudes up to \(Self.maximumDeltaMagnitude) are accepted")
         }
         return Accepted(
             sampleCount: samples, trainLoss: update.trainLoss, flops: Int(update.flops), cpuSeconds: update.cpuSeconds,
-            encodeSeconds: update.encodeSeconds, delta: decoded.values, sizes: decoded.sizes)
+            encodeSeconds: update.encodeSeconds, delta: decoded.values, norm: norm, sizes: decoded.sizes)
+    }
+
+    /// The L2 norm of `delta` (its squares summed in `Double`, in index order) and whether every
+    /// value is finite and at most ``maximumDeltaMagnitude`` in magnitude, in one pass: the sum's
+    /// chain of additions sets its pace, and the bound is checked beside it without a branch.
+    static func normAndBound(_ delta: [Float]) -> (norm: Double, bounded: Bool) {
+        delta.withUnsafeBufferPointer { values in
+            var sum = 0.0
+            var outside: UInt32 = 0
+            for value in values {
+                sum += Double(value) * Double(value)
+                outside |= value.magnitude <= maximumDeltaMagnitude ? 0 : 1  // NaN is outside too
+            }
+            return (sum.squareRoot(), outside == 0)
+        }
     }
 
     /// Checks a federated evaluation from `client` (a registered id) and returns it as the ledger

@@ -1,7 +1,9 @@
 import Foundation
 
-/// Appends one JSON object per line to `ledger.jsonl`, flushed to disk before it returns.
-public struct LedgerWriter {
+/// Appends one JSON object per line to `ledger.jsonl`: ``line(for:)`` encodes a record's line and
+/// counts it into ``length``, and ``write(_:)`` appends it and syncs it to disk (the coordinator
+/// does that off the round's path, one line after another).
+public struct LedgerWriter: Sendable {
     /// The ledger file's path.
     public let path: String
     private let handle: FileHandle
@@ -27,10 +29,17 @@ public struct LedgerWriter {
         encoder.outputFormatting = [.sortedKeys]
     }
 
-    /// Appends `record` as one line and syncs the file.
-    public mutating func append(_ record: some Encodable) throws {
+    /// The line that records `record`; ``length`` then counts it, as the ledger will be once it is
+    /// written.
+    public mutating func line(for record: some Encodable) throws -> Data {
         var line = try encoder.encode(record)
         line.append(0x0A)
+        length += line.count
+        return line
+    }
+
+    /// Appends `line` (from ``line(for:)``, in the same order) and syncs the file.
+    public func write(_ line: Data) throws {
         do {
             try handle.write(contentsOf: line)
             try handle.synchronize()
@@ -39,7 +48,6 @@ public struct LedgerWriter {
                 NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "cannot append to \(path): \(error.localizedDescription)",
             ])
         }
-        length += line.count
     }
 
     /// Closes the file.

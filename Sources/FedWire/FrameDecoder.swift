@@ -36,18 +36,34 @@ public struct FrameDecoder: ByteToMessageDecoder {
             announced = true
             gate?.frameStarted(bytes: total)
         }
-        guard buffer.readableBytes >= total else { return .needMoreData }
+        guard buffer.readableBytes >= total else {
+            reserveRoom(for: total, in: &buffer)
+            return .needMoreData
+        }
         announced = false
         gate?.frameCompleted(bytes: total)
         buffer.moveReaderIndex(forwardBy: Frame.headerSize)
         let payload = buffer.readSlice(length: length)!
         let checksum = buffer.readInteger(endianness: .little, as: UInt32.self)!
-        let computed = payload.withUnsafeReadableBytes { Zlib.crc32($0) }
+        let computed = payload.withUnsafeReadableBytes { CRC32.checksum($0) }
         guard computed == checksum else {
             throw WireError(.checksumMismatch, "payload CRC-32 is \(hex(computed)), the frame says \(hex(checksum))")
         }
         context.fireChannelRead(wrapInboundOut(Frame(type: type, flags: flags, payload: payload)))
         return .continue
+    }
+
+    /// The most room taken at once for a frame still arriving. Up to it, a frame's reads are copied
+    /// once into room of its size, where NIO would grow the buffer by doubling and copy it each time
+    /// (a model of 400 KB in 16 KiB reads: five times).
+    public static let largestReservation = 1 << 20
+
+    /// Makes room in `buffer` for the frame of `total` bytes, up to ``largestReservation``, once the
+    /// gate holds that room (its budget granted it, or no budget bounds the connection).
+    private func reserveRoom(for total: Int, in buffer: inout ByteBuffer) {
+        guard gate?.holdsFrameRoom ?? true else { return }
+        let room = min(total, Self.largestReservation)
+        if buffer.readableBytes < room { buffer.reserveCapacity(minimumWritableBytes: room - buffer.readableBytes) }
     }
 
     public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {

@@ -94,6 +94,9 @@ final class FrameReadGate: ChannelOutboundHandler {
         }
     }
 
+    /// Whether the frame begun last holds its room: its budget granted it, or no budget bounds it.
+    var holdsFrameRoom: Bool { budget == nil || charge != nil }
+
     /// A frame of `bytes` (header to checksum) has begun: asks the budget for its room.
     func frameStarted(bytes: Int) {
         guard charge == nil, ticket == nil, let context else { return }

@@ -19,10 +19,14 @@ import NIOCore
 /// - Bye: reason (the rest of the payload, UTF-8)
 extension Message {
     /// Encodes the message as a complete frame (header, payload, CRC-32), ready to write to a socket.
+    /// The payload is written in place, behind room for the header: a model is copied into the
+    /// frame once.
     public func encodedFrame(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        var payload = allocator.buffer(capacity: estimatedPayloadSize)
-        writePayload(into: &payload)
-        return Frame(type: type, payload: payload).encoded(allocator: allocator)
+        var frame = allocator.buffer(capacity: Frame.headerSize + estimatedPayloadSize + Frame.trailerSize)
+        frame.writeRepeatingByte(0, count: Frame.headerSize)
+        writePayload(into: &frame)
+        Frame.seal(&frame, type: type, flags: 0)
+        return frame
     }
 
     /// Decodes a frame's payload; throws ``WireError`` with `malformedPayload` or `badEncoding`
@@ -135,15 +139,25 @@ extension Message {
 extension Frame {
     /// The frame's bytes: header, payload, CRC-32.
     public func encoded(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: Frame.headerSize + payload.readableBytes + Frame.trailerSize)
-        buffer.writeBytes(Frame.magic)
-        buffer.writeInteger(Frame.protocolVersion)
-        buffer.writeInteger(type.rawValue)
-        buffer.writeInteger(flags, endianness: .little)
-        buffer.writeInteger(UInt32(payload.readableBytes), endianness: .little)
-        buffer.writeImmutableBuffer(payload)
-        buffer.writeInteger(payload.withUnsafeReadableBytes { Zlib.crc32($0) }, endianness: .little)
-        return buffer
+        var frame = allocator.buffer(capacity: Frame.headerSize + payload.readableBytes + Frame.trailerSize)
+        frame.writeRepeatingByte(0, count: Frame.headerSize)
+        frame.writeImmutableBuffer(payload)
+        Frame.seal(&frame, type: type, flags: flags)
+        return frame
+    }
+
+    /// Completes a frame whose readable bytes are room for the header, then the payload: fills in
+    /// the header and appends the payload's CRC-32.
+    static func seal(_ frame: inout ByteBuffer, type: MessageType, flags: UInt16) {
+        let start = frame.readerIndex
+        let length = frame.readableBytes - headerSize
+        frame.setBytes(magic, at: start)
+        frame.setInteger(protocolVersion, at: start + 4)
+        frame.setInteger(type.rawValue, at: start + 5)
+        frame.setInteger(flags, at: start + 6, endianness: .little)
+        frame.setInteger(UInt32(length), at: start + 8, endianness: .little)
+        let checksum = frame.withUnsafeReadableBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[headerSize...])) }
+        frame.writeInteger(checksum, endianness: .little)
     }
 }
 

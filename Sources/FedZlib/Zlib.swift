@@ -162,15 +162,4 @@ public enum Zlib {
             }
         }
     }
-
-    /// The CRC-32 (IEEE 802.3 polynomial, as in gzip and PNG) of `bytes`, continuing from `initial`.
-    public static func crc32(_ bytes: UnsafeRawBufferPointer, initial: UInt32 = 0) -> UInt32 {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return initial }
-        return UInt32(CZlib.crc32(uLong(initial), base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
-    }
-
-    /// The CRC-32 of a byte array.
-    public static func crc32(_ bytes: [UInt8], initial: UInt32 = 0) -> UInt32 {
-        bytes.withUnsafeBytes { crc32($0, initial: initial) }
-    }
 }

@@ -81,7 +81,7 @@ import Testing
         case "synthetic":
             // synthetic SOURCE SPLIT  COUNT PIXELS-CRC LABELS-CRC
             let data = try DatasetSource(parsing: f[1]).load(f[2] == "train" ? .train : .test)
-            return (f[0...2] + ["\(data.count)", hex32(Zlib.crc32(data.pixels)), hex32(Zlib.crc32(data.labels))]).joined(separator: " ")
+            return (f[0...2] + ["\(data.count)", hex32(CRC32.checksum(data.pixels)), hex32(CRC32.checksum(data.labels))]).joined(separator: " ")
         default:
             Issue.record("unknown vector kind in docs/DATA.md: \(line)")
             return line
@@ -92,7 +92,7 @@ import Testing
         var bytes: [UInt8] = []
         bytes.reserveCapacity(4 * indices.count)
         for index in indices { withUnsafeBytes(of: UInt32(index).littleEndian) { bytes.append(contentsOf: $0) } }
-        return Zlib.crc32(bytes)
+        return CRC32.checksum(bytes)
     }
 
     static func hex32(_ value: UInt32) -> String {

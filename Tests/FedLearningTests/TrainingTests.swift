@@ -37,6 +37,19 @@ import Testing
         #expect(summary.cpuSeconds > 0)
     }
 
+    /// Shared among threads, the batches give the figures one thread gives, bit for bit (the last
+    /// batch here is short: 1,130 samples in batches of 250).
+    @Test(arguments: learners)
+    func evaluationOnSeveralThreadsEqualsOne(model: ModelArchitecture, task: SyntheticTask) throws {
+        let test = task.makeDataset(count: 1130, seed: 3)
+        let parameters = model.initialParameters(seed: 4)
+        let alone = try model.evaluate(parameters: parameters, on: test)
+        #expect(alone.samples == 1130 && alone.accuracy > 0 && alone.loss > 0)
+        for threads in [2, 3, 5, 8] {
+            #expect(try model.evaluate(parameters: parameters, on: test, threads: threads) == alone, "\(threads) threads")
+        }
+    }
+
     /// One epoch over exactly one batch is one step: it must equal `w(1 - lr*decay) - lr*gradient`
     /// whichever path the trainer takes (the step fused into the products, or momentum's explicit one).
     @Test(arguments: learners, [(Float(0), Float(0)), (Float(0.01), Float(0)), (Float(0.01), Float(0.9))])

@@ -5,6 +5,7 @@ import FedFleet
 import FedLearning
 import FedLedger
 import FedWire
+import Foundation
 import NIOCore
 
 /// The coordinator's round logic as a value: it takes ``RoundEvent``s and returns ``RoundAction``s.
@@ -313,7 +314,7 @@ public struct RoundStateMachine {
         } catch {
             return try reject(error, client, id)
         }
-        let norm = accepted.delta.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let norm = accepted.norm
         var clipped = false
         if let limit = configuration.clipNorm, norm > Double(limit) {
             clipped = true
@@ -605,7 +606,9 @@ public struct RoundStateMachine {
         let evaluationStart = clock.now
         let test: (accuracy: Double, loss: Double, federated: FederatedEvaluation?)?
         if let architecture = configuration.job.model.architecture {
-            let evaluation = try architecture.evaluate(parameters: global, on: testSet)
+            // On every core: the clients wait for the next round meanwhile.
+            let evaluation = try architecture.evaluate(
+                parameters: global, on: testSet, threads: ProcessInfo.processInfo.activeProcessorCount)
             test = (evaluation.accuracy, evaluation.loss, nil)
         } else {
             // Federated evaluation: the model this round started from, as the clients whose updates were accepted scored it.
