@@ -101,8 +101,11 @@ extension EnergyComparison {
     /// The uncertainty section in HTML, each part preceded by a line break (empty without an analysis).
     var uncertaintyHTML: String {
         guard let u = uncertainty else { return "" }
-        return "\n<h2>The verdict's uncertainty</h2>\n<p id=\"uncertainty\">\(escape(uncertaintyText(u)))</p>\n\(uncertaintyBand(u))"
-            + "\n\(tornadoChart(u))\n<h3>What moves the ratio most (tornado)</h3>\n\(tornadoTable(u).html)"
+        // The sentences in these tables read better flush left; the page's own style keeps numbers flush right.
+        let style = "<style>#tornado td:nth-child(2), #tornado td:last-child, #flip-points td:first-child, "
+            + "#flip-points td:last-child { text-align: left; }</style>"
+        return "\n<h2>The verdict's uncertainty</h2>\n\(style)\n<p id=\"uncertainty\">\(escape(uncertaintyText(u)))</p>\n\(uncertaintyBand(u))"
+            + "\n\(tornadoChart(u))\n<h3>What moves the ratio most (tornado)</h3>\n<div id=\"tornado\">\(tornadoTable(u).html)</div>"
             + "\n<h3>Where the verdict flips</h3>\n<div id=\"flip-points\">\(flipTable(u).html)</div>"
     }
 }
