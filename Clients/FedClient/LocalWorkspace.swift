@@ -54,23 +54,29 @@ final class LocalWorkspace {
         guard start.learningRate.isFinite, start.learningRate > 0, start.localEpochs > 0 else {
             throw WireError(.malformedPayload, "round \(start.round) asks for learning rate \(start.learningRate) and \(start.localEpochs) epochs")
         }
+        let count = job.model.parameterCount
         var global: [Float]
         do {
-            let count = job.model.parameterCount
-            global = try start.baseVersion == 0
-                ? sharedModel?.decode(start.model, count: count) ?? TensorCodec.decode(start.model, expectedCount: count)
-                : TensorCodec.decode(start.model, expectedCount: count)
+            let first = start.models[0]
+            global = try start.baseVersion == 0 && start.models.count == 1
+                ? sharedModel?.decode(first, count: count) ?? TensorCodec.decode(first, expectedCount: count)
+                : TensorCodec.decode(first, expectedCount: count)
+            if start.baseVersion != 0 {
+                guard let held = heldModel, held.version == start.baseVersion else {
+                    throw WireError(
+                        .unknownBaseModel,
+                        "round \(start.round) sends a difference from model version \(start.baseVersion); this client holds "
+                            + (heldModel.map { "version \($0.version)" } ?? "none"))
+                }
+                for i in global.indices { global[i] += held.parameters[i] }
+            }
+            // The rest of the chain: the differences this client missed, each added as the coordinator did.
+            for difference in start.models.dropFirst() {
+                let values = try TensorCodec.decode(difference, expectedCount: count)
+                for i in global.indices { global[i] += values[i] }
+            }
         } catch let error as CodecError {
             throw WireError(error)
-        }
-        if start.baseVersion != 0 {
-            guard let held = heldModel, held.version == start.baseVersion else {
-                throw WireError(
-                    .unknownBaseModel,
-                    "round \(start.round) sends a difference from model version \(start.baseVersion); this client holds "
-                        + (heldModel.map { "version \($0.version)" } ?? "none"))
-            }
-            for i in global.indices { global[i] += held.parameters[i] }
         }
         heldModel = (start.modelVersion, global)
         var parameters = global

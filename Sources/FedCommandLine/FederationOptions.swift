@@ -10,6 +10,11 @@ public struct FederationOptions: ParsableArguments {
     @Option(help: "Rounds to complete.")
     public var rounds: Int = 20
 
+    @Option(
+        name: .customLong("stop-at-accuracy"),
+        help: "End the job after the first completed round whose test accuracy reaches this (rounds to a target accuracy, as in the FedAvg paper's tables); --rounds stays the most it runs.")
+    public var stopAtAccuracy: Double?
+
     @Option(help: "Aggregation strategy: \(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")).")
     public var strategy: StrategyName = .fedavg
 
@@ -78,6 +83,9 @@ public struct FederationOptions: ParsableArguments {
     public func validate() throws {
         guard rounds > 0 else { throw ValidationError("--rounds must be at least 1") }
         guard localEpochs > 0 else { throw ValidationError("--local-epochs must be at least 1") }
+        if let stopAtAccuracy, !(stopAtAccuracy > 0 && stopAtAccuracy <= 1) {
+            throw ValidationError("--stop-at-accuracy must be above 0 and at most 1 (a test accuracy), e.g. --stop-at-accuracy 0.85")
+        }
         guard roundTimeout > 0 else { throw ValidationError("--round-timeout must be positive, e.g. --round-timeout 60") }
         guard maxRoundAttempts > 0 else { throw ValidationError("--max-round-attempts must be at least 1") }
         guard fraction == nil || perRound == nil else { throw ValidationError("give --fraction or --per-round, not both") }
@@ -97,7 +105,7 @@ public struct FederationOptions: ParsableArguments {
             clipNorm: clipNorm, beta1: beta1, beta2: beta2, tau: tau, localEpochs: localEpochs, partition: partition, codec: codec,
             downlinkCodec: downlinkCodec, downlinkDelta: downlinkDelta,
             selection: fraction.map { .fraction($0) } ?? perRound.map { .count($0) } ?? .all, minCompletion: minCompletion,
-            roundTimeout: roundTimeout, maxRoundAttempts: maxRoundAttempts)
+            roundTimeout: roundTimeout, maxRoundAttempts: maxRoundAttempts, stopAtAccuracy: stopAtAccuracy)
     }
 }
 

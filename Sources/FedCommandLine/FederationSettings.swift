@@ -43,6 +43,8 @@ public struct FederationSettings: Sendable, Hashable, Codable {
     public var roundTimeout: Double
     /// Attempts per round before the job stops.
     public var maxRoundAttempts: Int
+    /// The test accuracy after which the job ends early (nil: it runs every round).
+    public var stopAtAccuracy: Double? = nil
 
     /// The updates a round needs with `clientCount` clients: the setting, or half the selected (rounded up).
     public func minimumCompletion(clientCount: Int) -> Int {

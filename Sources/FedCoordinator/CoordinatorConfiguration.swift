@@ -49,6 +49,9 @@ public struct CoordinatorConfiguration: Sendable {
     /// With a fleet and a deadline, whether clients too slow for it straggle or do the work that fits
     /// (`--straggler-policy`).
     public var stragglerPolicy = StragglerPolicy.drop
+    /// The job ends after the first completed round whose test accuracy reaches this
+    /// (`--stop-at-accuracy`; nil: it runs all `rounds`).
+    public var stopAtAccuracy: Double?
 
     /// Creates a configuration.
     public init(

@@ -17,6 +17,15 @@ public struct RadioTimeline: Sendable, Hashable {
         self.link = link
     }
 
+    /// The radio on `link` of a resumed job: its last transfer ended at `lastTransferEnd`, and its
+    /// tail has been charged up to device second `chargedUntil` (the last round's close, as every
+    /// close charges every tail to it), or to the end of that transfer if it ended later.
+    public init(link: LinkProfile, lastTransferEnd: Double, tailChargedTo chargedUntil: Double) {
+        self.link = link
+        self.lastTransferEnd = lastTransferEnd
+        tailChargedUntil = max(lastTransferEnd, min(chargedUntil, lastTransferEnd + link.tailSeconds.value))
+    }
+
     /// One transfer on the timeline, in device seconds, and what it cost.
     public struct Transfer: Sendable, Hashable, Codable {
         /// When the device wanted to start (a promotion comes first if the radio was idle).

@@ -19,6 +19,16 @@ public struct DeviceWorld: Sendable {
         self.now = now
     }
 
+    /// The world of a resumed job at device second `now`, the close of its last round: each
+    /// client in `lastTransferEnds` had its radio's last transfer end then, and its tail charged up
+    /// to `now`; the others' radios never transferred.
+    public init(fleet: Fleet, now: Double, lastTransferEnds: [Int: Double]) {
+        self.init(fleet: fleet, now: now)
+        for (client, end) in lastTransferEnds {
+            radios[client] = RadioTimeline(link: fleet.members[client].link, lastTransferEnd: end, tailChargedTo: now)
+        }
+    }
+
     /// `client`'s round starting at `start`: `downloadBytes` down, then (when `uploadBytes` is given)
     /// decoding the model, `flops` of training, encoding the update (`codec`, when its work is
     /// counted) and the update up. Returns the timeline and its energy, the tail before the download

@@ -85,19 +85,25 @@ public struct RoundStart: Sendable, Equatable {
     public var learningRate: Float
     /// The number the coordinator gives the model this message leaves the client holding.
     public var modelVersion: UInt32
-    /// 0 when `model` is the whole model; otherwise `model` is the difference from the model of
-    /// this version, which the client holds from an earlier RoundStart.
+    /// 0 when the first of `models` is the whole model; otherwise it is the difference from the
+    /// model of this version, which the client holds from an earlier RoundStart.
     public var baseVersion: UInt32
     /// The most minibatch steps the client may train this round, the work that fits its device-time
     /// budget (`--straggler-policy partial`); 0: every step of the local epochs.
     public var stepLimit: UInt32
-    /// The global model, or its difference from the base version's.
-    public var model: EncodedTensor
+    /// The model as a chain, applied in order: the first is the whole model or its difference from
+    /// the base version's, and each next one a difference added to what those before it made (a
+    /// client that missed rounds catches up through the differences it missed). At least one, at
+    /// most ``maximumChain``.
+    public var models: [EncodedTensor]
+
+    /// The most tensors one RoundStart's chain may hold.
+    public static let maximumChain = 1024
 
     /// Creates a RoundStart message.
     public init(
         round: UInt32, localEpochs: UInt32, deadlineMilliseconds: UInt32, learningRate: Float, modelVersion: UInt32 = 0,
-        baseVersion: UInt32 = 0, stepLimit: UInt32 = 0, model: EncodedTensor
+        baseVersion: UInt32 = 0, stepLimit: UInt32 = 0, models: [EncodedTensor]
     ) {
         self.round = round
         self.localEpochs = localEpochs
@@ -106,7 +112,7 @@ public struct RoundStart: Sendable, Equatable {
         self.modelVersion = modelVersion
         self.baseVersion = baseVersion
         self.stepLimit = stepLimit
-        self.model = model
+        self.models = models
     }
 }
 

@@ -9,7 +9,8 @@ import NIOCore
 /// - Register: client id UInt32, device string, link string, proof (UInt16 byte count, bytes)
 /// - Welcome: job JSON (the rest of the payload, UTF-8)
 /// - RoundStart: round UInt32, local epochs UInt32, deadline ms UInt32, learning rate Float32,
-///   model version UInt32, base version UInt32, step limit UInt32, model tensor
+///   model version UInt32, base version UInt32, step limit UInt32, tensor count UInt16 (1 to 1024),
+///   that many model tensors
 /// - Update: round UInt32, samples UInt32, train loss Float64, FLOPs UInt64, CPU-seconds Float64,
 ///   encode seconds Float64, delta tensor
 /// - Ack: round UInt32
@@ -46,7 +47,7 @@ extension Message {
                 modelVersion: try payload.readWire(UInt32.self, "model version"),
                 baseVersion: try payload.readWire(UInt32.self, "base version"),
                 stepLimit: try payload.readWire(UInt32.self, "step limit"),
-                model: try payload.readWireTensor()))
+                models: try payload.readWireChain()))
         case .update:
             self = .update(Update(
                 round: try payload.readWire(UInt32.self, "round"),
@@ -72,7 +73,7 @@ extension Message {
 
     private var estimatedPayloadSize: Int {
         switch self {
-        case .roundStart(let start): return 44 + start.model.bytes.count
+        case .roundStart(let start): return 30 + start.models.reduce(0) { $0 + 9 + $1.bytes.count }
         case .update(let update): return 56 + update.delta.bytes.count
         case .welcome(let welcome): return welcome.jobJSON.utf8.count
         default: return 64
@@ -98,7 +99,8 @@ extension Message {
             buffer.writeInteger(start.modelVersion, endianness: .little)
             buffer.writeInteger(start.baseVersion, endianness: .little)
             buffer.writeInteger(start.stepLimit, endianness: .little)
-            buffer.writeWireTensor(start.model)
+            buffer.writeInteger(UInt16(start.models.count), endianness: .little)
+            start.models.forEach { buffer.writeWireTensor($0) }
         case .update(let update):
             buffer.writeInteger(update.round, endianness: .little)
             buffer.writeInteger(update.sampleCount, endianness: .little)
@@ -162,6 +164,15 @@ extension ByteBuffer {
             throw WireError(.malformedPayload, "\(field) is not valid UTF-8")
         }
         return text
+    }
+
+    /// A RoundStart's chain: a UInt16 count, 1 to ``RoundStart/maximumChain``, then the tensors.
+    mutating func readWireChain() throws -> [EncodedTensor] {
+        let count = Int(try readWire(UInt16.self, "tensor count"))
+        guard (1...RoundStart.maximumChain).contains(count) else {
+            throw WireError(.malformedPayload, "a RoundStart with \(count) model tensors (1 to \(RoundStart.maximumChain))")
+        }
+        return try (0..<count).map { _ in try readWireTensor() }
     }
 
     mutating func readWireTensor() throws -> EncodedTensor {

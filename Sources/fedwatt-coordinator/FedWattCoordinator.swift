@@ -117,6 +117,7 @@ struct FedWattCoordinator: AsyncParsableCommand {
             clipNorm: federation.clipNorm, profiles: profiles, grid: try profiles.grid(description.energy.grid))
         configuration.resume = resume
         configuration.downlinkDeltas = federation.downlinkDelta
+        configuration.stopAtAccuracy = federation.stopAtAccuracy
         configuration.fleet = try description.fleet.map { try Fleet($0, profiles: profiles, clientCount: description.clients, seed: description.seed) }
         configuration.deviceDeadlineSeconds = description.deadline
         configuration.overSelection = description.overSelect

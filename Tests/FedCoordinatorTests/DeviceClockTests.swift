@@ -115,6 +115,57 @@ import Testing
         let lastTails = last.clients.map { $0.energy.radioOverheadJoules }.reduce(0, +) + last.device!.idleRadioTailJoules
         #expect(lastTails >= tail - 1e-9, "the last round did not carry the tails that run out after the job")
     }
+
+    /// A job that ends early at `--stop-at-accuracy` charges every radio's remaining tail to its
+    /// last round, as a job that runs all its rounds does.
+    @Test func aJobStoppedAtItsTargetCarriesTheTailsToItsLastRound() throws {
+        var driver = try MachineDriver(clients: 2, rounds: 5) { configuration in
+            let spec = FleetSpec(name: "lte", classes: [.init(name: "pi-lte", device: "rpi4", link: "lte", share: 1)])
+            configuration.fleet = try? Fleet(spec, profiles: configuration.profiles, clientCount: 2, seed: configuration.job.seed)
+            configuration.stopAtAccuracy = 1e-9
+        }
+        for client in 0..<2 { try driver.join(client) }
+        for client in 0..<2 { try driver.answer(client, moving: 0.1) }
+        #expect(driver.records.count == 1 && driver.finished != nil)
+        // Each client's round: its promotion, and a whole tail after its upload (one transfer ends the job).
+        for line in driver.records[0].clients {
+            #expect(abs(line.energy.radioOverheadJoules - 1.2107 * 0.2601 - 1.060 * (line.timeline!.upload!.start - line.timeline!.download.end) - 1.060 * 11.576) < 1e-9)
+        }
+    }
+
+    /// A job resumed from its checkpoint after round 1 finds each radio where round 1 left it: the
+    /// LTE radios, still in their tails, take round 2 without a promotion, and every round after the
+    /// resume costs what it cost in the job that never stopped.
+    @Test func aResumedJobsRadiosCarryOnFromTheLedger() throws {
+        func lteDriver() throws -> MachineDriver {
+            try MachineDriver(clients: 2, rounds: 3) { configuration in
+                let spec = FleetSpec(name: "lte", classes: [.init(name: "pi-lte", device: "rpi4", link: "lte", share: 1)])
+                configuration.fleet = try? Fleet(spec, profiles: configuration.profiles, clientCount: 2, seed: configuration.job.seed)
+            }
+        }
+        func play(_ driver: inout MachineDriver, rounds: ClosedRange<Int>) throws {
+            for round in rounds {
+                for client in 0..<2 { try driver.answer(client, moving: Float(round) * 0.1) }
+            }
+        }
+        var whole = try lteDriver()
+        for client in 0..<2 { try whole.join(client) }
+        try play(&whole, rounds: 1...3)
+        var resumed = try lteDriver()
+        for client in 0..<2 { try resumed.join(client) }
+        try play(&resumed, rounds: 1...1)
+        resumed.machine = try MachineDriver.machine(
+            resumed.configuration, clock: resumed.clock, resumingFrom: resumed.checkpoints[0], records: Array(resumed.records.prefix(1)))
+        for client in 0..<2 { try resumed.join(client) }
+        try play(&resumed, rounds: 2...3)
+        #expect(resumed.records.count == 3)
+        #expect(resumed.records[1].clients.map(\.energy.radioBursts) == [0, 0])
+        for (after, never) in zip(resumed.records.dropFirst(), whole.records.dropFirst()) {
+            #expect(after.device == never.device)
+            #expect(after.clients.map(\.energy) == never.clients.map(\.energy))
+            #expect(after.clients.map(\.timeline) == never.clients.map(\.timeline))
+        }
+    }
 }
 
 /// Availability through the state machine: only clients online at a round's device start are
@@ -205,7 +256,7 @@ import Testing
             let member = fleet!.members[0]
             let parameters = [Float](repeating: 0, count: job.model.parameterCount)
             // Sizes by hand: a RoundStart and a dense Update of the 51-parameter model, as framed.
-            let down = Message.roundStart(RoundStart(round: 1, localEpochs: 1, deadlineMilliseconds: 0, learningRate: 0.1, model: TensorCodec.encode(parameters)))
+            let down = Message.roundStart(RoundStart(round: 1, localEpochs: 1, deadlineMilliseconds: 0, learningRate: 0.1, models: [TensorCodec.encode(parameters)]))
             let up = Message.update(Update(round: 1, sampleCount: 1, trainLoss: 0, flops: 0, cpuSeconds: 0, delta: TensorCodec.encode(parameters)))
             let step = member.computeSeconds(flops: job.trainingFLOPs(job.localWork(samples: 8, stepLimit: 1)))
             configuration.deviceDeadlineSeconds = member.link.transferSeconds(bytes: down.encodedFrame().readableBytes, .down)

@@ -17,7 +17,7 @@ import Testing
     func conservesWhatTheCodecDropped(spec: String) throws {
         let codec = try CodecSpec(parsing: spec)
         #expect(codec.isBiased)
-        var encoder = DownlinkEncoder(codec: codec, sendsDifferences: true, catchUpWhole: true)
+        var encoder = DownlinkEncoder(codec: codec, sendsDifferences: true)
         var generator = SeededGenerator(seed: 5)
         let count = 2000
         var global = (0..<count).map { _ in Float(generator.nextNormal() * 0.1) }
@@ -28,7 +28,7 @@ import Testing
             let plan = try encoder.plan(global: global, selected: [0], generator: &generator)
             let sent = plan.model(for: 0)
             try copy.apply(sent, version: plan.version)
-            let decoded = try TensorCodec.decode(sent.tensor, expectedCount: count)
+            let decoded = try TensorCodec.decode(sent.tensors[0], expectedCount: count)
             for i in 0..<count { received[i] += Double(decoded[i]) }
             let reference = try #require(encoder.reference)
             #expect(copy.model == reference)
@@ -48,7 +48,7 @@ import Testing
     /// the mean magnitude, so its error keeps swinging around zero instead of shrinking.
     @Test(arguments: biasedCodecs.filter { !$0.hasPrefix("sign") })
     func deliversWhatItDroppedOnceTheModelStops(spec: String) throws {
-        var encoder = DownlinkEncoder(codec: try CodecSpec(parsing: spec), sendsDifferences: true, catchUpWhole: true)
+        var encoder = DownlinkEncoder(codec: try CodecSpec(parsing: spec), sendsDifferences: true)
         var generator = SeededGenerator(seed: 6)
         let global = (0..<1000).map { _ in Float(generator.nextNormal() * 0.1) }
         var copy = ClientCopy()

@@ -250,6 +250,27 @@ import Testing
         }
     }
 
+    /// `--stop-at-accuracy`: the job ends after the first completed round that reaches it, and a
+    /// job resumed after that round finishes at once; a target never reached runs every round.
+    @Test func theJobEndsAtTheFirstRoundThatReachesTheStopAccuracy() throws {
+        func run(stoppingAt target: Double?) throws -> MachineDriver {
+            var driver = try MachineDriver(clients: 2, rounds: 4) { $0.stopAtAccuracy = target }
+            for client in 0..<2 { try driver.join(client) }
+            while driver.finished == nil, driver.records.count < 4 {
+                for client in 0..<2 { try driver.answer(client, moving: 0.1) }
+            }
+            return driver
+        }
+        let whole = try run(stoppingAt: nil)
+        #expect(whole.records.count == 4)
+        let stopped = try run(stoppingAt: whole.records[0].testAccuracy)
+        #expect(stopped.records.count == 1 && stopped.finished != nil)
+        #expect(try run(stoppingAt: 1.01).records.count == 4)
+        var resumed = try MachineDriver.machine(
+            stopped.configuration, clock: stopped.clock, resumingFrom: stopped.checkpoints[0], records: stopped.records)
+        guard case .finish = resumed.start().first else { Issue.record("a job that had reached its target did not finish"); return }
+    }
+
     @Test func aResumedMachineWhoseRoundsAreAllDoneFinishesAtOnce() throws {
         var driver = try MachineDriver(clients: 1, rounds: 1)
         try driver.join(0)

@@ -70,7 +70,7 @@ import Testing
         let rogue = try RawConnection(port: setup.server.port)
         _ = try await rogue.joinReady(as: 0)
         guard case .roundStart(let start) = try await rogue.receiveMessage() else { Issue.record("no RoundStart"); return }
-        var values = try TensorCodec.decode(start.model, expectedCount: setup.job.model.parameterCount)
+        var values = try TensorCodec.decode(start.models[0], expectedCount: setup.job.model.parameterCount)
         values[3] = .nan
         let (samples, flops) = try setup.honestFigures(for: 0)
         rogue.send(Array(buffer: Message.update(Update(

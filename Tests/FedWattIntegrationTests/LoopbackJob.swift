@@ -29,7 +29,8 @@ struct LoopbackJob {
         localEpochs: Int = 1, secrets: ClientSecrets? = nil, tls: TLSRole? = nil,
         budget: InboundBudget? = InboundBudget(limit: 64 << 20, frameTimeout: .seconds(30)),
         downlinkCodec: CodecSpec = .none, downlinkDeltas: Bool = false, strangers: StrangerLimits? = StrangerLimits(handshakeTimeout: .seconds(10)),
-        fleet: FleetSpec? = nil, deviceDeadline: Double? = nil, backlog: Int32 = CoordinatorServer.defaultBacklog
+        fleet: FleetSpec? = nil, deviceDeadline: Double? = nil, backlog: Int32 = CoordinatorServer.defaultBacklog,
+        selection: ClientSelection = .all
     ) async throws {
         var settings = DatasetSource.SyntheticSettings()
         settings.features = 32
@@ -48,6 +49,7 @@ struct LoopbackJob {
             strategy: strategy, outputDirectory: directory.path, clipNorm: clipNorm, profiles: profiles, grid: try profiles.grid("world"))
         configuration.secrets = secrets
         configuration.downlinkDeltas = downlinkDeltas
+        configuration.selection = selection
         if let fleet { configuration.fleet = try Fleet(fleet, profiles: profiles, clientCount: clients, seed: job.seed) }
         configuration.deviceDeadlineSeconds = deviceDeadline
         var logger = Logger(label: "fedwatt.coordinator")

@@ -37,7 +37,7 @@ import Testing
         // Rounds: each round's bytes are its frames exactly (16 bytes of framing per frame).
         let parameters = setup.job.model.parameterCount
         let update = 16 + 49 + 4 * parameters
-        let roundStart = 16 + 37 + 4 * parameters
+        let roundStart = 16 + 39 + 4 * parameters
         let ack = 16 + 4
         for record in records {
             for client in record.clients {
@@ -159,6 +159,31 @@ import Testing
         #expect(abs(differences.last!.testAccuracy - whole.last!.testAccuracy) < 0.03)
     }
 
+    /// With two of four clients a round, a client selected again gets the differences it missed as
+    /// one chain and applies them: no client is ever sent a whole model after its first round, and
+    /// every update is accepted (a copy out of step would refuse a difference with error 19).
+    @Test func sampledClientsCatchUpThroughTheDifferencesTheyMissed() async throws {
+        let setup = try await LoopbackJob(
+            clients: 4, rounds: 8, minCompletion: 2, downlinkCodec: try CodecSpec(parsing: "topk:0.1+int4+zlib"), downlinkDeltas: true,
+            selection: .count(2))
+        let clients = (0..<4).map { id in Task { try await setup.client(id, port: setup.server.port).run() } }
+        _ = try await setup.coordinator.run()
+        for client in clients { try await client.value }
+        let records = try setup.ledger()
+        await setup.cleanUp()
+        #expect(records.count == 8 && records.allSatisfy { $0.status == .completed && $0.dropped.isEmpty })
+        var seen: Set<Int> = []
+        var caughtUp = 0
+        for record in records {
+            for line in record.clients {
+                #expect(line.downlinkDifference == seen.contains(line.client))
+                if seen.contains(line.client), let sent = line.downlinkStages, sent.encoded > record.downlinkStages.encoded { caughtUp += 1 }
+                seen.insert(line.client)
+            }
+        }
+        #expect(caughtUp > 0, "no client was sent more than one difference")
+    }
+
     /// A client refuses a difference from a model version it does not hold, with error 19.
     @Test func aDifferenceFromAModelTheClientLacksIsRefused() async throws {
         let setup = try await LoopbackJob(clients: 1, rounds: 1)
@@ -168,7 +193,7 @@ import Testing
         func start(version: UInt32, base: UInt32) -> RoundStart {
             RoundStart(
                 round: version, localEpochs: 1, deadlineMilliseconds: 1000, learningRate: 0.1, modelVersion: version, baseVersion: base,
-                model: TensorCodec.encode([Float](repeating: 0.01, count: count)))
+                models: [TensorCodec.encode([Float](repeating: 0.01, count: count))])
         }
         #expect(throws: WireError.self) { try workspace.runRound(start(version: 1, base: 7)) }
         _ = try workspace.runRound(start(version: 1, base: 0))

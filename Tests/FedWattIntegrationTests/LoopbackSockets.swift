@@ -14,10 +14,11 @@ import Glibc
 final class RawConnection: @unchecked Sendable {
     private let descriptor: Int32
 
-    /// Connects to `127.0.0.1:port`; every receive gives up after `timeoutSeconds`. With
+    /// Connects to `127.0.0.1:port`; every receive gives up after `timeoutSeconds` (long enough for
+    /// a round to open on a host busy with the whole suite and other builds; it only bounds a hang). With
     /// `receiveBufferBytes`, the socket's receive buffer is made that small (before connecting, so
     /// the window the peer sees is small too).
-    init(port: Int, timeoutSeconds: Int = 10, receiveBufferBytes: Int32? = nil) throws {
+    init(port: Int, timeoutSeconds: Int = 30, receiveBufferBytes: Int32? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

@@ -33,10 +33,10 @@ func expectRefusal(_ bytes: [UInt8], code: ErrorCode, maximumPayloadSize: Int = 
         .register(Register(clientID: 7, device: "rpi4", link: "lte")),
         .register(Register(clientID: 8, device: "rpi4", link: "lte", proof: Array(repeating: 7, count: 32))),
         .welcome(Welcome(jobJSON: #"{"seed":1}"#)),
-        .roundStart(RoundStart(round: 3, localEpochs: 2, deadlineMilliseconds: 60_000, learningRate: 0.05, model: tensor)),
+        .roundStart(RoundStart(round: 3, localEpochs: 2, deadlineMilliseconds: 60_000, learningRate: 0.05, models: [tensor])),
         .roundStart(RoundStart(
-            round: 4, localEpochs: 1, deadlineMilliseconds: 1_000, learningRate: 0.05, modelVersion: 9, baseVersion: 8, model: tensor)),
-        .roundStart(RoundStart(round: 5, localEpochs: 5, deadlineMilliseconds: 1_000, learningRate: 0.05, stepLimit: 17, model: tensor)),
+            round: 4, localEpochs: 1, deadlineMilliseconds: 1_000, learningRate: 0.05, modelVersion: 9, baseVersion: 8, models: [tensor, tensor])),
+        .roundStart(RoundStart(round: 5, localEpochs: 5, deadlineMilliseconds: 1_000, learningRate: 0.05, stepLimit: 17, models: [tensor])),
         .update(Update(round: 3, sampleCount: 600, trainLoss: 0.25, flops: 1 << 40, cpuSeconds: 0.125, delta: tensor)),
         .ack(Ack(round: 3)),
         .error(ProtocolError(code: .wrongShape, text: "tensor declares 3 values")),
@@ -116,6 +116,7 @@ func expectRefusal(_ bytes: [UInt8], code: ErrorCode, maximumPayloadSize: Int = 
         payload.writeInteger(UInt32(1), endianness: .little)  // model version
         payload.writeInteger(UInt32(0), endianness: .little)  // base version
         payload.writeInteger(UInt32(0), endianness: .little)  // step limit
+        payload.writeInteger(UInt16(1), endianness: .little)  // tensor count
         payload.writeInteger(UInt8(0))  // codec
         payload.writeInteger(UInt32(1_000_000), endianness: .little)  // values
         payload.writeInteger(UInt32(4_000_000), endianness: .little)  // bytes, but none follow
@@ -124,10 +125,20 @@ func expectRefusal(_ bytes: [UInt8], code: ErrorCode, maximumPayloadSize: Int = 
 
     @Test func rejectsUnknownCodecID() throws {
         var bytes = Array(buffer: Message.roundStart(RoundStart(
-            round: 1, localEpochs: 1, deadlineMilliseconds: 1, learningRate: 0.1, model: Self.tensor)).encodedFrame())
-        bytes[12 + 28] = 200  // the codec byte, after round, epochs, deadline, rate, the two versions and the step limit
+            round: 1, localEpochs: 1, deadlineMilliseconds: 1, learningRate: 0.1, models: [Self.tensor])).encodedFrame())
+        bytes[12 + 30] = 200  // the codec byte, after round, epochs, deadline, rate, the two versions, the step limit and the count
         let payload = ByteBuffer(bytes: bytes[12..<(bytes.count - 4)])
         try expectRefusal(Array(buffer: Frame(type: .roundStart, payload: payload).encoded()), code: .badEncoding)
+    }
+
+    @Test(arguments: [0, RoundStart.maximumChain + 1])
+    func rejectsARoundStartChainOfNoTensorsOrTooMany(count: Int) throws {
+        var bytes = Array(buffer: Message.roundStart(RoundStart(
+            round: 1, localEpochs: 1, deadlineMilliseconds: 1, learningRate: 0.1, models: [Self.tensor])).encodedFrame())
+        bytes[12 + 28] = UInt8(count & 0xFF)  // the tensor count, after the seven fixed fields
+        bytes[12 + 29] = UInt8(count >> 8)
+        let payload = ByteBuffer(bytes: bytes[12..<(bytes.count - 4)])
+        try expectRefusal(Array(buffer: Frame(type: .roundStart, payload: payload).encoded()), code: .malformedPayload)
     }
 
     @Test func rejectsInvalidUTF8() throws {

@@ -83,21 +83,21 @@ def test_session_with_proof_differences_error_19_and_bye():
         seen["expected_proof"] = hmac.new(SECRET, nonce + struct.pack("<I", 1), hashlib.sha256).digest()
         send(conn, Welcome(json.dumps(JOB)))
         seen["ready"] = receive(conn)
-        send(conn, RoundStart(1, 1, 60000, 0.25, 1, 0, 0, tensor_codec.encode(whole)))
+        send(conn, RoundStart(1, 1, 60000, 0.25, 1, 0, 0, [tensor_codec.encode(whole)]))
         seen["update1"] = receive(conn)
         send(conn, Ack(1))
         difference = tensor_codec.encode(np.full(PARAMETERS, 0.5, dtype=np.float32))
-        send(conn, RoundStart(2, 1, 60000, 0.25, 3, 2, 0, difference))
+        send(conn, RoundStart(2, 1, 60000, 0.25, 3, 2, 0, [difference]))
         seen["refusal"] = receive(conn)
         seen["after_refusal"] = receive(conn)  # None: the client closed after its Error
         conn.close()
-        # Connection 2: the client is back; a difference from the version it holds, then Bye.
+        # Connection 2: the client is back; from the version it holds, a chain of two differences, then Bye.
         conn, _ = listener.accept()
         send(conn, Challenge(bytes(32)))
         seen["register2"] = receive(conn)
         send(conn, Welcome(json.dumps(JOB)))
         receive(conn)
-        send(conn, RoundStart(2, 1, 60000, 0.25, 2, 1, 0, difference))
+        send(conn, RoundStart(2, 1, 60000, 0.25, 3, 1, 0, [difference, difference]))
         seen["update2"] = receive(conn)
         send(conn, Ack(2))
         send(conn, Bye("job complete"))
@@ -120,15 +120,16 @@ def test_session_with_proof_differences_error_19_and_bye():
     np.testing.assert_allclose(tensor_codec.decode(update.delta, PARAMETERS), 1.0, atol=1 / 127)
     assert isinstance(seen["refusal"], Error) and seen["refusal"].code == 19
     assert seen["after_refusal"] is None
-    # The job did not change, so the client kept its state: no second setup, and version 1 applied.
+    # The job did not change, so the client kept its state: no second setup, and both differences
+    # applied to version 1 in order.
     assert client.setups == 1
-    np.testing.assert_array_equal(client.seen[1][1], whole + 0.5)
+    np.testing.assert_array_equal(client.seen[1][1], whole + 0.5 + 0.5)
     assert client.seen[0][2] == 0.25
     assert isinstance(seen["update2"], Update) and seen["update2"].round == 2
     assert result.bye_reason == "job complete"
     assert result.connections == 2 and result.rounds_answered == 2 and result.rounds_accepted == 2
     # evaluate scored each global model the client trained from.
-    assert result.evaluations == [(1, float(whole.sum()), 0.25, 10), (2, float((whole + 0.5).sum()), 0.25, 10)]
+    assert result.evaluations == [(1, float(whole.sum()), 0.25, 10), (2, float((whole + 1.0).sum()), 0.25, 10)]
 
 
 def test_gives_up_when_nothing_listens():
@@ -159,13 +160,24 @@ def test_secret_file_is_stripped_and_at_least_16_bytes(tmp_path):
 
 
 def test_unknown_codec_id_in_a_tensor_is_error_14():
-    payload = struct.pack("<IIIfIII", 1, 1, 1000, 0.1, 1, 0, 0) + struct.pack("<BII", 7, 1, 4) + b"\0\0\0\0"
+    payload = struct.pack("<IIIfIIIH", 1, 1, 1000, 0.1, 1, 0, 0, 1) + struct.pack("<BII", 7, 1, 4) + b"\0\0\0\0"
     try:
         decode_payload(RoundStart.TYPE, payload)
     except fedwatt_client.WireError as error:
         assert error.code == 14
     else:
         raise AssertionError("codec id 7 was accepted")
+
+
+def test_a_round_start_chain_of_no_tensors_or_too_many_is_error_6():
+    for count in (0, 1025):
+        payload = struct.pack("<IIIfIIIH", 1, 1, 1000, 0.1, 1, 0, 0, count) + struct.pack("<BII", 0, 1, 4) + b"\0\0\0\0"
+        try:
+            decode_payload(RoundStart.TYPE, payload)
+        except fedwatt_client.WireError as error:
+            assert error.code == 6
+        else:
+            raise AssertionError(f"a chain of {count} tensors was accepted")
 
 
 def test_job_json_keeps_unknown_keys_and_parses_codecs():

@@ -30,12 +30,15 @@ let messages: [(String, Message)] = [
     ("ack", .ack(Ack(round: 0))),
     ("error", .error(ProtocolError(code: .wrongShape, text: "tensor declares 3 values"))),
     ("bye", .bye(Bye(reason: "job complete"))),
-    ("roundstart", .roundStart(RoundStart(round: 2, localEpochs: 1, deadlineMilliseconds: 1000, learningRate: 0.1, model: TensorCodec.encode(values)))),
+    ("roundstart", .roundStart(RoundStart(round: 2, localEpochs: 1, deadlineMilliseconds: 1000, learningRate: 0.1, models: [TensorCodec.encode(values)]))),
     ("roundstart-difference", .roundStart(RoundStart(
         round: 3, localEpochs: 1, deadlineMilliseconds: 1000, learningRate: 0.1, modelVersion: 3, baseVersion: 2,
-        model: TensorCodec.encode(values)))),
+        models: [TensorCodec.encode(values)]))),
+    ("roundstart-chain", .roundStart(RoundStart(
+        round: 5, localEpochs: 1, deadlineMilliseconds: 1000, learningRate: 0.1, modelVersion: 5, baseVersion: 2,
+        models: [TensorCodec.encode(values), TensorCodec.encode(values), TensorCodec.encode(values)]))),
     ("roundstart-step-limit", .roundStart(RoundStart(
-        round: 4, localEpochs: 5, deadlineMilliseconds: 1000, learningRate: 0.1, stepLimit: 17, model: TensorCodec.encode(values)))),
+        round: 4, localEpochs: 5, deadlineMilliseconds: 1000, learningRate: 0.1, stepLimit: 17, models: [TensorCodec.encode(values)]))),
 ]
 for (name, message) in messages { try save("frame-" + name, Array(buffer: message.encodedFrame())) }
 let checkpoint = Checkpoint(header: .init(jobJSON: "{}", round: 3, attempt: 1, ledgerBytes: 100), global: Array(values[..<20]), strategyState: [])

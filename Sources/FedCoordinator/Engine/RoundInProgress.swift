@@ -59,12 +59,13 @@ struct RoundInProgress {
     var timelines: [Int: (timeline: DeviceTimeline, energy: DeviceRoundEnergy)] = [:]
 
     /// The codec work of `client`'s round under `job`'s codecs and the profiles' `work`: decoding
-    /// the model sent to it, and encoding its update, whose stages were `uplink`. Nil without an
+    /// the model sent to it (every tensor of a chain), and encoding its update, whose stages were `uplink`. Nil without an
     /// update (a client that sent none is charged no training either) or without `work`.
     func codecOperations(for client: Int, uplink: StageSizes?, job: FederatedJob, work: CodecWorkProfile?) -> CodecOperations? {
         guard let work, let uplink else { return nil }
+        let model = downlink.model(for: client)
         return CodecOperations(
-            decode: work.operations(job.downlinkCodec, sizes: downlink.model(for: client).sizes, .decode),
+            decode: work.operations(model.spec(job.downlinkCodec), sizes: model.sizes, .decode),
             encode: work.operations(job.uplinkCodec, sizes: uplink, .encode))
     }
 

@@ -93,12 +93,17 @@ public struct RoundStateMachine {
         aggregation = AggregationRule(strategy: configuration.strategy, clipNorm: configuration.clipNorm)
         strategy = configuration.strategy
         global = job.model.initialParameters(seed: job.seed)
-        downlink = DownlinkEncoder(
-            codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas, catchUpWhole: configuration.selection == .all)
+        downlink = DownlinkEncoder(codec: job.downlinkCodec, sendsDifferences: configuration.downlinkDeltas)
         next = RoundAttempt(round: 1, attempt: 1)
         self.records = records
-        // A resumed job's device clock carries on from its last round (its radios start idle).
-        world = configuration.fleet.map { DeviceWorld(fleet: $0, now: records.last?.device?.interval.end ?? 0) }
+        // A resumed job's device clock carries on from its last round, each radio from its last transfer.
+        world = configuration.fleet.map { fleet in
+            var lastTransferEnds: [Int: Double] = [:]
+            for line in records.flatMap(\.clients) {
+                if let timeline = line.timeline { lastTransferEnds[line.client] = timeline.end }
+            }
+            return DeviceWorld(fleet: fleet, now: records.last?.device?.interval.end ?? 0, lastTransferEnds: lastTransferEnds)
+        }
         if let checkpoint {
             guard checkpoint.header.jobJSON == jobJSON else {
                 throw CheckpointError.mismatch("the flags describe another job than the one checkpointed in \(configuration.outputDirectory)")
@@ -116,6 +121,12 @@ public struct RoundStateMachine {
 
     /// The current global model.
     public var globalModel: [Float] { global }
+
+    /// Whether the last round completed at or above `--stop-at-accuracy`, which ends the job.
+    private var reachedStopAccuracy: Bool {
+        guard let target = configuration.stopAtAccuracy, let last = records.last else { return false }
+        return last.status == .completed && last.testAccuracy >= target
+    }
 
     /// The round attempt open now, if one is.
     public var openRound: RoundStatus? {
@@ -202,7 +213,7 @@ public struct RoundStateMachine {
     }
 
     private mutating func finishIfDone() {
-        guard !finished, next.round > configuration.rounds, closing == nil else { return }
+        guard !finished, next.round > configuration.rounds || reachedStopAccuracy, closing == nil else { return }
         finished = true
         actions.append(.finish(registered.values.map(\.connection).sorted()))
     }
@@ -389,7 +400,9 @@ public struct RoundStateMachine {
     // MARK: - Rounds
 
     private mutating func startRoundIfReady() throws {
-        guard current == nil, closing == nil, next.round <= configuration.rounds, readyCount >= configuration.minClients else { return }
+        guard current == nil, closing == nil, next.round <= configuration.rounds, !reachedStopAccuracy,
+            readyCount >= configuration.minClients
+        else { return }
         let ready = registered.filter(\.value.ready).map(\.key)
         guard let online = onlineClients(among: ready) else { return }
         // Over-selection asks ceil(F x K) clients for the K updates the selection wants.
@@ -407,13 +420,13 @@ public struct RoundStateMachine {
         }
         // One frame per kind of model and step limit, shared by the connections that get it.
         var frames: [RoundStartKind: ByteBuffer] = [:]
-        func frame(_ kind: RoundStartKind, _ tensor: EncodedTensor) -> ByteBuffer {
+        func frame(_ kind: RoundStartKind, _ models: [EncodedTensor]) -> ByteBuffer {
             if let frame = frames[kind] { return frame }
             let frame = Message.roundStart(RoundStart(
                 round: UInt32(next.round), localEpochs: UInt32(configuration.job.localEpochs),
                 deadlineMilliseconds: UInt32(min(Double(UInt32.max), configuration.roundTimeoutSeconds * 1000)),
                 learningRate: configuration.job.sgd.learningRate, modelVersion: plan.version, baseVersion: kind.base,
-                stepLimit: UInt32(kind.stepLimit ?? 0), model: tensor)).encodedFrame()
+                stepLimit: UInt32(kind.stepLimit ?? 0), models: models)).encodedFrame()
             frames[kind] = frame
             return frame
         }
@@ -424,8 +437,8 @@ public struct RoundStateMachine {
             let model = plan.model(for: client)
             // The step limit does not change the frame's size, so the whole-work frame sizes the budget.
             let stepLimit = partialWork(
-                for: client, downloadBytes: frame(RoundStartKind(base: model.base), model.tensor).readableBytes, model: model.sizes)
-            let sent = frame(RoundStartKind(base: model.base, stepLimit: stepLimit), model.tensor)
+                for: client, downloadBytes: frame(RoundStartKind(base: model.base), model.tensors).readableBytes, model: model)
+            let sent = frame(RoundStartKind(base: model.base, stepLimit: stepLimit), model.tensors)
             deliveries.append(RoundOpening.Delivery(client: client, connection: entry.connection, frame: sent))
             let member = configuration.fleet?.members[client]
             participants[client] = RoundInProgress.Participant(
@@ -451,12 +464,12 @@ public struct RoundStateMachine {
 
     /// Under `--straggler-policy partial`, the most minibatch steps `client` can train in the round
     /// opening now and still have its update arrive by the device-time deadline, after a RoundStart
-    /// of `downloadBytes` carrying a model whose stages were `model` (at least 1, so a client that
-    /// cannot make it straggles); nil when its whole local work fits, or under `drop`.
+    /// of `downloadBytes` carrying `model` (at least 1, so a client that cannot make it straggles);
+    /// nil when its whole local work fits, or under `drop`.
     ///
     /// The upload is expected to be as large as the client's last Update, or any client's, or a
     /// dense one in the first round, and its encoding as costly; each step as costly as a full batch's.
-    private mutating func partialWork(for client: Int, downloadBytes: Int, model: StageSizes) -> Int? {
+    private mutating func partialWork(for client: Int, downloadBytes: Int, model: DownlinkEncoder.Plan.Model) -> Int? {
         guard configuration.stragglerPolicy == .partial, let world, let deadline = configuration.deviceDeadlineSeconds else { return nil }
         let job = configuration.job
         let whole = job.localWork(samples: validator.shardSizes[client])
@@ -464,7 +477,7 @@ public struct RoundStateMachine {
         let dense = StageSizes(raw: global.count * 4, sparsified: global.count * 4, quantized: global.count * 4, encoded: global.count * 4)
         let uplink = uplinkStagesSeen[client] ?? lastUplinkStages ?? dense
         let codec = configuration.profiles.codecWork.map {
-            CodecOperations(decode: $0.operations(job.downlinkCodec, sizes: model, .decode), encode: $0.operations(job.uplinkCodec, sizes: uplink, .encode))
+            CodecOperations(decode: $0.operations(model.spec(job.downlinkCodec), sizes: model.sizes, .decode), encode: $0.operations(job.uplinkCodec, sizes: uplink, .encode))
         }
         let budget = world.trainingBudget(
             client, from: world.now, downloadBytes: downloadBytes, uploadBytes: uploadBytes, codec: codec, deadline: world.now + deadline)
@@ -559,7 +572,15 @@ public struct RoundStateMachine {
         var round = round
         var device = closeOnDeviceClock(&round)
         let completed = round.accepted.count >= max(1, configuration.minCompletion)
-        if completed, round.attempt.round == configuration.rounds, device != nil {
+        if completed, let meanDelta = round.collector.combined() {
+            strategy.apply(meanDelta: meanDelta, to: &global)
+        }
+        let wallSeconds = clock.secondsSince(round.started)
+        let evaluationStart = clock.now
+        let evaluation = try configuration.job.model.evaluate(parameters: global, on: testSet)
+        let evaluationSeconds = clock.secondsSince(evaluationStart)
+        let endsJob = round.attempt.round == configuration.rounds || configuration.stopAtAccuracy.map { evaluation.accuracy >= $0 } == true
+        if completed, endsJob, device != nil {
             // The job ends here, and every radio's tail runs out after it: the last round carries them.
             let inRound = Set(round.selected)
             for (client, joules) in world!.chargeRemainingTails() {
@@ -570,13 +591,6 @@ public struct RoundStateMachine {
                 }
             }
         }
-        if completed, let meanDelta = round.collector.combined() {
-            strategy.apply(meanDelta: meanDelta, to: &global)
-        }
-        let wallSeconds = clock.secondsSince(round.started)
-        let evaluationStart = clock.now
-        let evaluation = try configuration.job.model.evaluate(parameters: global, on: testSet)
-        let evaluationSeconds = clock.secondsSince(evaluationStart)
 
         let clients = round.clientRounds(
             bytes: bytes, tails: device?.tails ?? [:], job: configuration.job, codecWork: configuration.profiles.codecWork)

@@ -39,7 +39,8 @@ class Welcome:
 
 @dataclass
 class RoundStart:
-    """Coordinator to a selected client: the model (whole, or a difference from ``base_version``)."""
+    """Coordinator to a selected client: the model as a chain applied in order, the first whole (or a
+    difference from ``base_version``), each next one a difference added to what the ones before made."""
 
     round: int
     local_epochs: int
@@ -48,8 +49,12 @@ class RoundStart:
     model_version: int
     base_version: int
     step_limit: int  # the most minibatch steps to train; 0: every step of the local epochs
-    model: EncodedTensor
+    models: list  # of EncodedTensor, 1 to MAXIMUM_CHAIN
     TYPE = ROUND_START
+
+
+#: The most tensors one RoundStart's chain may hold.
+MAXIMUM_CHAIN = 1024
 
 
 @dataclass
@@ -110,8 +115,9 @@ def encode_payload(message):
     if isinstance(message, Welcome):
         return message.job_json.encode()
     if isinstance(message, RoundStart):
-        return struct.pack("<IIIfIII", message.round, message.local_epochs, message.deadline_ms, message.learning_rate,
-                           message.model_version, message.base_version, message.step_limit) + _tensor(message.model)
+        return (struct.pack("<IIIfIII", message.round, message.local_epochs, message.deadline_ms, message.learning_rate,
+                           message.model_version, message.base_version, message.step_limit)
+                + struct.pack("<H", len(message.models)) + b"".join(_tensor(model) for model in message.models))
     if isinstance(message, Update):
         return struct.pack("<IIdQdd", message.round, message.sample_count, message.train_loss, message.flops,
                            message.cpu_seconds, message.encode_seconds) + _tensor(message.delta)
@@ -158,7 +164,10 @@ def decode_payload(message_type, payload):
             fields = [reader.read(f, name) for f, name in (("I", "round"), ("I", "local epochs"), ("I", "deadline"),
                                                             ("f", "learning rate"), ("I", "model version"), ("I", "base version"),
                                                             ("I", "step limit"))]
-            message = RoundStart(*fields, _read_tensor(reader))
+            count = reader.read("H", "tensor count")
+            if not 1 <= count <= MAXIMUM_CHAIN:
+                raise WireError(ErrorCode.MALFORMED_PAYLOAD, f"a RoundStart with {count} model tensors (1 to {MAXIMUM_CHAIN})")
+            message = RoundStart(*fields, [_read_tensor(reader) for _ in range(count)])
         elif message_type == UPDATE:
             fields = [reader.read(f, name) for f, name in (("I", "round"), ("I", "sample count"), ("d", "train loss"),
                                                             ("Q", "FLOPs"), ("d", "CPU-seconds"), ("d", "encode seconds"))]

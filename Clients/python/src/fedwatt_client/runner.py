@@ -182,17 +182,21 @@ def _run_round(start, client_id, client, state, result):
     if job.layer_sizes:
         expected = parameter_count(job.layer_sizes)
     else:
-        expected = start.model.value_count if state.held is None else len(state.held[1])
+        expected = start.models[0].value_count if state.held is None else len(state.held[1])
     try:
-        model = tensor_codec.decode(start.model, expected)
+        chain = [tensor_codec.decode(tensor, expected) for tensor in start.models]
     except CodecError as error:
         raise WireError(error.code, str(error)) from None
+    model = chain[0]
     if start.base_version != 0:
         if state.held is None or state.held[0] != start.base_version:
             held = f"version {state.held[0]}" if state.held else "none"
             raise WireError(ErrorCode.UNKNOWN_BASE_MODEL,
                             f"round {start.round} sends a difference from model version {start.base_version}; this client holds {held}")
         model = (model + state.held[1]).astype(np.float32)
+    # The rest of the chain: the differences this client missed, each added as the coordinator did.
+    for difference in chain[1:]:
+        model = (model + difference).astype(np.float32)
     state.held = (start.model_version, model)
     round_job = job.for_round(start.round, float(np.float32(start.learning_rate)), start.local_epochs, start.step_limit or None)
     evaluation = client.evaluate(model.copy(), round_job)
