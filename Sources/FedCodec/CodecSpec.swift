@@ -90,6 +90,11 @@ public struct CodecSpec: Sendable, Hashable, CustomStringConvertible, Codable {
         }
     }
 
+    /// How many of a tensor's `count` values reach the quantizer: the ones top-k keeps, or all.
+    public func keptValues(of count: Int) -> Int {
+        topKFraction.map { TopK.keptCount(fraction: $0, of: count) } ?? count
+    }
+
     /// True when decoding gives back exactly what was encoded.
     public var isLossless: Bool { topKFraction == nil && quantizer == .float32 }
 

@@ -48,6 +48,12 @@ struct DownlinkEncoder {
             var tensors: [EncodedTensor]
             var sizes: StageSizes
             var base: UInt32
+
+            /// The pipeline its tensors were encoded with: the downlink `codec`, or plain float32 for
+            /// the lossless reference a client too far behind is sent instead of a chain.
+            func spec(_ codec: CodecSpec) -> CodecSpec {
+                tensors.allSatisfy { $0.codec == .float32 } ? .none : codec
+            }
         }
 
         /// The version of the model every receiver holds once it has applied its message.

@@ -4,6 +4,9 @@ extension DeviceProfile {
     /// Seconds the device needs for `flops` at its sustained rate.
     public func computeSeconds(flops: Int) -> Double { Double(flops) / sustainedFLOPS.value }
 
+    /// Seconds the device needs for `operations` of codec work, each counted as a FLOP at its sustained rate.
+    public func seconds(operations: Double) -> Double { operations / sustainedFLOPS.value }
+
     /// Joules the device is charged for `flops`: time at the sustained rate × its power on its basis.
     public func computeJoules(flops: Int) -> Double { computeSeconds(flops: flops) * chargedWatts }
 }

@@ -9,12 +9,16 @@ public struct SourcedValue: Sendable, Hashable, Codable {
     public var source: String
     /// What was checked of the value against its source, where and when (nil: nothing recorded).
     public var checked: String?
+    /// Its plausible low and high values with the reason (nil: none given; the uncertainty analysis
+    /// then holds it fixed and says so).
+    public var range: PlausibleRange?
 
     /// Creates a sourced value.
-    public init(_ value: Double, source: String, checked: String? = nil) {
+    public init(_ value: Double, source: String, checked: String? = nil, range: PlausibleRange? = nil) {
         self.value = value
         self.source = source
         self.checked = checked
+        self.range = range
     }
 
     /// True when no primary source backs the value.
@@ -53,6 +57,13 @@ public struct LinkProfile: Sendable, Hashable, Codable {
     public var tailSeconds: SourcedValue
     public var promotionMilliwatts: SourcedValue
     public var promotionSeconds: SourcedValue
+
+    /// Every constant of a link, with its field name, in the file's order.
+    public static let constantFields: [(name: String, path: WritableKeyPath<LinkProfile, SourcedValue> & Sendable)] = [
+        ("upMilliwattsPerMbps", \.upMilliwattsPerMbps), ("downMilliwattsPerMbps", \.downMilliwattsPerMbps),
+        ("baseMilliwatts", \.baseMilliwatts), ("upMbps", \.upMbps), ("downMbps", \.downMbps), ("tailMilliwatts", \.tailMilliwatts),
+        ("tailSeconds", \.tailSeconds), ("promotionMilliwatts", \.promotionMilliwatts), ("promotionSeconds", \.promotionSeconds),
+    ]
 }
 
 /// Where the centralized baseline runs: this host's measured work at CodeCarbon's CPU power for the
@@ -97,6 +108,12 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
     public var grids: [GridProfile]
     /// The wider network's per-byte range (optional: a profiles file without it gets no range).
     public var widerNetwork: WiderNetworkProfile?
+    /// What encoding and decoding cost the devices (absent in older profiles files: no codec work
+    /// is then counted).
+    public var codecWork: CodecWorkProfile?
+    /// A factor on the centralized baseline's measured CPU-seconds and wall seconds: 1 as measured,
+    /// its range the spread of the same work measured on this host (absent in older files: 1, fixed).
+    public var baselineHostTimeFactor: SourcedValue?
 
     /// The profiles shipped with FedWatt (`Sources/FedEnergy/Resources/profiles.json`).
     public static func shipped() throws -> EnergyProfiles {
@@ -179,12 +196,11 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
             try positive(device.sustainedFLOPS, "device \(device.name) sustainedFLOPS")
         }
         for link in links {
-            for (value, what) in [(link.upMbps, "up Mbps"), (link.downMbps, "down Mbps")] { try positive(value, "link \(link.name) \(what)") }
-            for (value, what) in [
-                (link.upMilliwattsPerMbps, "a_up"), (link.downMilliwattsPerMbps, "a_down"), (link.baseMilliwatts, "beta"),
-                (link.tailMilliwatts, "tail power"), (link.tailSeconds, "tail time"), (link.promotionMilliwatts, "promotion power"),
-                (link.promotionSeconds, "promotion time"),
-            ] { try nonNegative(value, "link \(link.name) \(what)") }
+            for field in LinkProfile.constantFields {
+                // Throughputs divide: they must be positive; powers and times may be 0 (no such state).
+                let isThroughput = field.name == "upMbps" || field.name == "downMbps"
+                try (isThroughput ? positive : nonNegative)(link[keyPath: field.path], "link \(link.name) \(field.name)")
+            }
         }
         for datacenter in datacenters {
             try positive(datacenter.cpuTDPWatts, "datacenter \(datacenter.name) cpuTDPWatts")
@@ -197,12 +213,68 @@ public struct EnergyProfiles: Sendable, Hashable, Codable {
             try positive(gpu.boardPowerWatts, "gpu \(gpu.name) boardPowerWatts")
         }
         for grid in grids { try nonNegative(grid.gramsCO2PerKWh, "grid \(grid.name) intensity") }
+        if let codecWork {
+            let missing = CodecStageKind.allCases.filter { codecWork.work($0) == nil }
+            guard missing.isEmpty else {
+                throw EnergyError.profiles("codecWork has no entry for \(missing.map(\.rawValue).joined(separator: ", ")): give every stage kind its costs")
+            }
+            try check("codecWork stage", codecWork.stages.map(\.stage.rawValue))
+            for stage in codecWork.stages {
+                try nonNegative(stage.encodeOperations, "codecWork \(stage.stage.rawValue) encodeOperations")
+                try nonNegative(stage.decodeOperations, "codecWork \(stage.stage.rawValue) decodeOperations")
+            }
+        }
+        if let factor = baselineHostTimeFactor { try positive(factor, "baselineHostTimeFactor") }
+        for (name, constant) in namedConstants {
+            guard let range = constant.range else { continue }
+            guard range.low.isFinite, range.high.isFinite, range.low >= 0, range.low <= constant.value, constant.value <= range.high else {
+                throw EnergyError.profiles(
+                    "\(name) has range \(range.low)...\(range.high), which must be finite, not negative, and hold its value \(constant.value)")
+            }
+            guard !range.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw EnergyError.profiles("\(name) has a range without a reason: say where the low and high values come from")
+            }
+        }
         if let network = widerNetwork {
             try positive(network.lowKilowattHoursPerGigabyte, "wider network low kWh/GB")
             guard network.highKilowattHoursPerGigabyte.value.isFinite,
                 network.highKilowattHoursPerGigabyte.value >= network.lowKilowattHoursPerGigabyte.value
             else { throw EnergyError.profiles("wider network high kWh/GB must be at least the low one") }
         }
+    }
+
+    /// Every constant in the file with its path (`devices[rpi4].activePowerWatts`), in file order.
+    public var namedConstants: [(name: String, value: SourcedValue)] {
+        var constants: [(String, SourcedValue)] = []
+        for device in devices {
+            constants += [("devices[\(device.name)].activePowerWatts", device.activePowerWatts)]
+            constants += device.idlePowerWatts.map { [("devices[\(device.name)].idlePowerWatts", $0)] } ?? []
+            constants += [("devices[\(device.name)].sustainedFLOPS", device.sustainedFLOPS)]
+        }
+        for link in links {
+            constants += LinkProfile.constantFields.map { ("links[\(link.name)].\($0.name)", link[keyPath: $0.path]) }
+        }
+        for datacenter in datacenters {
+            constants += [("datacenters[\(datacenter.name)].cpuTDPWatts", datacenter.cpuTDPWatts), ("datacenters[\(datacenter.name)].pue", datacenter.pue)]
+        }
+        for gpu in gpus ?? [] {
+            constants += [("gpus[\(gpu.name)].sustainedFLOPS", gpu.sustainedFLOPS), ("gpus[\(gpu.name)].boardPowerWatts", gpu.boardPowerWatts)]
+        }
+        constants += grids.map { ("grids[\($0.name)].gramsCO2PerKWh", $0.gramsCO2PerKWh) }
+        if let network = widerNetwork {
+            constants += [
+                ("widerNetwork.lowKilowattHoursPerGigabyte", network.lowKilowattHoursPerGigabyte),
+                ("widerNetwork.highKilowattHoursPerGigabyte", network.highKilowattHoursPerGigabyte),
+            ]
+        }
+        for stage in codecWork?.stages ?? [] {
+            constants += [
+                ("codecWork[\(stage.stage.rawValue)].encodeOperations", stage.encodeOperations),
+                ("codecWork[\(stage.stage.rawValue)].decodeOperations", stage.decodeOperations),
+            ]
+        }
+        constants += baselineHostTimeFactor.map { [("baselineHostTimeFactor", $0)] } ?? []
+        return constants
     }
 
     /// The device called `name`, or an error listing the known ones.

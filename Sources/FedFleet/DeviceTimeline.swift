@@ -17,9 +17,13 @@ public struct DeviceInterval: Sendable, Hashable, Codable {
 public struct DeviceTimeline: Sendable, Hashable, Codable {
     /// From the round's start to the model's last byte.
     public var download: DeviceInterval
+    /// Decoding the model, before training (nil: no update, no codec work counted, or an older ledger).
+    public var decode: DeviceInterval?
     /// Local training (nil: the client sent no update).
     public var training: DeviceInterval?
-    /// From the end of training to the update's last byte (nil: no update).
+    /// Encoding the update, after training (nil as for `decode`).
+    public var encode: DeviceInterval?
+    /// From the end of encoding to the update's last byte (nil: no update).
     public var upload: DeviceInterval?
 
     /// When the update arrived, or the download ended if there was none.
@@ -32,6 +36,10 @@ public struct DeviceRoundEnergy: Sendable, Hashable {
     public var computeSeconds: Double
     /// Joules of training: the device's active power for those seconds.
     public var computeJoules: Double
+    /// Device seconds of decoding the model and encoding the update (nil: no codec work counted).
+    public var codecSeconds: Double?
+    /// Joules of that codec work, at the power training is charged at (nil: none counted).
+    public var codecJoules: Double?
     /// The model's bytes at the link's downlink power.
     public var downlinkJoules: Double
     /// The update's bytes at the link's uplink power.

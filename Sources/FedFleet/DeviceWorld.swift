@@ -29,12 +29,13 @@ public struct DeviceWorld: Sendable {
         }
     }
 
-    /// `client`'s round starting at `start`: `downloadBytes` down, `flops` of training, then (when
-    /// `uploadBytes` is given) the update up. Returns the timeline and its energy, the tail before
-    /// the download included.
-    public mutating func clientRound(_ client: Int, from start: Double, downloadBytes: Int, flops: Int, uploadBytes: Int?)
-        -> (timeline: DeviceTimeline, energy: DeviceRoundEnergy)
-    {
+    /// `client`'s round starting at `start`: `downloadBytes` down, then (when `uploadBytes` is given)
+    /// decoding the model, `flops` of training, encoding the update (`codec`, when its work is
+    /// counted) and the update up. Returns the timeline and its energy, the tail before the download
+    /// included.
+    public mutating func clientRound(
+        _ client: Int, from start: Double, downloadBytes: Int, flops: Int, uploadBytes: Int?, codec: CodecOperations? = nil
+    ) -> (timeline: DeviceTimeline, energy: DeviceRoundEnergy) {
         let member = fleet.members[client]
         var radio = radios[client] ?? RadioTimeline(link: member.link)
         defer { radios[client] = radio }
@@ -44,11 +45,25 @@ public struct DeviceWorld: Sendable {
             computeSeconds: 0, computeJoules: 0, downlinkJoules: download.transferJoules, uplinkJoules: 0,
             overheadJoules: download.promotionJoules + download.tailJoules, promotions: download.promoted ? 1 : 0)
         guard let uploadBytes else { return (timeline, energy) }
+        var time = download.end
+        /// The next `seconds` of device work, from `time` on.
+        func next(_ seconds: Double) -> DeviceInterval {
+            defer { time += seconds }
+            return DeviceInterval(start: time, end: time + seconds)
+        }
+        let decodeSeconds = codec.map { member.codecSeconds(operations: $0.decode) }
+        timeline.decode = decodeSeconds.map(next)
         let seconds = member.computeSeconds(flops: flops)
-        timeline.training = DeviceInterval(start: download.end, end: download.end + seconds)
+        timeline.training = next(seconds)
+        let encodeSeconds = codec.map { member.codecSeconds(operations: $0.encode) }
+        timeline.encode = encodeSeconds.map(next)
         energy.computeSeconds = seconds
         energy.computeJoules = seconds * member.device.chargedWatts
-        let upload = radio.transfer(bytes: uploadBytes, .up, at: download.end + seconds)
+        if let decodeSeconds, let encodeSeconds {
+            energy.codecSeconds = decodeSeconds + encodeSeconds
+            energy.codecJoules = (decodeSeconds + encodeSeconds) * member.device.chargedWatts
+        }
+        let upload = radio.transfer(bytes: uploadBytes, .up, at: time)
         timeline.upload = DeviceInterval(start: upload.requested, end: upload.end)
         energy.uplinkJoules = upload.transferJoules
         energy.overheadJoules += upload.promotionJoules + upload.tailJoules
@@ -58,16 +73,22 @@ public struct DeviceWorld: Sendable {
 
     /// The device seconds `client` can spend training in a round starting at `start` and still have
     /// its update of `uploadBytes` arrive by `deadline` (device seconds since the job began), after
-    /// its RoundStart of `downloadBytes` has come down; negative when even no training would be late.
+    /// its RoundStart of `downloadBytes` has come down and `codec` work (decoding it, encoding the
+    /// update) is done; negative when even no training would be late.
     ///
     /// Nothing moves: this asks what the radio would do. An upload that starts after the tail of the
     /// download has run out needs a promotion, which the budget then leaves room for.
-    public func trainingBudget(_ client: Int, from start: Double, downloadBytes: Int, uploadBytes: Int, deadline: Double) -> Double {
-        let link = fleet.members[client].link
+    public func trainingBudget(
+        _ client: Int, from start: Double, downloadBytes: Int, uploadBytes: Int, codec: CodecOperations? = nil, deadline: Double
+    ) -> Double {
+        let member = fleet.members[client]
+        let link = member.link
         var radio = radios[client] ?? RadioTimeline(link: link)
         let download = radio.transfer(bytes: downloadBytes, .down, at: start)
-        let withinTail = deadline - link.transferSeconds(bytes: uploadBytes, .up) - download.end
-        return withinTail < link.tailSeconds.value ? withinTail : withinTail - link.promotionSeconds.value
+        let codecSeconds = codec.map { member.codecSeconds(operations: $0.decode + $0.encode) } ?? 0
+        // From the download's end to the upload's start: codec work and training.
+        let gap = deadline - link.transferSeconds(bytes: uploadBytes, .up) - download.end
+        return gap - codecSeconds - (gap < link.tailSeconds.value ? 0 : link.promotionSeconds.value)
     }
 
     /// Lets `seconds` of device time pass with no round (nobody was online); radios' tails keep

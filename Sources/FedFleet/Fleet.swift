@@ -26,6 +26,11 @@ public struct Fleet: Sendable, Hashable {
         public func computeSeconds(flops: Int) -> Double {
             device.computeSeconds(flops: flops) / speedFactor
         }
+
+        /// Device seconds to run `operations` of codec work (counted as FLOPs, at the same speed).
+        public func codecSeconds(operations: Double) -> Double {
+            device.seconds(operations: operations) / speedFactor
+        }
     }
 
     /// The file's description.

@@ -41,9 +41,11 @@ public struct JobSummary: Sendable, Codable {
     public var grid: String
     /// Devices' training energy over all rounds.
     public var computeJoules: Double
+    /// Devices' encoding and decoding energy over all rounds (nil: not counted).
+    public var codecJoules: Double?
     /// Devices' radio energy over all rounds.
     public var communicationJoules: Double
-    /// Compute plus communication.
+    /// Compute, codec work and communication.
     public var totalJoules: Double
     /// Carbon of the whole job on the grid.
     public var gramsCO2e: Double
@@ -60,7 +62,7 @@ public struct JobSummary: Sendable, Codable {
         job: FederatedJob, strategy: StrategyLabel, rounds: Int, roundsCompleted: Int, failedAttempts: Int, finalAccuracy: Double,
         finalLoss: Double, uplinkBytes: Int, downlinkBytes: Int, uplinkStages: StageSizes, downlinkStages: StageSizes,
         clientFLOPs: Int, clientCPUSeconds: Double, roundsWallSeconds: Double, evaluationSeconds: Double,
-        elapsedSeconds: Double, grid: String, computeJoules: Double, communicationJoules: Double, totalJoules: Double,
+        elapsedSeconds: Double, grid: String, computeJoules: Double, codecJoules: Double? = nil, communicationJoules: Double, totalJoules: Double,
         gramsCO2e: Double, connectionBytes: [ClientBytes], deviceSeconds: Double? = nil, wastedJoules: Double? = nil
     ) {
         self.job = job
@@ -81,6 +83,7 @@ public struct JobSummary: Sendable, Codable {
         self.elapsedSeconds = elapsedSeconds
         self.grid = grid
         self.computeJoules = computeJoules
+        self.codecJoules = codecJoules
         self.communicationJoules = communicationJoules
         self.totalJoules = totalJoules
         self.gramsCO2e = gramsCO2e

@@ -108,13 +108,15 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         case failed
     }
 
-    /// A round's energy: every selected client's compute and radio, and the totals so far.
+    /// A round's energy: every selected client's compute, codec work and radio, and the totals so far.
     public struct RoundEnergy: Sendable, Codable, Hashable {
         /// Devices' training energy.
         public var computeJoules: Double
+        /// Devices' encoding and decoding energy (nil: not counted, as in ledgers from before it was).
+        public var codecJoules: Double?
         /// Devices' radio energy: transfers both ways plus promotion and tail states.
         public var communicationJoules: Double
-        /// Compute plus communication.
+        /// Compute, codec work and communication.
         public var totalJoules: Double
         /// Total energy of every round attempt so far, this one included.
         public var cumulativeJoules: Double
@@ -127,10 +129,11 @@ public struct RoundRecord: Sendable, Codable, Hashable {
 
         /// Creates a value with every field given.
         public init(
-            computeJoules: Double, communicationJoules: Double, totalJoules: Double, cumulativeJoules: Double,
+            computeJoules: Double, codecJoules: Double? = nil, communicationJoules: Double, totalJoules: Double, cumulativeJoules: Double,
             kilowattHours: Double, gramsCO2e: Double, cumulativeGramsCO2e: Double
         ) {
             self.computeJoules = computeJoules
+            self.codecJoules = codecJoules
             self.communicationJoules = communicationJoules
             self.totalJoules = totalJoules
             self.cumulativeJoules = cumulativeJoules
@@ -243,6 +246,11 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var deviceComputeSeconds: Double
         /// Counted FLOPs / device FLOP/s x device active power.
         public var computeJoules: Double
+        /// Device seconds of decoding the model and encoding the update: their counted operations at
+        /// the device's FLOP/s (nil: not counted, as in ledgers from before it was).
+        public var codecSeconds: Double?
+        /// Those seconds at the power training is charged at (nil: not counted).
+        public var codecJoules: Double?
         /// Receiving the global model (the coordinator's `bytesWritten`).
         public var downlinkJoules: Double
         /// Sending the update (the coordinator's `bytesRead`).
@@ -253,6 +261,8 @@ public struct RoundRecord: Sendable, Codable, Hashable {
         public var radioBursts: Int
         /// Everything the radio drew.
         public var communicationJoules: Double { downlinkJoules + uplinkJoules + radioOverheadJoules }
+        /// Compute, codec work and radio.
+        public var totalJoules: Double { computeJoules + (codecJoules ?? 0) + communicationJoules }
     }
 }
 
@@ -261,17 +271,21 @@ extension RoundRecord.ClientEnergy {
     /// radio spent after the round's last transfer, up to the round's close.
     public init(timeline energy: DeviceRoundEnergy, tailJoules: Double) {
         self.init(
-            deviceComputeSeconds: energy.computeSeconds, computeJoules: energy.computeJoules, downlinkJoules: energy.downlinkJoules,
-            uplinkJoules: energy.uplinkJoules, radioOverheadJoules: energy.overheadJoules + tailJoules, radioBursts: energy.promotions)
+            deviceComputeSeconds: energy.computeSeconds, computeJoules: energy.computeJoules, codecSeconds: energy.codecSeconds,
+            codecJoules: energy.codecJoules, downlinkJoules: energy.downlinkJoules, uplinkJoules: energy.uplinkJoules,
+            radioOverheadJoules: energy.overheadJoules + tailJoules, radioBursts: energy.promotions)
     }
 
-    /// One client's round under `device` and `link`: training `flops`, then the round's socket bytes
-    /// over the radio (the ledger's figures, and the report's under every other link).
-    public init(device: DeviceProfile, link: LinkProfile, flops: Int, downloadBytes: Int, uploadBytes: Int) {
+    /// One client's round under `device` and `link`: training `flops` and `codecSeconds` of codec
+    /// work (nil: not counted), then the round's socket bytes over the radio (the ledger's figures,
+    /// and the report's under every other link). The radio's tail runs on while the device works.
+    public init(device: DeviceProfile, link: LinkProfile, flops: Int, codecSeconds: Double?, downloadBytes: Int, uploadBytes: Int) {
         let computeSeconds = device.computeSeconds(flops: flops)
-        let radio = link.roundEnergy(downloadBytes: downloadBytes, uploadBytes: uploadBytes, computeSeconds: computeSeconds)
+        let radio = link.roundEnergy(
+            downloadBytes: downloadBytes, uploadBytes: uploadBytes, computeSeconds: computeSeconds + (codecSeconds ?? 0))
         self.init(
-            deviceComputeSeconds: computeSeconds, computeJoules: device.computeJoules(flops: flops), downlinkJoules: radio.downlinkJoules,
+            deviceComputeSeconds: computeSeconds, computeJoules: device.computeJoules(flops: flops), codecSeconds: codecSeconds,
+            codecJoules: codecSeconds.map { $0 * device.chargedWatts }, downlinkJoules: radio.downlinkJoules,
             uplinkJoules: radio.uplinkJoules, radioOverheadJoules: radio.overheadJoules, radioBursts: radio.bursts)
     }
 }

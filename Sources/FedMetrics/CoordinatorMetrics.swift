@@ -41,7 +41,7 @@ public struct CoordinatorMetrics: Sendable {
         "fedwatt_clients_dropped_total": "Selected clients whose update is not in their round, by reason.",
         "fedwatt_uplink_bytes_total": "Bytes the coordinator's sockets read in rounds (the ledger's uplink).",
         "fedwatt_downlink_bytes_total": "Bytes the coordinator's sockets wrote in rounds (the ledger's downlink).",
-        "fedwatt_energy_joules_total": "Energy accounted to the devices, by kind (wasted: spent on updates not aggregated, also in compute and radio).",
+        "fedwatt_energy_joules_total": "Energy accounted to the devices, by kind (wasted: spent on updates not aggregated, also in compute, codec and radio).",
         "fedwatt_emissions_grams_total": "Emissions of that energy on the job's grid, in grams CO2e.",
         "fedwatt_inbound_buffer_bytes": "Bytes of received frames the inbound budget holds.",
         "fedwatt_round_duration_seconds": "Round attempt durations, on the host's clock and on the device clock.",
@@ -75,7 +75,7 @@ public struct CoordinatorMetrics: Sendable {
 
     /// What the joules counter splits energy into.
     enum EnergyKind: String, CaseIterable {
-        case compute, radio, wasted
+        case compute, codec, radio, wasted
     }
 
     private func energy(_ kind: EnergyKind) -> FloatingPointCounter {
@@ -124,10 +124,9 @@ public struct CoordinatorMetrics: Sendable {
         }
         let droppedClients = Set(record.dropped.map(\.client))
         energy(.compute).increment(by: record.energy.computeJoules)
+        energy(.codec).increment(by: record.energy.codecJoules ?? 0)
         energy(.radio).increment(by: record.energy.communicationJoules)
-        energy(.wasted).increment(by: record.clients.filter { droppedClients.contains($0.client) }.reduce(0.0) {
-            $0 + $1.energy.computeJoules + $1.energy.communicationJoules
-        })
+        energy(.wasted).increment(by: record.clients.filter { droppedClients.contains($0.client) }.reduce(0.0) { $0 + $1.energy.totalJoules })
         emissions.increment(by: record.energy.gramsCO2e)
         duration(.host).record(record.wallSeconds)
         if let device = record.device { duration(.device).record(device.interval.end - device.interval.start) }

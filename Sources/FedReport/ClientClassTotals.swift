@@ -16,15 +16,17 @@ public struct ClientClassTotals: Sendable, Hashable {
     public var fates: [ClientFate: Int]
     /// Its clients' training energy.
     public var computeJoules: Double
+    /// Its clients' encoding and decoding energy (0 where the ledger did not count it).
+    public var codecJoules: Double
     /// Its clients' radio energy in their own lines (transfers, promotions, tails within their rounds).
     public var radioJoules: Double
-    /// The energy (compute and radio) of those client rounds by what became of the update.
+    /// The energy (compute, codec work and radio) of those client rounds by what became of the update.
     public var joulesByFate: [ClientFate: Double]
 
-    /// Compute plus radio.
-    public var totalJoules: Double { computeJoules + radioJoules }
+    /// Compute, codec work and radio.
+    public var totalJoules: Double { computeJoules + codecJoules + radioJoules }
 
-    /// The energy of its client rounds whose update was not aggregated, compute and radio.
+    /// The energy of its client rounds whose update was not aggregated, compute, codec work and radio.
     public var wastedJoules: Double { joulesByFate.filter { $0.key != .aggregated }.values.reduce(0, +) }
 
     /// Every class in `records`, in the order the ledger first names them, with device and link
@@ -44,7 +46,7 @@ public struct ClientClassTotals: Sendable, Hashable {
                     order.append(name)
                     totals[name] = ClientClassTotals(
                         name: name, device: try profiles.device(line.device), link: try profiles.link(line.link), clients: 0, roundsSelected: 0,
-                        fates: [:], computeJoules: 0, radioJoules: 0, joulesByFate: [:])
+                        fates: [:], computeJoules: 0, codecJoules: 0, radioJoules: 0, joulesByFate: [:])
                 }
                 guard totals[name]!.device.name == line.device, totals[name]!.link.name == line.link else {
                     throw ReportError.inconsistent(
@@ -56,8 +58,9 @@ public struct ClientClassTotals: Sendable, Hashable {
                 totals[name]!.roundsSelected += 1
                 totals[name]!.fates[fate, default: 0] += 1
                 totals[name]!.computeJoules += line.energy.computeJoules
+                totals[name]!.codecJoules += line.energy.codecJoules ?? 0
                 totals[name]!.radioJoules += line.energy.communicationJoules
-                totals[name]!.joulesByFate[fate, default: 0] += line.energy.computeJoules + line.energy.communicationJoules
+                totals[name]!.joulesByFate[fate, default: 0] += line.energy.totalJoules
             }
         }
         return order.map { name in

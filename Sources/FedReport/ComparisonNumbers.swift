@@ -22,6 +22,8 @@ struct ComparisonNumbers: Codable {
     var widerNetworkJoules: [String: [Double]]?
     /// A device-clock run's own figures (absent without a fleet).
     var deviceClock: DeviceClockNumbers?
+    /// The verdict's uncertainty (absent when no constant that feeds it has a range).
+    var uncertainty: VerdictUncertainty?
 
     init(_ c: EnergyComparison) {
         verdict = c.verdict
@@ -43,6 +45,7 @@ struct ComparisonNumbers: Codable {
         widerNetworkJoules = c.widerNetwork.map {
             ["federated": [$0.federated.lowerBound, $0.federated.upperBound], "centralized": [$0.centralized.lowerBound, $0.centralized.upperBound]]
         }
+        uncertainty = c.uncertainty
         deviceClock = c.clients.deviceClock.map { DeviceClockNumbers($0, centralizedWallSeconds: c.artifacts.baseline.records.last?.elapsedSeconds) }
     }
 }

@@ -52,22 +52,26 @@ extension EnergyComparison {
             + "training began (evaluation included) in brackets; it leaves out the devices' raw-data upload. \(target)"
     }
 
-    /// One row per client class, then the idle radios' tails, then the totals (equal to the ledger's).
+    /// One row per client class, then the idle radios' tails, then the totals (equal to the ledger's);
+    /// with a codec column where the ledger counted codec work.
     func classTable(_ figures: DeviceClockFigures) -> ReportTable {
         let fates: [ClientFate] = [.aggregated, .straggler, .notNeeded, .offline, .otherwise]
+        let codec = federated.codecJoules != nil
         var rows = figures.classes.map { totals in
             [totals.name, "\(totals.device.name) on \(totals.link.name)", "\(totals.clients)", "\(totals.roundsSelected)"]
                 + fates.map { "\(totals.fates[$0, default: 0])" }
-                + [joules(totals.computeJoules), joules(totals.radioJoules), joules(totals.wastedJoules)]
+                + [joules(totals.computeJoules)] + (codec ? [joules(totals.codecJoules)] : [])
+                + [joules(totals.radioJoules), joules(totals.wastedJoules)]
         }
-        rows.append(["idle radios' tails", "", "", ""] + fates.map { _ in "" } + ["", joules(figures.idleRadioTailJoules), ""])
+        rows.append(["idle radios' tails", "", "", ""] + fates.map { _ in "" } + (codec ? ["", ""] : [""]) + [joules(figures.idleRadioTailJoules), ""])
         rows.append(
             ["all", "", "\(figures.classes.reduce(0) { $0 + $1.clients })", "\(figures.classes.reduce(0) { $0 + $1.roundsSelected })"]
                 + fates.map { fate in "\(figures.classes.reduce(0) { $0 + $1.fates[fate, default: 0] })" }
-                + [joules(federated.computeJoules), joules(federated.communicationJoules), joules(figures.totalWastedJoules)])
+                + [joules(federated.computeJoules)] + (federated.codecJoules.map { [joules($0)] } ?? [])
+                + [joules(federated.communicationJoules), joules(figures.totalWastedJoules)])
         return ReportTable(
             header: ["class", "device on link", "clients", "rounds selected", "aggregated", "straggled", "not needed", "offline", "other",
-                     "compute", "radio", "wasted"],
+                     "compute"] + (codec ? ["codec"] : []) + ["radio", "wasted"],
             rows: rows)
     }
 

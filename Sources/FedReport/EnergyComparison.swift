@@ -8,6 +8,8 @@ import Foundation
 public struct FederatedEnergy: Sendable, Codable, Hashable {
     /// Devices' training energy (the same under every link).
     public var computeJoules: Double
+    /// Devices' encoding and decoding energy (nil: the ledger did not count it).
+    public var codecJoules: Double?
     /// Bytes moved both ways, at the link's transfer power.
     public var transferJoules: Double
     /// Promotion and tail states: once per radio burst, or on a device clock the promotions and the
@@ -17,7 +19,7 @@ public struct FederatedEnergy: Sendable, Codable, Hashable {
     public var cumulativeJoules: [Double]
 
     public var communicationJoules: Double { transferJoules + overheadJoules }
-    public var totalJoules: Double { computeJoules + communicationJoules }
+    public var totalJoules: Double { computeJoules + (codecJoules ?? 0) + communicationJoules }
 }
 
 /// The centralized baseline's energy under one link profile.
@@ -72,17 +74,22 @@ public struct EnergyComparison: Sendable {
     /// profiles (nil when they give none). Outside the totals and the verdict: that energy is
     /// mostly baseline, not per byte.
     public var widerNetwork: (federated: ClosedRange<Double>, centralized: ClosedRange<Double>)?
+    /// The verdict's uncertainty (nil when no constant that feeds it has a range in the profiles).
+    public var uncertainty: VerdictUncertainty?
 
     /// Compares the run in `artifacts` under the named datacenter and CodeCarbon CPU method (the grid
     /// is the run's). The centralized baseline is counted to `targetAccuracy` (nil: the federated
-    /// final accuracy), and so is a device-clock run's time and energy to target.
+    /// final accuracy), and so is a device-clock run's time and energy to target. The verdict's
+    /// uncertainty draws `uncertaintyDraws` sets of constants from `uncertaintySeed`.
     public init(
-        artifacts: RunArtifacts, datacenter: String = "average", cpuMethod: CPUPowerMethod = .default, targetAccuracy: Double? = nil
+        artifacts: RunArtifacts, datacenter: String = "average", cpuMethod: CPUPowerMethod = .default, targetAccuracy: Double? = nil,
+        uncertaintyDraws: Int = EnergyComparison.defaultUncertaintyDraws, uncertaintySeed: UInt64 = EnergyComparison.defaultUncertaintySeed
     ) throws {
         self.artifacts = artifacts
         let profiles = artifacts.profiles
         guard let first = artifacts.records.first?.clients.first else { throw ReportError.inconsistent("the ledger has no rounds") }
         if let targetAccuracy, !(targetAccuracy > 0 && targetAccuracy <= 1) { throw ReportError.targetAccuracy(targetAccuracy) }
+        guard uncertaintyDraws >= 1 else { throw ReportError.uncertaintyDraws(uncertaintyDraws) }
         guard !artifacts.baseline.records.isEmpty else { throw ReportError.inconsistent("the centralized baseline has no epochs") }
         let dc = try profiles.datacenter(datacenter)
         (self.datacenter, self.targetAccuracy) = (dc, targetAccuracy)
@@ -136,7 +143,24 @@ public struct EnergyComparison: Sendable {
         let centralizedBytes = baseline.rawUploadBytes.reduce(0, +)
         (federatedBits, centralizedBits) = (Double(federatedBytes) * 8, Double(centralizedBytes) * 8)
         widerNetwork = profiles.widerNetwork.map { ($0.joules(bytes: federatedBytes), $0.joules(bytes: centralizedBytes)) }
+        let job = artifacts.summary.job
+        let codecStages = federated.codecJoules == nil ? []
+            : CodecWorkProfile.units(job.uplinkCodec, sizes: .zero).map { ($0.kind, CodecWorkDirection.encode) }
+                + CodecWorkProfile.units(job.downlinkCodec, sizes: .zero).map { ($0.kind, CodecWorkDirection.decode) }
+        let constants = VerdictConstant.constants(
+            of: profiles, devices: clients.devices.map(\.name), links: (clients.links + uploadLinks).map(\.name).firstOfEach,
+            datacenter: dc.name, codecStages: codecStages)
+        uncertainty = constants.contains { $0.movingRange != nil }
+            ? VerdictUncertainty(
+                model: try VerdictModel(self), profiles: profiles, constants: constants, chosen: cpuMethod, draws: uncertaintyDraws,
+                seed: uncertaintySeed)
+            : nil
     }
+
+    /// The Monte Carlo's draws unless told otherwise.
+    public static let defaultUncertaintyDraws = 1000
+    /// The Monte Carlo's seed unless told otherwise.
+    public static let defaultUncertaintySeed: UInt64 = 1
 
     /// Each client's link for the raw-shard upload of a device-clock run: its class's, as
     /// `centralized.json` records it (`fedwatt simulate` writes it from the fleet, so a client never
@@ -184,10 +208,9 @@ public struct EnergyComparison: Sendable {
         for record in records {
             for client in record.clients {
                 let round = RoundRecord.ClientEnergy(
-                    device: device, link: link, flops: client.flops, downloadBytes: client.bytesWritten, uploadBytes: client.bytesRead)
-                energy.computeJoules += round.computeJoules
-                energy.transferJoules += round.downlinkJoules + round.uplinkJoules
-                energy.overheadJoules += round.radioOverheadJoules
+                    device: device, link: link, flops: client.flops, codecSeconds: client.energy.codecSeconds,
+                    downloadBytes: client.bytesWritten, uploadBytes: client.bytesRead)
+                energy.add(round)
             }
             energy.cumulativeJoules.append(energy.totalJoules)
         }
@@ -199,11 +222,7 @@ public struct EnergyComparison: Sendable {
     static func federated(_ records: [RoundRecord]) -> FederatedEnergy {
         var energy = FederatedEnergy(computeJoules: 0, transferJoules: 0, overheadJoules: 0, cumulativeJoules: [])
         for record in records {
-            for client in record.clients {
-                energy.computeJoules += client.energy.computeJoules
-                energy.transferJoules += client.energy.downlinkJoules + client.energy.uplinkJoules
-                energy.overheadJoules += client.energy.radioOverheadJoules
-            }
+            for client in record.clients { energy.add(client.energy) }
             energy.overheadJoules += record.device?.idleRadioTailJoules ?? 0
             energy.cumulativeJoules.append(energy.totalJoules)
         }
@@ -214,7 +233,7 @@ public struct EnergyComparison: Sendable {
     /// compute and radio overheads fixed: `(B_fed - B_central) / (fixed_central - fixed_fed)`.
     /// Nil when one side is cheaper at every efficiency.
     public var breakEvenBitsPerJoule: Double? {
-        let fixedFederated = federated.computeJoules + federated.overheadJoules
+        let fixedFederated = federated.computeJoules + (federated.codecJoules ?? 0) + federated.overheadJoules
         let fixedCentralized = centralizedSamePasses.computeJoules + centralizedSamePasses.uploadOverheadJoules
         let efficiency = (federatedBits - centralizedBits) / (fixedCentralized - fixedFederated)
         return efficiency.isFinite && efficiency > 0 ? efficiency : nil
@@ -235,16 +254,27 @@ public struct EnergyComparison: Sendable {
                 + "(%d epochs: the same sample passes). ",
             cheaper.side.rawValue.capitalized, cheaper.ratio, cheaper.side.other.rawValue, clients.verdictPhrase,
             joules(fed), joules(central), centralizedSamePasses.epochs)
+        let codec = federated.codecJoules.map { String(format: ", %.0f%% codec work (encoding and decoding on the devices)", 100 * $0 / fed) } ?? ""
         text += String(
-            format: "Federated energy is %.0f%% device compute and %.0f%% radio (%@ of it promotion and tail states); "
+            format: "Federated energy is %.0f%% device compute%@ and %.0f%% radio (%@ of it promotion and tail states); "
                 + "centralized is %@ of datacenter compute (the measured host under CodeCarbon's %@ rule, PUE %.2f) and %@ for the "
                 + "devices to upload their raw data. ",
-            100 * federated.computeJoules / fed, 100 * federated.communicationJoules / fed, joules(federated.overheadJoules),
+            100 * federated.computeJoules / fed, codec, 100 * federated.communicationJoules / fed, joules(federated.overheadJoules),
             joules(centralizedSamePasses.computeJoules), datacenterAccounting.chosen.rawValue, datacenter.pue.value,
             joules(centralizedSamePasses.communicationJoules))
         text += String(
             format: "On the %@ grid that is %.3f g against %.3f g CO2e.", grid.name, grid.grams(joules: fed), grid.grams(joules: central))
         return text
+    }
+}
+
+extension FederatedEnergy {
+    /// Adds one client round's energy; its codec work only where the ledger counted it.
+    mutating func add(_ round: RoundRecord.ClientEnergy) {
+        computeJoules += round.computeJoules
+        if let codec = round.codecJoules { codecJoules = (codecJoules ?? 0) + codec }
+        transferJoules += round.downlinkJoules + round.uplinkJoules
+        overheadJoules += round.radioOverheadJoules
     }
 }
 

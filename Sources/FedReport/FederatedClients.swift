@@ -70,5 +70,5 @@ public enum FederatedClients: Sendable {
 
 extension Array where Element: Equatable {
     /// The elements in order, each kept where it first stands.
-    fileprivate var firstOfEach: [Element] { reduce(into: []) { kept, element in if !kept.contains(element) { kept.append(element) } } }
+    var firstOfEach: [Element] { reduce(into: []) { kept, element in if !kept.contains(element) { kept.append(element) } } }
 }

@@ -100,7 +100,8 @@ public struct FederatedRunReport: Sendable {
     /// The constants of the devices the clients declared, and of the links and grids.
     var constants: ReportTable {
         let devices = Set(records.flatMap(\.clients).map(\.device)).sorted().compactMap { try? profiles.device($0) }
-        return ReportTable(header: ["profile", "constant", "value", "source"], rows: constantRows(devices: devices) + constantRows(network: profiles))
+        let table = ConstantRows(profiles: profiles)
+        return ReportTable(header: table.header, rows: table.devices(devices) + table.network())
     }
 
     /// Each evaluated model's accuracy at what it took to produce it: round r's evaluation (of the

@@ -18,21 +18,26 @@ struct ReportTable {
 }
 
 extension EnergyComparison {
-    /// Federated, centralized over the same passes, centralized to the federated accuracy.
+    /// Federated, centralized over the same passes, centralized to the federated accuracy; with a
+    /// codec-work column where the ledger counted it (the centralized side has none).
     var keyNumbers: ReportTable {
+        let codec = federated.codecJoules.map { [joules($0)] } ?? []
+        let noCodec = codec.map { _ in "" }
         var rows = [
             ["federated (\(artifacts.records.count) round attempts)", String(format: "%.4f", artifacts.summary.finalAccuracy),
-             joules(federated.computeJoules), joules(federated.communicationJoules), joules(federated.totalJoules),
+             joules(federated.computeJoules)] + codec + [joules(federated.communicationJoules), joules(federated.totalJoules),
              String(format: "%.3f", grid.grams(joules: federated.totalJoules)), bytes(federatedBits / 8)],
-            row("centralized, same sample passes", centralizedSamePasses),
+            row("centralized, same sample passes", centralizedSamePasses, codecCells: noCodec),
         ]
         if let toTarget = centralizedToTarget {
-            rows.append(row("centralized, until it reaches \(targetPhrase)", toTarget))
+            rows.append(row("centralized, until it reaches \(targetPhrase)", toTarget, codecCells: noCodec))
         } else {
-            rows.append(["centralized never reached \(targetPhrase) in \(artifacts.baseline.records.count) epochs", "", "", "", "", "", ""])
+            rows.append(["centralized never reached \(targetPhrase) in \(artifacts.baseline.records.count) epochs", "", "", "", "", "", ""] + noCodec)
         }
         return ReportTable(
-            header: ["side", "test accuracy", "compute", "communication", "total", "g CO2e (\(grid.name))", "bytes on the links"], rows: rows)
+            header: ["side", "test accuracy", "compute"] + codec.map { _ in "codec work" }
+                + ["communication", "total", "g CO2e (\(grid.name))", "bytes on the links"],
+            rows: rows)
     }
 
     /// `the federated accuracy`, or `the target accuracy 0.8500` when one was asked for.
@@ -40,9 +45,9 @@ extension EnergyComparison {
         targetAccuracy.map { String(format: "the target accuracy %.4f", $0) } ?? "the federated accuracy"
     }
 
-    private func row(_ name: String, _ energy: CentralizedEnergy) -> [String] {
-        ["\(name) (\(energy.epochs) epochs)", String(format: "%.4f", energy.accuracy), joules(energy.computeJoules),
-         joules(energy.communicationJoules), joules(energy.totalJoules), String(format: "%.3f", grid.grams(joules: energy.totalJoules)),
+    private func row(_ name: String, _ energy: CentralizedEnergy, codecCells: [String]) -> [String] {
+        ["\(name) (\(energy.epochs) epochs)", String(format: "%.4f", energy.accuracy), joules(energy.computeJoules)] + codecCells
+            + [joules(energy.communicationJoules), joules(energy.totalJoules), String(format: "%.3f", grid.grams(joules: energy.totalJoules)),
          bytes(centralizedBits / 8)]
     }
 
@@ -132,6 +137,12 @@ extension EnergyComparison {
         var rows: [[String]] = federatedComputeByBasis.map { entry in
             ["federated", "devices at \(entry.basis.rawValue) power", joules(entry.joules), used(bases == [entry.basis])]
         }
+        if let codec = federated.codecJoules {
+            rows.append([
+                "federated", "devices' codec work (decoding each model, encoding each update): counted operations at the device's FLOP/s, "
+                    + "at the power training is charged at", joules(codec), "verdict",
+            ])
+        }
         for entry in accounting.methods {
             let detail: String
             switch entry.method {
@@ -159,22 +170,27 @@ extension EnergyComparison {
         return ReportTable(header: ["side", "compute accounting", "energy", "used by"], rows: rows)
     }
 
-    /// Every constant the comparison used, with its source.
+    /// Every constant the comparison used, with its source; and its plausible range with the reason
+    /// where the profiles give ranges.
     var constants: ReportTable {
-        var rows = constantRows(devices: clients.devices)
+        let profiles = artifacts.profiles
+        let table = ConstantRows(profiles: profiles)
+        var rows = table.devices(clients.devices)
         rows += [
-            ["datacenter \(datacenter.name)", "CPU TDP", "\(datacenter.cpuTDPWatts.value) W", datacenter.cpuTDPWatts.source],
-            ["datacenter \(datacenter.name)", "CPU method", datacenterAccounting.chosen.rawValue,
-             "CodeCarbon 3.3.0's rules (default \(CPUPowerMethod.default.rawValue)); docs/ARCHITECTURE.md"],
-            ["datacenter \(datacenter.name)", "host cores", "\(artifacts.baseline.hostCores)", "measurement: logical cores of the host that ran the baseline"],
-            ["datacenter \(datacenter.name)", "PUE", "\(datacenter.pue.value)", datacenter.pue.source],
+            table.row("datacenter \(datacenter.name)", "CPU TDP", "\(datacenter.cpuTDPWatts.value) W", datacenter.cpuTDPWatts),
+            table.setting("datacenter \(datacenter.name)", "CPU method", datacenterAccounting.chosen.rawValue,
+                    "CodeCarbon 3.3.0's rules (default \(CPUPowerMethod.default.rawValue)); docs/ARCHITECTURE.md"),
+            table.setting("datacenter \(datacenter.name)", "host cores", "\(artifacts.baseline.hostCores)", "measurement: logical cores of the host that ran the baseline"),
+            table.row("datacenter \(datacenter.name)", "PUE", "\(datacenter.pue.value)", datacenter.pue),
         ]
-        for gpu in artifacts.profiles.gpus ?? [] {
-            rows.append(["gpu \(gpu.name)", "sustained FLOP/s", String(format: "%.3g", gpu.sustainedFLOPS.value), gpu.sustainedFLOPS.source])
-            rows.append(["gpu \(gpu.name)", "board power", "\(gpu.boardPowerWatts.value) W", gpu.boardPowerWatts.source])
+        if let factor = profiles.baselineHostTimeFactor {
+            rows.append(table.row("baseline", "host time factor", "\(factor.value)", factor))
         }
-        rows += constantRows(network: artifacts.profiles)
-        return ReportTable(header: ["profile", "constant", "value", "source"], rows: rows)
+        for gpu in profiles.gpus ?? [] {
+            rows.append(table.row("gpu \(gpu.name)", "sustained FLOP/s", String(format: "%.3g", gpu.sustainedFLOPS.value), gpu.sustainedFLOPS))
+            rows.append(table.row("gpu \(gpu.name)", "board power", "\(gpu.boardPowerWatts.value) W", gpu.boardPowerWatts))
+        }
+        return ReportTable(header: table.header, rows: rows + table.network())
     }
 
     /// The break-even sentence.
@@ -202,39 +218,69 @@ extension EnergyComparison {
 /// `1.23 MB` (10^6 bytes).
 func bytes(_ value: Double) -> String { String(format: "%.2f MB", value / 1e6) }
 
-/// The constants of `devices`, with their sources: the first rows of a report's "Constants used".
-func constantRows(devices: [DeviceProfile]) -> [[String]] {
-    devices.flatMap { device in
-        [
-            ["device \(device.name)", "active power", "\(device.activePowerWatts.value) W", device.activePowerWatts.source],
-            ["device \(device.name)", "idle power", device.idlePowerWatts.map { "\($0.value) W" } ?? "not given",
-             device.idlePowerWatts?.source ?? "absent from this profiles file"],
-            ["device \(device.name)", "compute charged at", device.basis.rawValue, "profile setting (default \(ComputePowerBasis.default.rawValue))"],
-            ["device \(device.name)", "sustained FLOP/s", String(format: "%.3g", device.sustainedFLOPS.value), device.sustainedFLOPS.source],
-        ]
-    }
-}
+/// The rows of a report's "Constants used": each constant with its source, and its plausible range
+/// with the reason when the profiles give ranges (a column the table then has).
+struct ConstantRows {
+    let profiles: EnergyProfiles
+    /// Whether any constant has a range.
+    let withRanges: Bool
 
-/// The links, grids and wider network of `profiles`, with their sources: the last rows of a
-/// report's "Constants used".
-func constantRows(network profiles: EnergyProfiles) -> [[String]] {
-    var rows: [[String]] = []
-    for link in profiles.links {
-        for (name, value, unit) in [
-            ("a_up", link.upMilliwattsPerMbps, "mW/Mbps"), ("a_down", link.downMilliwattsPerMbps, "mW/Mbps"), ("beta", link.baseMilliwatts, "mW"),
-            ("uplink", link.upMbps, "Mbps"), ("downlink", link.downMbps, "Mbps"), ("tail power", link.tailMilliwatts, "mW"),
-            ("tail time", link.tailSeconds, "s"), ("promotion power", link.promotionMilliwatts, "mW"), ("promotion time", link.promotionSeconds, "s"),
-        ] {
-            rows.append(["link \(link.name)", name, "\(value.value) \(unit)", value.source])
+    init(profiles: EnergyProfiles) {
+        self.profiles = profiles
+        withRanges = profiles.namedConstants.contains { $0.value.range != nil }
+    }
+
+    /// The table's header.
+    var header: [String] { ["profile", "constant", "value", "source"] + (withRanges ? ["plausible range and why"] : []) }
+
+    /// A constant's row: its profile, name, value as text, source and range (`absent` when the file has none).
+    func row(_ profile: String, _ name: String, _ text: String, _ value: SourcedValue?, absent: String = "") -> [String] {
+        [profile, name, text, value?.source ?? absent]
+            + (withRanges ? [value?.range.map { "\($0.low) to \($0.high): \($0.reason)" } ?? (value == nil ? "" : "none given")] : [])
+    }
+
+    /// A setting's or measurement's row: not a constant, so no range.
+    func setting(_ profile: String, _ name: String, _ text: String, _ source: String) -> [String] {
+        [profile, name, text, source] + (withRanges ? [""] : [])
+    }
+
+    /// The devices' constants: the first rows.
+    func devices(_ devices: [DeviceProfile]) -> [[String]] {
+        devices.flatMap { device in
+            [
+                row("device \(device.name)", "active power", "\(device.activePowerWatts.value) W", device.activePowerWatts),
+                row("device \(device.name)", "idle power", device.idlePowerWatts.map { "\($0.value) W" } ?? "not given", device.idlePowerWatts,
+                    absent: "absent from this profiles file"),
+                setting("device \(device.name)", "compute charged at", device.basis.rawValue, "profile setting (default \(ComputePowerBasis.default.rawValue))"),
+                row("device \(device.name)", "sustained FLOP/s", String(format: "%.3g", device.sustainedFLOPS.value), device.sustainedFLOPS),
+            ]
         }
     }
-    for grid in profiles.grids {
-        rows.append(["grid \(grid.name)", "carbon intensity", "\(grid.gramsCO2PerKWh.value) g/kWh", grid.gramsCO2PerKWh.source])
-    }
-    if let network = profiles.widerNetwork {
-        for (name, value) in [("low", network.lowKilowattHoursPerGigabyte), ("high", network.highKilowattHoursPerGigabyte)] {
-            rows.append(["wider network", "\(name) intensity", "\(value.value) kWh/GB", value.source])
+
+    /// The links', codec stages', grids' and wider network's constants: the last rows.
+    func network() -> [[String]] {
+        var rows: [[String]] = []
+        for link in profiles.links {
+            for field in LinkProfile.constantFields {
+                let (label, unit) = VerdictConstant.linkFields[field.name] ?? (label: field.name, unit: "")
+                let value = link[keyPath: field.path]
+                rows.append(row("link \(link.name)", label, "\(value.value) \(unit)", value))
+            }
         }
+        for stage in profiles.codecWork?.stages ?? [] {
+            for direction in [CodecWorkDirection.encode, .decode] {
+                let value = stage.operations(direction)
+                rows.append(row("codec \(stage.stage.rawValue)", "\(direction.rawValue) operations per \(stage.stage.unit.rawValue)", "\(value.value)", value))
+            }
+        }
+        for grid in profiles.grids {
+            rows.append(row("grid \(grid.name)", "carbon intensity", "\(grid.gramsCO2PerKWh.value) g/kWh", grid.gramsCO2PerKWh))
+        }
+        if let network = profiles.widerNetwork {
+            for (name, value) in [("low", network.lowKilowattHoursPerGigabyte), ("high", network.highKilowattHoursPerGigabyte)] {
+                rows.append(row("wider network", "\(name) intensity", "\(value.value) kWh/GB", value))
+            }
+        }
+        return rows
     }
-    return rows
 }

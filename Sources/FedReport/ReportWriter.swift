@@ -32,7 +32,7 @@ public enum ReportWriter {
 
         **Verdict.** \(c.verdict)
 
-        \(c.keyNumbers.markdown)
+        \(c.keyNumbers.markdown)\(c.uncertaintyMarkdown)
 
         \(c.breakEvenText)\(deviceClockMarkdown(c))
 
@@ -113,8 +113,8 @@ public enum ReportWriter {
         /// Both sides' bars under one link profile, or under a fleet's own links.
         func bars(_ federated: FederatedEnergy, _ centralized: CentralizedEnergy) -> [(label: String, segments: [SVGChart.Segment])] {
             [
-                ("federated", [
-                    SVGChart.Segment(name: "device compute", value: federated.computeJoules, color: "#1f77b4"),
+                ("federated", [SVGChart.Segment(name: "device compute", value: federated.computeJoules, color: "#1f77b4")]
+                    + (federated.codecJoules.map { [SVGChart.Segment(name: "device codec work", value: $0, color: "#aec7e8")] } ?? []) + [
                     SVGChart.Segment(name: "radio transfer", value: federated.transferJoules, color: "#ff7f0e"),
                     SVGChart.Segment(name: "radio tail/promotion", value: federated.overheadJoules, color: "#ffbb78"),
                 ]),
@@ -136,7 +136,7 @@ public enum ReportWriter {
             \(htmlHead)
             <p>\(escape(jobLine(c)))</p>
             <p class="verdict" id="verdict"><strong>Verdict.</strong> \(escape(c.verdict))</p>
-            \(c.keyNumbers.html)
+            \(c.keyNumbers.html)\(c.uncertaintyHTML)
             <p id="break-even">\(escape(c.breakEvenText))</p>
             <h2>Compute accounting</h2>
             \(c.computeAccounting.html)\(deviceClockHTML(c))
@@ -159,10 +159,12 @@ public enum ReportWriter {
     }
 
     /// One line per round attempt; on a device clock with its device interval, deadline, idle
-    /// radios' tails and the fates of its clients' updates too.
+    /// radios' tails and the fates of its clients' updates too; and its codec work where the ledger counted it.
     static func csv(records: [RoundRecord], deviceClock: Bool) -> String {
+        let codec = records.contains { $0.energy.codecJoules != nil }
         var lines = ["round,attempt,status,selected,completed,test_accuracy,test_loss,uplink_bytes,downlink_bytes,compute_joules,communication_joules,total_joules,cumulative_joules,grams_co2e,wall_seconds"
-            + (deviceClock ? ",device_start_seconds,device_end_seconds,device_deadline_seconds,idle_radio_tail_joules,aggregated,stragglers,not_needed,offline,not_aggregated_otherwise" : "")]
+            + (deviceClock ? ",device_start_seconds,device_end_seconds,device_deadline_seconds,idle_radio_tail_joules,aggregated,stragglers,not_needed,offline,not_aggregated_otherwise" : "")
+            + (codec ? ",codec_joules" : "")]
         for r in records {
             var fields = [
                 "\(r.round)", "\(r.attempt)", r.status.rawValue, "\(r.selected.count)", "\(r.completed.count)",
@@ -176,6 +178,7 @@ public enum ReportWriter {
                 fields += ["\(device.interval.start)", "\(device.interval.end)", device.deadline.map { "\($0)" } ?? "", "\(device.idleRadioTailJoules)"]
                     + [ClientFate.aggregated, .straggler, .notNeeded, .offline, .otherwise].map { fate in "\(fates.filter { $0 == fate }.count)" }
             }
+            if codec { fields.append("\(r.energy.codecJoules ?? 0)") }
             lines.append(fields.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

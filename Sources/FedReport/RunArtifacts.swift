@@ -57,12 +57,15 @@ public enum ReportError: Error, CustomStringConvertible {
     case inconsistent(String)
     /// A target accuracy outside (0, 1].
     case targetAccuracy(Double)
+    /// A Monte Carlo of fewer than one draw.
+    case uncertaintyDraws(Int)
 
     public var description: String {
         switch self {
         case .missingFile(let path): return "\(path) is missing or unreadable (run `fedwatt simulate` into this folder first)"
         case .inconsistent(let detail): return "the run's files disagree: \(detail)"
         case .targetAccuracy(let value): return "the target accuracy \(value) is not a test accuracy: give a number above 0 and at most 1, e.g. 0.85"
+        case .uncertaintyDraws(let draws): return "the verdict's uncertainty needs at least one Monte Carlo draw, not \(draws) (the default is 1000)"
         }
     }
 }

@@ -121,7 +121,79 @@ enum SVGChart {
         return svg + "</svg>"
     }
 
-    private static func header(title: String) -> String {
+    /// One bar pair of a tornado chart: a constant and the ratio at its low and at its high value.
+    struct TornadoRow {
+        var label: String
+        var atLow: Double
+        var atHigh: Double
+    }
+
+    /// A tornado chart: one row per constant, largest swing first, a bar from the central ratio to
+    /// the ratio at the constant's low value and one to its high value, the central ratio and the
+    /// break-even ratio 1 as vertical lines.
+    static func tornado(title: String, central: Double, rows: [TornadoRow]) -> String {
+        guard !rows.isEmpty else { return "" }
+        let (labelWidth, rowHeight, top) = (300.0, 20.0, 62.0)
+        let chartHeight = top + rowHeight * Double(rows.count) + 46
+        let values: [Double] = rows.flatMap { row -> [Double] in [row.atLow, row.atHigh] } + [central, 1.0]
+        let (low, high) = (values.min()!, values.max()!)
+        let pad = (high - low) * 0.05 + 1e-9
+        let (xMin, xMax) = (low - pad, high + pad)
+        let plotLeft = labelWidth + 10
+        let plotRight = width - margin.right
+        func px(_ x: Double) -> Double { plotLeft + (x - xMin) / (xMax - xMin) * (plotRight - plotLeft) }
+        let bottom = top + rowHeight * Double(rows.count)
+        var svg = header(title: title, height: chartHeight)
+        svg += ##"<rect x="\##(f(plotLeft))" y="34" width="12" height="10" fill="#1f77b4"/>"##
+        svg += text(plotLeft + 16, 43, "constant at its low value", anchor: "start")
+        svg += ##"<rect x="\##(f(plotLeft + 190))" y="34" width="12" height="10" fill="#ff7f0e"/>"##
+        svg += text(plotLeft + 206, 43, "at its high value", anchor: "start")
+        let (ticks, digits) = ticks(xMin, xMax)
+        for x in ticks {
+            svg += ##"<line x1="\##(f(px(x)))" x2="\##(f(px(x)))" y1="\##(f(top))" y2="\##(f(bottom))" stroke="#e5e5e5"/>"##
+            svg += text(px(x), bottom + 16, String(format: "%.\(digits)f", x), anchor: "middle")
+        }
+        for (index, row) in rows.enumerated() {
+            let y = top + Double(index) * rowHeight
+            svg += text(labelWidth, y + 14, row.label, anchor: "end")
+            for (value, color, name) in [(row.atLow, "#1f77b4", "low"), (row.atHigh, "#ff7f0e", "high")] {
+                let (left, right) = (min(px(value), px(central)), max(px(value), px(central)))
+                svg += ##"<rect class="tornado" data-constant="\##(escape(row.label))" data-end="\##(name)" data-ratio="\##(value)" x="\##(f(left))" y="\##(f(y + 3))" width="\##(f(max(right - left, 1)))" height="\##(f(rowHeight - 6))" fill="\##(color)" fill-opacity="0.85"/>"##
+            }
+        }
+        svg += ##"<line x1="\##(f(px(central)))" x2="\##(f(px(central)))" y1="\##(f(top - 4))" y2="\##(f(bottom))" stroke="#333" stroke-width="1.5"/>"##
+        svg += ##"<line x1="\##(f(px(1)))" x2="\##(f(px(1)))" y1="\##(f(top - 4))" y2="\##(f(bottom))" stroke="#d62728" stroke-dasharray="4 3"/>"##
+        svg += text(px(1), top - 8, "equal cost (1)", anchor: "middle")
+        svg += text((plotLeft + plotRight) / 2, bottom + 36, String(format: "federated / centralized energy (central %.3g)", central), anchor: "middle")
+        return svg + "</svg>"
+    }
+
+    /// The ratio's uncertainty on one axis: the extremes as a thin line, the Monte Carlo's 5-95%
+    /// interval as a band, the central value as a marker, and equal cost (1) as a dashed line.
+    static func band(title: String, central: Double, interval: ClosedRange<Double>, extremes: ClosedRange<Double>) -> String {
+        let chartHeight = 130.0
+        let values: [Double] = [central, interval.lowerBound, interval.upperBound, extremes.lowerBound, extremes.upperBound, 1]
+        let (low, high) = (values.min()!, values.max()!)
+        let pad = (high - low) * 0.05 + 1e-9
+        let (xMin, xMax) = (low - pad, high + pad)
+        func px(_ x: Double) -> Double { margin.left + (x - xMin) / (xMax - xMin) * (width - margin.left - margin.right) }
+        let y = 66.0
+        var svg = header(title: title, height: chartHeight)
+        svg += ##"<line class="extremes" x1="\##(f(px(extremes.lowerBound)))" x2="\##(f(px(extremes.upperBound)))" y1="\##(f(y))" y2="\##(f(y))" stroke="#777" stroke-width="2"/>"##
+        for end in [extremes.lowerBound, extremes.upperBound] {
+            svg += ##"<line x1="\##(f(px(end)))" x2="\##(f(px(end)))" y1="\##(f(y - 8))" y2="\##(f(y + 8))" stroke="#777" stroke-width="2"/>"##
+            svg += text(px(end), y + 24, String(format: "%.3g", end), anchor: "middle")
+        }
+        svg += ##"<rect class="interval" x="\##(f(px(interval.lowerBound)))" y="\##(f(y - 9))" width="\##(f(max(px(interval.upperBound) - px(interval.lowerBound), 1)))" height="18" fill="#1f77b4" fill-opacity="0.35"/>"##
+        svg += ##"<circle class="central" cx="\##(f(px(central)))" cy="\##(f(y))" r="6" fill="#1f77b4"/>"##
+        svg += text(px(central), y - 14, String(format: "%.3g", central), anchor: "middle", bold: true)
+        svg += ##"<line x1="\##(f(px(1)))" x2="\##(f(px(1)))" y1="\##(f(y - 26))" y2="\##(f(y + 26))" stroke="#d62728" stroke-dasharray="4 3"/>"##
+        svg += text(px(1), y + 40, "equal cost (1)", anchor: "middle")
+        svg += text(margin.left, chartHeight - 8, "dot: the central constants; band: 5%-95% of the Monte Carlo; line: the extremes", anchor: "start")
+        return svg + "</svg>"
+    }
+
+    private static func header(title: String, height: Double = height) -> String {
         ##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \##(Int(width)) \##(Int(height))" width="\##(Int(width))" height="\##(Int(height))" role="img" aria-label="\##(escape(title))" font-family="sans-serif" font-size="12">"##
             + ##"<title>\##(escape(title))</title>"## + text(width / 2, 20, title, anchor: "middle", bold: true)
     }

@@ -159,11 +159,12 @@ struct FedWattCoordinator: AsyncParsableCommand {
             await server.shutdown()
             say(String(
                 format: "done: %d rounds, test accuracy %.4f%@, uplink %@, downlink %@, rounds %.2f s (evaluation %.2f s), "
-                    + "devices %.1f J (compute %.1f J, radio %.1f J), %.3f gCO2e on %@",
+                    + "devices %.1f J (compute %.1f J%@, radio %.1f J), %.3f gCO2e on %@",
                 summary.roundsCompleted, summary.finalAccuracy,
                 job.model.evaluatedByClients ? " (federated evaluation of the model the last round started from)" : "", megabytes(summary.uplinkBytes), megabytes(summary.downlinkBytes),
                 summary.roundsWallSeconds, summary.evaluationSeconds, summary.totalJoules, summary.computeJoules,
-                summary.communicationJoules, summary.gramsCO2e, summary.grid))
+                summary.codecJoules.map { String(format: ", codec %.1f J", $0) } ?? "", summary.communicationJoules, summary.gramsCO2e,
+                summary.grid))
             if let device = summary.deviceSeconds, let wasted = summary.wastedJoules {
                 say(String(format: "device time %.1f s; %.1f J spent by clients whose updates were not aggregated", device, wasted))
             }

@@ -12,9 +12,11 @@ struct Report: AsyncParsableCommand {
             simulate` leaves them) and writes DIR/report.html, report.md, rounds.csv and report.json. A run \
             on a device clock (--fleet) also gets its device time to the final round and to the target \
             accuracy, the energy to that target, a chart of accuracy against device time, a table per \
-            client class and its wasted energy. A run of an external model (its clients evaluated it) has no \
-            centralized baseline: its report shows the federated side alone, from ledger.jsonl, summary.json and \
-            profiles.json (report.html, report.md and rounds.csv).
+            client class and its wasted energy. Where the profiles give constants plausible ranges, the \
+            report also shows the verdict's uncertainty: the ratio's band under a seeded Monte Carlo and \
+            at the extremes, a tornado chart and the flip points. A run of an external model (its clients \
+            evaluated it) has no centralized baseline: its report shows the federated side alone, from \
+            ledger.jsonl, summary.json and profiles.json (report.html, report.md and rounds.csv).
             """
     )
 
@@ -41,6 +43,7 @@ struct Report: AsyncParsableCommand {
             artifacts: RunArtifacts(directory: directory), datacenter: datacenter, cpuMethod: cpuMethod, targetAccuracy: target.value)
         let path = try ReportWriter.write(comparison)
         say("verdict: \(comparison.verdict)")
+        if let uncertainty = comparison.uncertaintySummary { say("uncertainty: \(uncertainty)") }
         say("wrote \(path) (and report.md, rounds.csv, report.json)")
     }
 }

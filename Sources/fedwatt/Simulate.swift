@@ -52,6 +52,7 @@ struct Simulate: AsyncParsableCommand {
             datacenter: job.datacenter, cpuMethod: job.cpuMethod, targetAccuracy: target.value)
         let path = try ReportWriter.write(comparison)
         say("verdict: \(comparison.verdict)")
+        if let uncertainty = comparison.uncertaintySummary { say("uncertainty: \(uncertainty)") }
         say(String(format: "wrote %@ (and report.md, rounds.csv, report.json); whole command %.2f s", path, start.duration(to: .now).inSeconds))
     }
 }

@@ -1,3 +1,4 @@
+import FedCodec
 import FedCoordinator
 import FedEnergy
 import FedFleet
@@ -16,14 +17,15 @@ func reportedRun(rapl: Result<Double, RAPLUnreadable> = .failure(RAPLUnreadable(
     return (setup, try EnergyComparison(artifacts: try RunArtifacts(directory: setup.directory.path)))
 }
 
-/// A small federated job over loopback (on `fleet`'s device clock, if given, with `deviceDeadline`)
-/// and its centralized baseline, both written to the job's folder. The host readings are made up: a
+/// A small federated job over loopback (on `fleet`'s device clock, if given, with `deviceDeadline`;
+/// the downlink under `downlinkCodec`) and its centralized baseline, both written to the job's folder. The host readings are made up: a
 /// machine load of 0.5 and, where `rapl` has joules, that many package joules per epoch.
 func runWithBaseline(
-    fleet: FleetSpec? = nil, minCompletion: Int? = nil, deviceDeadline: Double? = nil,
+    fleet: FleetSpec? = nil, minCompletion: Int? = nil, deviceDeadline: Double? = nil, downlinkCodec: CodecSpec = .none,
     rapl: Result<Double, RAPLUnreadable> = .failure(RAPLUnreadable("not measured in this test"))
 ) async throws -> LoopbackJob {
-    let setup = try await LoopbackJob(clients: 3, rounds: 3, minCompletion: minCompletion, fleet: fleet, deviceDeadline: deviceDeadline)
+    let setup = try await LoopbackJob(
+        clients: 3, rounds: 3, minCompletion: minCompletion, downlinkCodec: downlinkCodec, fleet: fleet, deviceDeadline: deviceDeadline)
     let clients = (0..<3).map { id in Task { try await setup.client(id, port: setup.server.port).run() } }
     _ = try await setup.coordinator.run()
     for client in clients { try await client.value }
@@ -77,9 +79,10 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
     ])
 
     /// A device-clock run with stragglers (0.2 device seconds is shorter than an LTE promotion and
-    /// download) and its report.
+    /// download), the model sent under `int8+zlib` (codec work for the devices), and its report.
     static func deviceClockReport() async throws -> (LoopbackJob, EnergyComparison) {
-        let setup = try await runWithBaseline(fleet: phonesAndPi, minCompletion: 1, deviceDeadline: 0.2)
+        let setup = try await runWithBaseline(
+            fleet: phonesAndPi, minCompletion: 1, deviceDeadline: 0.2, downlinkCodec: try CodecSpec(parsing: "int8+zlib"))
         return (setup, try EnergyComparison(artifacts: try RunArtifacts(directory: setup.directory.path)))
     }
 
@@ -113,14 +116,15 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
         #expect(abs(comparison.centralizedSamePasses.communicationJoules - upload) < 1e-9)
         // Every file is written, with the device-clock parts in each.
         let census = try MarkupCensus.ofReport(comparison).census
-        #expect(census.elements["svg"] == 4)  // accuracy against energy, against bytes, against device time; the stacked bars
+        // Accuracy against energy, against bytes, against device time; the stacked bars; the uncertainty band and the tornado.
+        #expect(census.elements["svg"] == 6)
         #expect(Set(census.attributes["data-bar"] ?? []) == ["the fleet's links federated", "the fleet's links central"])
         #expect(census.text.contains("Test accuracy against device time") && census.text.contains("Left out for a run on a device clock"))
         #expect(census.text.contains(comparison.wastedText(figures)))
         let markdown = try String(contentsOf: setup.directory.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(markdown.contains("## Device time") && markdown.contains("## Client classes") && markdown.contains("| phone-lte | smartphone on lte | 2 |"))
         let csv = try String(contentsOf: setup.directory.appendingPathComponent("rounds.csv"), encoding: .utf8).split(separator: "\n")
-        #expect(csv.first?.hasSuffix(",device_start_seconds,device_end_seconds,device_deadline_seconds,idle_radio_tail_joules,aggregated,stragglers,not_needed,offline,not_aggregated_otherwise") == true)
+        #expect(csv.first?.hasSuffix(",device_start_seconds,device_end_seconds,device_deadline_seconds,idle_radio_tail_joules,aggregated,stragglers,not_needed,offline,not_aggregated_otherwise,codec_joules") == true)
         for (row, record) in zip(csv.dropFirst(), comparison.artifacts.records) {
             let fields = row.split(separator: ",", omittingEmptySubsequences: false)
             #expect(Double(fields[16]) == record.device?.interval.end)
@@ -130,6 +134,16 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
         let deviceClock = try #require(json?["deviceClock"] as? [String: Any])
         #expect(abs((deviceClock["finalDeviceSeconds"] as? Double ?? 0) - figures.finalDeviceSeconds) < 1e-12)
         #expect(json?["perLink"] == nil && json?["link"] == nil)
+        // The verdict's uncertainty: in the JSON, and recomputed from the ledger it gives the verdict's
+        // totals; replaying the radios' transfers under the run's own links gives the ledger's promotions and tails.
+        let uncertainty = try #require(json?["uncertainty"] as? [String: Any])
+        #expect((uncertainty["monteCarlo"] as? [String: Any])?["draws"] as? Int == 1000)
+        #expect(!((uncertainty["tornado"] as? [Any]) ?? []).isEmpty && !((uncertainty["flipPoints"] as? [Any]) ?? []).isEmpty)
+        let model = try VerdictModel(comparison)
+        let totals = model.totals(comparison.artifacts.profiles)
+        #expect(abs(totals.federated - comparison.federated.totalJoules) < 1e-9 && abs(totals.centralized - comparison.centralizedSamePasses.totalJoules) < 1e-9)
+        #expect(abs(model.radioOverhead(comparison.artifacts.profiles.links) - comparison.federated.overheadJoules) < 1e-9)
+        #expect(abs((comparison.federated.codecJoules ?? -1) - (summary.codecJoules ?? -2)) < 1e-12 && (summary.codecJoules ?? 0) > 0)
     }
 
     /// The class table's figures add up to the ledger's: compute, radio (with the idle radios'
@@ -188,8 +202,9 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
         for client in comparison.artifacts.records.flatMap(\.clients) {
             let down = Double(client.bytesWritten) * 8 / 13e6 * (51.97 * 13 + 1288.04) * 1e-3
             let up = Double(client.bytesRead) * 8 / 6e6 * (438.39 * 6 + 1288.04) * 1e-3
-            let training = Double(client.flops) / 5.9e9
-            expected += down + up + 1.2107 * 0.2601 + 1.060 * (training + 11.576)
+            // The device is busy training, then with its codec work, while the radio sits in its tail.
+            let busy = Double(client.flops) / 5.9e9 + (client.energy.codecSeconds ?? 0)
+            expected += down + up + 1.2107 * 0.2601 + 1.060 * (busy + 11.576)
         }
         #expect(abs(lte.federated.communicationJoules - expected) < 1e-6 * expected)
         #expect(lte.federated.overheadJoules > wifi.federated.overheadJoules)
@@ -204,7 +219,7 @@ final class MarkupCensus: NSObject, XMLParserDelegate {
         defer { try? FileManager.default.removeItem(at: setup.directory) }
         let (html, census) = try MarkupCensus.ofReport(comparison)
         #expect(!html.contains("<script") && !html.contains("<link"))
-        #expect(census.elements["svg"] == 3)
+        #expect(census.elements["svg"] == 5)  // the three charts, the uncertainty band and the tornado
         #expect(Set(census.attributes["data-series"] ?? []).count == 3)  // federated and centralized energy, federated bytes
         let bars = Set(census.attributes["data-bar"] ?? [])
         for link in comparison.artifacts.profiles.links { #expect(bars.contains("\(link.name) federated") && bars.contains("\(link.name) central")) }

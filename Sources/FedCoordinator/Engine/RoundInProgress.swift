@@ -62,18 +62,32 @@ struct RoundInProgress {
     var frameBytes: [Int: Int] = [:]
     var timelines: [Int: (timeline: DeviceTimeline, energy: DeviceRoundEnergy)] = [:]
 
+    /// The codec work of `client`'s round under `job`'s codecs and the profiles' `work`: decoding
+    /// the model sent to it (every tensor of a chain), and encoding its update, whose stages were `uplink`. Nil without an
+    /// update (a client that sent none is charged no training either) or without `work`.
+    func codecOperations(for client: Int, uplink: StageSizes?, job: FederatedJob, work: CodecWorkProfile?) -> CodecOperations? {
+        guard let work, let uplink else { return nil }
+        let model = downlink.model(for: client)
+        return CodecOperations(
+            decode: work.operations(model.spec(job.downlinkCodec), sizes: model.sizes, .decode),
+            encode: work.operations(job.uplinkCodec, sizes: uplink, .encode))
+    }
+
     /// Each selected client's line of the ledger record, given the bytes its connection carried in
-    /// the attempt and, with a fleet, the tail each radio spent up to the round's close.
-    func clientRounds(bytes: [Int: ByteCounts], tails: [Int: Double]) -> [RoundRecord.ClientRound] {
+    /// the attempt and, with a fleet, the tail each radio spent up to the round's close; without a
+    /// fleet, codec work is counted under `job`'s codecs and `codecWork`.
+    func clientRounds(bytes: [Int: ByteCounts], tails: [Int: Double], job: FederatedJob, codecWork: CodecWorkProfile?) -> [RoundRecord.ClientRound] {
         selected.map { client in
             let participant = participants[client]!
             let carried = bytes[client] ?? ByteCounts()
             let update = accepted[client] ?? straggled[client]
             let flops = update?.flops ?? 0
+            let codec = codecOperations(for: client, uplink: update?.stages, job: job, work: codecWork)
             let energy = timelines[client].map { RoundRecord.ClientEnergy(timeline: $0.energy, tailJoules: tails[client] ?? 0) }
                 ?? RoundRecord.ClientEnergy(
-                    device: participant.device, link: participant.link, flops: flops, downloadBytes: carried.written,
-                    uploadBytes: carried.read)
+                    device: participant.device, link: participant.link, flops: flops,
+                    codecSeconds: codec.map { participant.device.seconds(operations: $0.decode + $0.encode) },
+                    downloadBytes: carried.written, uploadBytes: carried.read)
             let sent = downlink.model(for: client)
             return RoundRecord.ClientRound(
                 client: client, device: participant.device.name, link: participant.link.name, bytesWritten: carried.written,

@@ -36,6 +36,10 @@ public struct RoundStateMachine {
     /// budget expects the next upload to take.
     private var uploadBytesSeen: [Int: Int] = [:]
     private var lastUploadBytes: Int?
+    /// With a fleet, each client's last update's stage sizes, and the last any client sent: the
+    /// expected encoding work of a partial-work budget.
+    private var uplinkStagesSeen: [Int: StageSizes] = [:]
+    private var lastUplinkStages: StageSizes?
 
     /// Each connection's Challenge nonce, until one Register has used it.
     private var nonces: [ConnectionID: [UInt8]] = [:]
@@ -196,13 +200,14 @@ public struct RoundStateMachine {
             elapsedSeconds: jobStart.map { clock.secondsSince($0) } ?? 0,
             grid: configuration.grid.name,
             computeJoules: records.reduce(0) { $0 + $1.energy.computeJoules },
+            codecJoules: configuration.profiles.codecWork.map { _ in records.reduce(0) { $0 + ($1.energy.codecJoules ?? 0) } },
             communicationJoules: records.reduce(0) { $0 + $1.energy.communicationJoules },
             totalJoules: records.last?.energy.cumulativeJoules ?? 0,
             gramsCO2e: records.last?.energy.cumulativeGramsCO2e ?? 0,
             connectionBytes: connectionBytes, deviceSeconds: records.last?.device?.interval.end,
             wastedJoules: world == nil ? nil : records.reduce(0) { total, record in
                 let wasted = Set(record.dropped.filter { [.straggler, .notNeeded, .offline].contains($0.reason) }.map(\.client))
-                return total + record.clients.filter { wasted.contains($0.client) }.reduce(0) { $0 + $1.energy.computeJoules + $1.energy.communicationJoules }
+                return total + record.clients.filter { wasted.contains($0.client) }.reduce(0) { $0 + $1.energy.totalJoules }
             })
     }
 
@@ -326,7 +331,7 @@ public struct RoundStateMachine {
             encodeSeconds: accepted.encodeSeconds, stages: accepted.sizes, decodeSeconds: clock.secondsSince(decodingStart),
             norm: norm, clipped: clipped, evaluation: current!.evaluations[client])
         current!.pending.remove(client)
-        if let fate = deviceFate(client, update: update, flops: accepted.flops) {
+        if let fate = deviceFate(client, update: update, flops: accepted.flops, uplink: accepted.sizes) {
             current!.straggled[client] = figures
             current!.dropped[client] = fate
         } else {
@@ -373,15 +378,17 @@ public struct RoundStateMachine {
     }
 
     /// With a fleet, places `client`'s round on the device clock (its RoundStart down, `flops` of
-    /// training, `update` up) and says why the update cannot be aggregated, if it cannot: its online
+    /// training and the codec work of `uplink`'s stages, `update` up) and says why the update cannot be aggregated, if it cannot: its online
     /// window ended first (`offline`), or it arrives after the round's device-time deadline
     /// (`straggler`). Without a fleet, every update counts.
-    private mutating func deviceFate(_ client: Int, update: Update, flops: Int) -> DropReason? {
+    private mutating func deviceFate(_ client: Int, update: Update, flops: Int, uplink: StageSizes) -> DropReason? {
         guard world != nil, let round = current, let start = round.deviceStart else { return nil }
         let uploadBytes = Message.update(update).encodedFrame().readableBytes
         (uploadBytesSeen[client], lastUploadBytes) = (uploadBytes, uploadBytes)
+        (uplinkStagesSeen[client], lastUplinkStages) = (uplink, uplink)
+        let codec = round.codecOperations(for: client, uplink: uplink, job: configuration.job, work: configuration.profiles.codecWork)
         let placed = world!.clientRound(
-            client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: flops, uploadBytes: uploadBytes)
+            client, from: start, downloadBytes: round.frameBytes[client] ?? 0, flops: flops, uploadBytes: uploadBytes, codec: codec)
         current!.timelines[client] = placed
         if world!.fleet.offlineTime(client, after: start, before: placed.timeline.end) != nil { return .offline }
         guard let deadline = configuration.deviceDeadlineSeconds, placed.timeline.end > start + deadline else { return nil }
@@ -467,7 +474,8 @@ public struct RoundStateMachine {
             let entry = registered[client]!
             let model = plan.model(for: client)
             // The step limit does not change the frame's size, so the whole-work frame sizes the budget.
-            let stepLimit = partialWork(for: client, downloadBytes: frame(RoundStartKind(base: model.base), model.tensors).readableBytes)
+            let stepLimit = partialWork(
+                for: client, downloadBytes: frame(RoundStartKind(base: model.base), model.tensors).readableBytes, model: model)
             let sent = frame(RoundStartKind(base: model.base, stepLimit: stepLimit), model.tensors)
             deliveries.append(RoundOpening.Delivery(client: client, connection: entry.connection, frame: sent))
             let member = configuration.fleet?.members[client]
@@ -494,20 +502,25 @@ public struct RoundStateMachine {
 
     /// Under `--straggler-policy partial`, the most minibatch steps `client` can train in the round
     /// opening now and still have its update arrive by the device-time deadline, after a RoundStart
-    /// of `downloadBytes` (at least 1, so a client that cannot make it straggles); nil when its
-    /// whole local work fits, or under `drop`.
+    /// of `downloadBytes` carrying `model` (at least 1, so a client that cannot make it straggles);
+    /// nil when its whole local work fits, or under `drop`.
     ///
     /// The upload is expected to be as large as the client's last Update, or any client's, or a
-    /// dense one in the first round; each step as costly as a full batch's.
-    private mutating func partialWork(for client: Int, downloadBytes: Int) -> Int? {
+    /// dense one in the first round, and its encoding as costly; each step as costly as a full batch's.
+    private mutating func partialWork(for client: Int, downloadBytes: Int, model: DownlinkEncoder.Plan.Model) -> Int? {
         let job = configuration.job
         guard configuration.stragglerPolicy == .partial, let world, let deadline = configuration.deviceDeadlineSeconds,
             let stepFLOPs = job.trainingFLOPs(job.localWork(samples: job.sgd.batchSize, stepLimit: 1))
         else { return nil }
         let whole = job.localWork(samples: validator.shardSizes[client])
         let uploadBytes = uploadBytesSeen[client] ?? lastUploadBytes ?? denseUpdateFrameBytes()
+        let dense = StageSizes(raw: global.count * 4, sparsified: global.count * 4, quantized: global.count * 4, encoded: global.count * 4)
+        let uplink = uplinkStagesSeen[client] ?? lastUplinkStages ?? dense
+        let codec = configuration.profiles.codecWork.map {
+            CodecOperations(decode: $0.operations(model.spec(job.downlinkCodec), sizes: model.sizes, .decode), encode: $0.operations(job.uplinkCodec, sizes: uplink, .encode))
+        }
         let budget = world.trainingBudget(
-            client, from: world.now, downloadBytes: downloadBytes, uploadBytes: uploadBytes, deadline: world.now + deadline)
+            client, from: world.now, downloadBytes: downloadBytes, uploadBytes: uploadBytes, codec: codec, deadline: world.now + deadline)
         let stepSeconds = world.fleet.members[client].computeSeconds(flops: stepFLOPs)
         let fitting = budget > 0 ? Int((budget / stepSeconds).rounded(.down)) : 0
         return fitting >= whole.steps ? nil : max(1, fitting)
@@ -631,10 +644,13 @@ public struct RoundStateMachine {
             }
         }
 
-        let clients = round.clientRounds(bytes: bytes, tails: device?.tails ?? [:])
+        let clients = round.clientRounds(
+            bytes: bytes, tails: device?.tails ?? [:], job: configuration.job, codecWork: configuration.profiles.codecWork)
         let compute = clients.reduce(0) { $0 + $1.energy.computeJoules }
+        let codec = configuration.profiles.codecWork.map { _ in clients.reduce(0) { $0 + ($1.energy.codecJoules ?? 0) } }
         let communication = clients.reduce(0) { $0 + $1.energy.communicationJoules } + (device?.record.idleRadioTailJoules ?? 0)
-        let grams = configuration.grid.grams(joules: compute + communication)
+        let total = compute + (codec ?? 0) + communication
+        let grams = configuration.grid.grams(joules: total)
         let previous = records.last
         let record = RoundRecord(
             round: round.attempt.round, attempt: round.attempt.attempt, status: completed ? .completed : .failed,
@@ -647,9 +663,9 @@ public struct RoundStateMachine {
             wallSeconds: wallSeconds, evaluationSeconds: evaluationSeconds,
             elapsedSeconds: clock.secondsSince(jobStart ?? round.started),
             energy: RoundRecord.RoundEnergy(
-                computeJoules: compute, communicationJoules: communication, totalJoules: compute + communication,
-                cumulativeJoules: (previous?.energy.cumulativeJoules ?? 0) + compute + communication,
-                kilowattHours: kilowattHours(joules: compute + communication), gramsCO2e: grams,
+                computeJoules: compute, codecJoules: codec, communicationJoules: communication, totalJoules: total,
+                cumulativeJoules: (previous?.energy.cumulativeJoules ?? 0) + total,
+                kilowattHours: kilowattHours(joules: total), gramsCO2e: grams,
                 cumulativeGramsCO2e: (previous?.energy.cumulativeGramsCO2e ?? 0) + grams),
             cumulativeUplinkBytes: (previous?.cumulativeUplinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesRead },
             cumulativeDownlinkBytes: (previous?.cumulativeDownlinkBytes ?? 0) + clients.reduce(0) { $0 + $1.bytesWritten },
