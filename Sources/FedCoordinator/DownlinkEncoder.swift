@@ -114,22 +114,25 @@ struct DownlinkEncoder {
 
         var bases: [Int: UInt32] = [:]
         var models: [UInt32: Plan.Model] = [:]
+        // The base each held version is sent from: its own chain, or 0 (the reference lossless, or
+        // every encoding from the first when that is smaller), decided once per version.
+        var sentFrom: [UInt32: UInt32] = [:]
         for client in selected {
-            var base = held[client].flatMap { chainStart(from: $0) == nil ? nil : $0 } ?? 0
-            if models[base] == nil {
-                let chain = chainStart(from: base).map { steps[$0...] } ?? []
-                let bytes = chain.reduce(0) { $0 + $1.sizes.encoded }
-                if !chain.isEmpty, bytes < lossless {
-                    models[base] = Plan.Model(tensors: chain.map(\.tensor), sizes: chain.reduce(.zero) { $0 + $1.sizes }, base: base)
+            let holds = held[client].flatMap { chainStart(from: $0) == nil ? nil : $0 } ?? 0
+            if sentFrom[holds] == nil {
+                let chain = chainStart(from: holds).map { steps[$0...] } ?? []
+                if !chain.isEmpty, chain.reduce(0, { $0 + $1.sizes.encoded }) < lossless {
+                    sentFrom[holds] = holds
+                    models[holds] = models[holds] ?? Plan.Model(tensors: chain.map(\.tensor), sizes: chain.reduce(.zero) { $0 + $1.sizes }, base: holds)
                 } else {
-                    base = 0
+                    sentFrom[holds] = 0
                     if models[0] == nil {
                         let whole = TensorCodec.encode(next, spec: .none, generator: &generator)
                         models[0] = Plan.Model(tensors: [whole.tensor], sizes: whole.sizes, base: 0)
                     }
                 }
             }
-            bases[client] = base
+            bases[client] = sentFrom[holds]
         }
         return Plan(version: version, bases: bases, models: models, sizes: encoded.sizes, seconds: start.duration(to: .now).inSeconds)
     }

@@ -150,6 +150,12 @@ public struct Update: Sendable, Equatable {
         self.encodeSeconds = encodeSeconds
         self.delta = delta
     }
+
+    /// The bytes of its payload: six fixed fields (40 bytes), the tensor's 9-byte header and its bytes.
+    var payloadBytes: Int { 49 + delta.bytes.count }
+
+    /// The bytes of its whole frame on the wire (header, payload, CRC-32), without encoding it.
+    public var frameBytes: Int { Frame.headerSize + payloadBytes + Frame.trailerSize }
 }
 
 /// A client's federated evaluation of the global model it received for a round, on its local test

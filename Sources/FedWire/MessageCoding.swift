@@ -85,7 +85,7 @@ extension Message {
     private var estimatedPayloadSize: Int {
         switch self {
         case .roundStart(let start): return 30 + start.models.reduce(0) { $0 + 9 + $1.bytes.count }
-        case .update(let update): return 56 + update.delta.bytes.count
+        case .update(let update): return update.payloadBytes
         case .welcome(let welcome): return welcome.jobJSON.utf8.count
         default: return 64
         }

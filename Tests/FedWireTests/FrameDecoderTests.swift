@@ -141,6 +141,16 @@ func expectRefusal(_ bytes: [UInt8], code: ErrorCode, maximumPayloadSize: Int = 
         try expectRefusal(Array(buffer: Frame(type: .roundStart, payload: payload).encoded()), code: .malformedPayload)
     }
 
+    /// An Update's frame size, as the device clock reads it without encoding the frame, is its frame's length.
+    @Test func anUpdatesFrameBytesAreItsEncodedFramesLength() {
+        for message in Self.messages {
+            guard case .update(let update) = message else { continue }
+            #expect(update.frameBytes == message.encodedFrame().readableBytes)
+        }
+        let large = Update(round: 9, sampleCount: 1, trainLoss: 0, flops: 1, cpuSeconds: 0, delta: TensorCodec.encode([Float](repeating: 0.5, count: 1000)))
+        #expect(large.frameBytes == Message.update(large).encodedFrame().readableBytes)
+    }
+
     @Test func rejectsInvalidUTF8() throws {
         let payload = ByteBuffer(bytes: [0xFF, 0xFE])
         try expectRefusal(Array(buffer: Frame(type: .bye, payload: payload).encoded()), code: .malformedPayload)

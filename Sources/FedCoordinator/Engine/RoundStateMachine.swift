@@ -383,7 +383,7 @@ public struct RoundStateMachine {
     /// (`straggler`). Without a fleet, every update counts.
     private mutating func deviceFate(_ client: Int, update: Update, flops: Int, uplink: StageSizes) -> DropReason? {
         guard world != nil, let round = current, let start = round.deviceStart else { return nil }
-        let uploadBytes = Message.update(update).encodedFrame().readableBytes
+        let uploadBytes = update.frameBytes
         (uploadBytesSeen[client], lastUploadBytes) = (uploadBytes, uploadBytes)
         (uplinkStagesSeen[client], lastUplinkStages) = (uplink, uplink)
         let codec = round.codecOperations(for: client, uplink: uplink, job: configuration.job, work: configuration.profiles.codecWork)
@@ -529,8 +529,7 @@ public struct RoundStateMachine {
     /// The frame size of an Update carrying an uncompressed delta of the model.
     private mutating func denseUpdateFrameBytes() -> Int {
         let delta = TensorCodec.encode([Float](repeating: 0, count: global.count))
-        let bytes = Message.update(Update(round: 1, sampleCount: 1, trainLoss: 0, flops: 0, cpuSeconds: 0, delta: delta))
-            .encodedFrame().readableBytes
+        let bytes = Update(round: 1, sampleCount: 1, trainLoss: 0, flops: 0, cpuSeconds: 0, delta: delta).frameBytes
         lastUploadBytes = bytes
         return bytes
     }
